@@ -1,0 +1,80 @@
+// The token table: the one layout both tokenizer backends write and everything above reads.
+// An Int32Array; every offset is relative to the first byte of the request (input-relative).
+// assembly/layout.ts repeats these numbers for the WASM side; test/tokenizer/layout.test.ts
+// holds the two equal.
+
+/** Outcome: > 0 head complete (its length, final CRLF CRLF included; for HTTP/0.9 the request
+ * line with its CRLF), 0 need more bytes, OUTCOME_VIOLATION on bad input. */
+export const T_OUTCOME = 0;
+/** Violation code (src/contract/violations.ts) when T_OUTCOME is OUTCOME_VIOLATION. */
+export const T_VIOLATION = 1;
+/** Offset of the byte the violation was found at. */
+export const T_VIOLATION_AT = 2;
+/** Resume state: the next byte the end-of-line search looks at. */
+export const T_SCAN_POS = 3;
+/** Resume state: the first byte of the line being read. */
+export const T_LINE_START = 4;
+/** Request line words: method (first), target (second), version (last, when 3 or more words). */
+export const T_METHOD_OFF = 5;
+export const T_METHOD_LEN = 6;
+export const T_TARGET_OFF = 7;
+export const T_TARGET_LEN = 8;
+export const T_VERSION_OFF = 9;
+export const T_VERSION_LEN = 10;
+/** Parsed HTTP-version numbers (saturated at 999999999); 0.9 for a two-word request line. */
+export const T_VERSION_MAJOR = 11;
+export const T_VERSION_MINOR = 12;
+/** Number of SP/HTAB-separated words in the request line. */
+export const T_WORDS = 13;
+/** End of the request line's text (its CRLF excluded); the line starts at offset 0. */
+export const T_REQUEST_LINE_END = 14;
+/** Bit set, see F_* below. */
+export const T_FLAGS = 15;
+/** Content-Length value as hi * 2**32 + (lo >>> 0). */
+export const T_CL_HI = 16;
+export const T_CL_LO = 17;
+/** Number of header fields stored from T_HEADERS on. */
+export const T_HEADER_COUNT = 18;
+/** Offset of the last Transfer-Encoding field value (for the final-coding violation). */
+export const T_TE_AT = 19;
+/** First header slot; each header takes HEADER_SLOTS slots: name off, name len, value off, value len. */
+export const T_HEADERS = 20;
+export const HEADER_SLOTS = 4;
+/** Header fields a table can hold. CPython refuses 100 (its count includes the blank line). */
+export const MAX_HEADERS = 100;
+export const TABLE_SLOTS = T_HEADERS + HEADER_SLOTS * MAX_HEADERS;
+
+export const OUTCOME_NEED_MORE = 0;
+export const OUTCOME_VIOLATION = -1;
+/** WASM-internal: the line starting at T_LINE_START must be copied into memory (never escapes the backend). */
+export const OUTCOME_NEED_LINE = -2;
+
+/** Flags. */
+export const F_HAS_CONTENT_LENGTH = 1;
+export const F_HAS_TRANSFER_ENCODING = 2;
+/** The final transfer coding of the last Transfer-Encoding field is `chunked`. */
+export const F_CHUNKED = 4;
+/** The first Connection field is `close` (case-insensitive), as CPython compares it. */
+export const F_CONNECTION_CLOSE = 8;
+/** The first Connection field is `keep-alive` (case-insensitive). */
+export const F_CONNECTION_KEEP_ALIVE = 16;
+/** The first Expect field is `100-continue` (case-insensitive). */
+export const F_EXPECT_CONTINUE = 32;
+/** Two-word request line `GET /path`: HTTP/0.9, no headers. */
+export const F_HTTP09 = 64;
+/** Internal: a Connection field has been seen (only the first one counts). */
+export const F_SEEN_CONNECTION = 128;
+/** Internal: an Expect field has been seen (only the first one counts). */
+export const F_SEEN_EXPECT = 256;
+
+/** Limits, as CPython 3.11 (request line and header line include their CRLF). */
+export const MAX_REQUEST_LINE = 65536;
+export const MAX_HEADER_LINE = 65536;
+/** Lines after the request line, blank line included, that CPython accepts. */
+export const MAX_HEADER_LINES = 100;
+/** Default cap on the whole head (API.md). */
+export const DEFAULT_HEAD_LIMIT = 1024 * 1024;
+/** Content-Length values from here on are refused as malformed (100 TB; keeps the value exact in a double). */
+export const CONTENT_LENGTH_LIMIT = 100_000_000_000_000;
+/** Saturation of parsed version numbers. */
+export const VERSION_NUMBER_CAP = 999_999_999;
