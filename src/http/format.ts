@@ -1,0 +1,308 @@
+// Python's string formatting as the http layer needs it: repr() of a str, the %-operator used by
+// log_message and error_message_format, html.escape, and CPython 3.11's control-character
+// escaping of log lines. Leaf module: imports nothing; handlers and the log writer call it.
+
+/** Code points Python's str.isprintable() refuses (categories Cc Cf Cs Co Cn Zl Zp Zs, except U+0020). */
+const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, "0");
+}
+
+/**
+ * `repr(s)` of a Python 3 str: single quotes unless the text holds `'` and no `"`; `\\`, `\n`,
+ * `\r`, `\t` and the chosen quote escaped; other non-printables as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+ * For header text decoded as ISO-8859-1 that means 0x00-0x1f, 0x7f-0xa0 and 0xad become `\xNN`.
+ */
+export function pyRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === quote || ch === "\\") out += "\\" + ch;
+    else if (c === 0x0a) out += "\\n";
+    else if (c === 0x0d) out += "\\r";
+    else if (c === 0x09) out += "\\t";
+    else if (c < 0x20 || c === 0x7f) out += "\\x" + hex(c, 2);
+    else if (c < 0x7f) out += ch;
+    else if (!NON_PRINTABLE.test(ch)) out += ch;
+    else if (c <= 0xff) out += "\\x" + hex(c, 2);
+    else if (c <= 0xffff) out += "\\u" + hex(c, 4);
+    else out += "\\U" + hex(c, 8);
+  }
+  return out + quote;
+}
+
+/** `html.escape(s, quote)`: `&`, `<`, `>`, and with `quote` also `"` and `'`. */
+export function htmlEscape(s: string, quote = true): string {
+  let out = s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  if (quote) out = out.replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+  return out;
+}
+
+/** CPython 3.11 `_control_char_table`: C0 controls and 0x7f-0x9f as the text `\xNN` in log lines. */
+export function escapeControl(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (ch) => "\\x" + hex(ch.charCodeAt(0), 2));
+}
+
+function pyError(name: "KeyError" | "ValueError" | "OverflowError", message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/** Python's type name for a JS value, for error messages. */
+function typeName(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
+  if (typeof v === "string") return "str";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "int";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (Array.isArray(v)) return "list";
+  if (v instanceof Uint8Array) return "bytes";
+  return typeof v === "object" ? "dict" : typeof v;
+}
+
+/** `repr(v)` for the values JSON and Python share (str, int/float, bool, None, list, dict). */
+function pyValueRepr(v: unknown): string {
+  if (typeof v === "string") return pyRepr(v);
+  if (Array.isArray(v)) return "[" + v.map(pyValueRepr).join(", ") + "]";
+  if (typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+    return "{" + Object.entries(v).map(([k, x]) => pyRepr(k) + ": " + pyValueRepr(x)).join(", ") + "}";
+  }
+  return pyStr(v);
+}
+
+/** `str(v)` with Python spellings for the values JSON and Python share. */
+function pyStr(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (Array.isArray(v) || typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype) return pyValueRepr(v);
+  if (v === null || v === undefined) return "None";
+  if (v === true) return "True";
+  if (v === false) return "False";
+  if (typeof v === "number") {
+    if (Number.isNaN(v)) return "nan";
+    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  }
+  return String(v);
+}
+
+function toNumber(v: unknown, spec: string): number | bigint {
+  if (typeof v === "number" || typeof v === "bigint") return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  throw new TypeError(`%${spec} format: a real number is required, not ${typeName(v)}`);
+}
+
+function toInteger(v: unknown, spec: string): bigint {
+  if (spec === "*" && !(typeof v === "number" && Number.isInteger(v)) && typeof v !== "bigint") throw new TypeError("* wants int");
+  if (spec === "x" || spec === "X" || spec === "o") {
+    if (typeof v === "number" && !Number.isInteger(v) || typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean") {
+      throw new TypeError(`%${spec} format: an integer is required, not ${typeName(v)}`);
+    }
+  }
+  const n = toNumber(v, spec);
+  if (typeof n === "bigint") return n;
+  if (!Number.isFinite(n)) {
+    throw Number.isNaN(n) ? pyError("ValueError", "cannot convert float NaN to integer") : pyError("OverflowError", "cannot convert float infinity to integer");
+  }
+  return BigInt(Math.trunc(n));
+}
+
+interface Spec {
+  flags: string;
+  width: number;
+  precision: number; // -1: none
+  type: string;
+}
+
+/** Exponent with at least two digits, as C's printf. */
+function fixExponent(s: string): string {
+  return s.replace(/e([+-])(\d)$/, "e$10$2");
+}
+
+function formatFloat(x: number, spec: Spec): string {
+  const t = spec.type.toLowerCase();
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+  const alt = spec.flags.includes("#");
+  let p = spec.precision < 0 ? 6 : spec.precision;
+  let out: string;
+  if (t === "f") {
+    out = Math.abs(x).toFixed(p);
+    if (alt && p === 0) out += ".";
+  } else if (t === "e") {
+    out = fixExponent(Math.abs(x).toExponential(p));
+    if (alt && p === 0) out = out.replace("e", ".e");
+  } else {
+    if (p === 0) p = 1;
+    const exp = x === 0 ? 0 : Number(Math.abs(x).toExponential(p - 1).split("e")[1]);
+    if (exp >= -4 && exp < p) out = Math.abs(x).toFixed(p - 1 - exp);
+    else out = fixExponent(Math.abs(x).toExponential(p - 1));
+    if (!alt) {
+      const e = out.indexOf("e");
+      let mant = e < 0 ? out : out.slice(0, e);
+      if (mant.includes(".")) mant = mant.replace(/0+$/, "").replace(/\.$/, "");
+      out = mant + (e < 0 ? "" : out.slice(e));
+    } else if (!out.includes(".")) {
+      const e = out.indexOf("e");
+      out = e < 0 ? out + "." : out.slice(0, e) + "." + out.slice(e);
+    }
+  }
+  return out;
+}
+
+function applySignAndWidth(body: string, negative: boolean, spec: Spec, prefix = ""): string {
+  const sign = negative ? "-" : spec.flags.includes("+") ? "+" : spec.flags.includes(" ") ? " " : "";
+  const head = sign + prefix;
+  if (spec.flags.includes("-")) return (head + body).padEnd(spec.width, " ");
+  if (spec.flags.includes("0")) return head + body.padStart(spec.width - head.length, "0");
+  return (head + body).padStart(spec.width, " ");
+}
+
+function convert(v: unknown, spec: Spec): string {
+  switch (spec.type) {
+    case "s":
+    case "r":
+    case "a": {
+      let s = spec.type === "s" ? pyStr(v) : pyValueRepr(v);
+      if (spec.type === "a") s = s.replace(/[^\x00-\x7f]/gu, (ch) => {
+        const c = ch.codePointAt(0)!;
+        return c <= 0xff ? "\\x" + hex(c, 2) : c <= 0xffff ? "\\u" + hex(c, 4) : "\\U" + hex(c, 8);
+      });
+      if (spec.precision >= 0) s = s.slice(0, spec.precision);
+      return spec.flags.includes("-") ? s.padEnd(spec.width, " ") : s.padStart(spec.width, " ");
+    }
+    case "d":
+    case "i":
+    case "u":
+    case "x":
+    case "X":
+    case "o": {
+      const n = toInteger(v, spec.type);
+      const neg = n < 0n;
+      const abs = neg ? -n : n;
+      const radix = spec.type === "x" || spec.type === "X" ? 16 : spec.type === "o" ? 8 : 10;
+      let body = abs.toString(radix);
+      if (spec.type === "X") body = body.toUpperCase();
+      if (spec.precision >= 0) body = body.padStart(spec.precision, "0");
+      const prefix = spec.flags.includes("#") && radix !== 10 ? "0" + (spec.type === "o" ? "o" : spec.type) : "";
+      return applySignAndWidth(body, neg, spec, prefix);
+    }
+    case "f":
+    case "F":
+    case "e":
+    case "E":
+    case "g":
+    case "G": {
+      const n = Number(toNumber(v, spec.type));
+      let body = formatFloat(n, spec);
+      if (spec.type === "F" || spec.type === "E" || spec.type === "G") body = body.toUpperCase();
+      const neg = n < 0 || Object.is(n, -0);
+      return applySignAndWidth(body, neg && !Number.isNaN(n), Number.isFinite(n) ? spec : { ...spec, flags: spec.flags.replace("0", "") });
+    }
+    case "c": {
+      let s: string;
+      if (typeof v === "string") {
+        if ([...v].length !== 1) throw new TypeError("%c requires int or char");
+        s = v;
+      } else if (typeof v === "number" && Number.isInteger(v)) {
+        if (v < 0 || v > 0x10ffff) throw pyError("OverflowError", "%c arg not in range(0x110000)");
+        s = String.fromCodePoint(v);
+      } else throw new TypeError("%c requires int or char");
+      return spec.flags.includes("-") ? s.padEnd(spec.width, " ") : s.padStart(spec.width, " ");
+    }
+    default:
+      throw new Error("unreachable");
+  }
+}
+
+const TYPES = "sradiuxXofFeEgGc";
+
+/**
+ * `format % args`, Python's printf-style formatting: `%s %r %a %d %i %u %x %X %o %f %F %e %E
+ * %g %G %c %%` with flags `-+ #0`, width and precision (`*` takes them from the arguments), and
+ * `%(name)s` keys when `args` is a mapping. An array is Python's tuple; a plain object is a
+ * mapping (and, as in Python, the single argument of unnamed specifiers). Mismatches throw what
+ * Python raises: TypeError (not enough / not all arguments converted / wrong type), KeyError,
+ * ValueError (unsupported format character, incomplete format).
+ */
+export function percentFormat(format: string, args: unknown[] | Record<string, unknown>): string {
+  const tuple = Array.isArray(args);
+  const mapping = !tuple && typeof args === "object" && args !== null;
+  let argIndex = 0;
+  let usedSingle = false;
+  const next = (): unknown => {
+    if (tuple) {
+      if (argIndex >= args.length) throw new TypeError("not enough arguments for format string");
+      return args[argIndex++];
+    }
+    if (usedSingle) throw new TypeError("not enough arguments for format string");
+    usedSingle = true;
+    return args;
+  };
+  let out = "";
+  let i = 0;
+  const n = format.length;
+  while (i < n) {
+    const pct = format.indexOf("%", i);
+    if (pct < 0) {
+      out += format.slice(i);
+      break;
+    }
+    out += format.slice(i, pct);
+    i = pct + 1;
+    let key: string | undefined;
+    if (format[i] === "(") {
+      if (!mapping) throw new TypeError("format requires a mapping");
+      let depth = 1;
+      const start = ++i;
+      while (i < n && depth > 0) {
+        if (format[i] === "(") depth++;
+        else if (format[i] === ")") depth--;
+        i++;
+      }
+      if (depth > 0) throw pyError("ValueError", "incomplete format key");
+      key = format.slice(start, i - 1);
+    }
+    let flags = "";
+    while (i < n && "-+ #0".includes(format[i]!)) flags += format[i++];
+    let width = 0;
+    if (format[i] === "*") {
+      width = Number(toInteger(next(), "*"));
+      if (width < 0) {
+        flags += "-";
+        width = -width;
+      }
+      i++;
+    } else while (i < n && format[i]! >= "0" && format[i]! <= "9") width = width * 10 + Number(format[i++]);
+    let precision = -1;
+    if (format[i] === ".") {
+      i++;
+      precision = 0;
+      if (format[i] === "*") {
+        precision = Math.max(0, Number(toInteger(next(), "*")));
+        i++;
+      } else while (i < n && format[i]! >= "0" && format[i]! <= "9") precision = precision * 10 + Number(format[i++]);
+    }
+    while (i < n && "hlL".includes(format[i]!)) i++;
+    if (i >= n) throw pyError("ValueError", "incomplete format");
+    const type = format[i++]!;
+    if (type === "%") {
+      out += "%";
+      continue;
+    }
+    if (!TYPES.includes(type)) {
+      const c = type.codePointAt(0)!;
+      throw pyError("ValueError", `unsupported format character ${pyRepr(type)} (0x${hex(c, 1)}) at index ${i - 1}`);
+    }
+    let value: unknown;
+    if (key !== undefined) {
+      const map = args as Record<string, unknown>;
+      if (!Object.prototype.hasOwnProperty.call(map, key)) throw pyError("KeyError", pyRepr(key));
+      value = map[key];
+      usedSingle = true; // as CPython: after a keyed specifier the mapping is no positional argument
+    } else value = next();
+    out += convert(value, { flags, width, precision, type });
+  }
+  if (tuple && argIndex < args.length) throw new TypeError("not all arguments converted during string formatting");
+  return out;
+}
