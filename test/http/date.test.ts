@@ -1,0 +1,92 @@
+// src/http/date.ts against CPython 3.11 (fixtures/date-cases.json, from fixtures/gen-date.py):
+// the IMF-fixdate of email.utils.formatdate(usegmt=True), log_date_time_string in several
+// time zones, and the one-second cache of the Date header.
+
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Tokenizer } from "../../src/contract/tokenizer.js";
+import { httpDate, logDateTimeString } from "../../src/http/date.js";
+import { JsTokenizer } from "../../src/tokenizer/js.js";
+
+const cases = JSON.parse(readFileSync(new URL("./fixtures/date-cases.json", import.meta.url), "utf8")) as {
+  http: [number, string][];
+  log: Record<string, [number, string][]>;
+};
+
+/** A tokenizer that counts how often it is asked to format. */
+function countingTokenizer(): Tokenizer & { calls: number } {
+  const inner = new JsTokenizer();
+  return {
+    name: "counting",
+    calls: 0,
+    scan: inner.scan.bind(inner),
+    formatDate(seconds: number) {
+      this.calls++;
+      return inner.formatDate(seconds);
+    },
+  };
+}
+
+describe("httpDate", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it.each(cases.http)("httpDate(%d) is formatdate's %s", (seconds, expected) => {
+    expect(httpDate(new JsTokenizer(), seconds)).toBe(expected);
+  });
+
+  it("formats the current time, once per second", () => {
+    const tok = countingTokenizer();
+    vi.useFakeTimers();
+    vi.setSystemTime(784111777_000);
+    const first = httpDate(tok);
+    expect(first).toBe("Sun, 06 Nov 1994 08:49:37 GMT");
+    const callsAfterFirst = tok.calls;
+    vi.setSystemTime(784111777_999);
+    expect(httpDate(tok)).toBe(first);
+    expect(tok.calls).toBe(callsAfterFirst);
+    vi.setSystemTime(784111778_000);
+    expect(httpDate(tok)).toBe("Sun, 06 Nov 1994 08:49:38 GMT");
+    expect(tok.calls).toBe(callsAfterFirst + 1);
+  });
+
+  it("does not disturb the current-second cache when given a timestamp", () => {
+    const tok = countingTokenizer();
+    vi.useFakeTimers();
+    vi.setSystemTime(1700000000_000);
+    const now = httpDate(tok);
+    expect(httpDate(tok, 0)).toBe("Thu, 01 Jan 1970 00:00:00 GMT");
+    const calls = tok.calls;
+    expect(httpDate(tok)).toBe(now);
+    expect(tok.calls).toBe(calls);
+  });
+});
+
+describe("logDateTimeString", () => {
+  const savedTZ = process.env.TZ;
+  afterEach(() => {
+    if (savedTZ === undefined) delete process.env.TZ;
+    else process.env.TZ = savedTZ;
+  });
+
+  for (const [zone, rows] of Object.entries(cases.log)) {
+    it(`matches CPython's log_date_time_string in ${zone}`, () => {
+      process.env.TZ = zone;
+      for (const [seconds, expected] of rows) {
+        expect(logDateTimeString(new Date(seconds * 1000)), `${seconds}`).toBe(expected);
+      }
+    });
+  }
+
+  it("defaults to now", () => {
+    process.env.TZ = "UTC";
+    vi.useFakeTimers();
+    vi.setSystemTime(784111777_000);
+    try {
+      expect(logDateTimeString()).toBe("06/Nov/1994 08:49:37");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
