@@ -1,0 +1,210 @@
+// The parsers bench/tokenizer.bench.ts races, each wrapped with the same consumer step: make
+// the method, target and version strings and read Host, Content-Length and Connection, as a
+// server does before dispatching. basehttp reads them from its token table (strings made with
+// Node's latin1 only for what is read); Node's llhttp and http-parser-js hand over strings.
+
+import { createRequire } from "node:module";
+import {
+  F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_HAS_CONTENT_LENGTH, T_FLAGS, T_METHOD_LEN,
+  T_METHOD_OFF, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_OFF,
+} from "../src/contract/layout.js";
+import { contentLength, newTable, resetTable } from "../src/contract/table.js";
+import type { Tokenizer } from "../src/contract/tokenizer.js";
+import { HTTPMessage } from "../src/http/message.js";
+import type { Expected } from "./corpus.js";
+
+/** Receives what the consumer read from one request. */
+export type Sink = (method: string, target: string, version: string, host: string, cl: number, conn: string) => void;
+
+/** One candidate bound to one scenario's bytes; each call handles every request in them. */
+export interface Prepared {
+  /** Parse and consume: what a server pays per socket read. */
+  full(): void;
+  /** The tokenizer alone on bytes already where it reads them (basehttp backends only). */
+  kernel?: () => void;
+  /** The WASM copy into linear memory plus the kernel, without the consumer. */
+  copyScan?: () => void;
+}
+
+export interface Candidate {
+  name: string;
+  /** "basehttp" for our backends, "reference" for the parsers we measure against. */
+  family: "basehttp" | "reference";
+  prepare(bytes: Buffer, sink: Sink): Prepared;
+}
+
+const HEAD_LIMIT = 1024 * 1024;
+/** Distinct buffers with the same bytes, used in turn: each call sees a fresh socket read, so a
+ * backend cannot skip work because it saw the same Buffer object last time (WASM staging). */
+const RING = 4;
+
+function ring(bytes: Buffer): Latin1Buffer[] {
+  return Array.from({ length: RING }, () => Buffer.from(bytes) as Latin1Buffer);
+}
+
+interface Latin1Buffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * The basehttp consumer, as the handler reads a request: the request-line words as latin1
+ * slices, Host through HTTPMessage (the handler's `headers`), Content-Length and Connection
+ * from the table's flags.
+ */
+function consumeTable(buf: Latin1Buffer, s: number, t: Int32Array, sink: Sink): void {
+  const method = buf.latin1Slice(s + t[T_METHOD_OFF]!, s + t[T_METHOD_OFF]! + t[T_METHOD_LEN]!);
+  const target = buf.latin1Slice(s + t[T_TARGET_OFF]!, s + t[T_TARGET_OFF]! + t[T_TARGET_LEN]!);
+  const version = buf.latin1Slice(s + t[T_VERSION_OFF]!, s + t[T_VERSION_OFF]! + t[T_VERSION_LEN]!);
+  const host = new HTTPMessage(buf, s, t).get("Host", "");
+  const flags = t[T_FLAGS]!;
+  const cl = flags & F_HAS_CONTENT_LENGTH ? contentLength(t) : -1;
+  const conn = flags & F_CONNECTION_CLOSE ? "close" : flags & F_CONNECTION_KEEP_ALIVE ? "keep-alive" : "";
+  sink(method, target, version, host, cl, conn);
+}
+
+/** A basehttp backend: scan each head in turn (pipelined requests follow one another). */
+export function tokenizerCandidate(tok: Tokenizer, kernelFor?: (bytes: Buffer) => () => void): Candidate {
+  return {
+    name: tok.name,
+    family: "basehttp",
+    prepare(bytes: Buffer, sink: Sink): Prepared {
+      const bufs = ring(bytes);
+      let turn = 0;
+      const t = newTable();
+      const n = bytes.length;
+      const scanAll = (consume: boolean): void => {
+        const buf = bufs[turn++ & (RING - 1)]!;
+        for (let s = 0; s < n; ) {
+          resetTable(t);
+          const len = tok.scan(buf, s, n, t, HEAD_LIMIT);
+          if (len <= 0) throw new Error(`${tok.name}: outcome ${len} at ${s}`);
+          if (consume) consumeTable(buf, s, t, sink);
+          s += len;
+        }
+      };
+      const prepared: Prepared = { full: () => scanAll(true) };
+      if (kernelFor) {
+        prepared.kernel = kernelFor(bytes);
+        prepared.copyScan = () => scanAll(false);
+      } else {
+        prepared.kernel = () => scanAll(false);
+      }
+      return prepared;
+    },
+  };
+}
+
+interface NodeParser {
+  initialize(type: number, resource: object): void;
+  execute(buf: Buffer): number | Error;
+  [callback: number]: unknown;
+}
+interface NodeParserClass {
+  new (): NodeParser;
+  REQUEST: number;
+  kOnHeadersComplete: number;
+}
+
+/** The header fields the consumer reads, from a flat [name, value, ...] list of strings. */
+function consumeHeaderList(headers: readonly string[], sink: Sink, method: string, target: string, version: string): void {
+  let host = "";
+  let cl = -1;
+  let conn = "";
+  let seenConn = false;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    switch (name.length) {
+      case 4:
+        if (host === "" && name.toLowerCase() === "host") host = headers[i + 1]!;
+        break;
+      case 10:
+        if (!seenConn && name.toLowerCase() === "connection") {
+          seenConn = true;
+          const v = headers[i + 1]!.toLowerCase();
+          conn = v === "close" || v === "keep-alive" ? v : "";
+        }
+        break;
+      case 14:
+        if (name.toLowerCase() === "content-length") cl = Number(headers[i + 1]);
+        break;
+    }
+  }
+  sink(method, target, version, host, cl, conn);
+}
+
+/**
+ * Node's own llhttp as node:http drives it (lib/_http_server.js): one parser per connection,
+ * initialize(REQUEST), execute(chunk), the kOnHeadersComplete callback. The callback returns 1
+ * ("skip the body") so a head-only buffer with Content-Length is timed as a head alone.
+ */
+export function llhttpCandidate(): Candidate {
+  const binding = (process as unknown as { binding(name: string): unknown }).binding("http_parser") as {
+    HTTPParser: NodeParserClass;
+    methods: string[];
+  };
+  const { HTTPParser, methods } = binding;
+  return {
+    name: "llhttp",
+    family: "reference",
+    prepare(bytes: Buffer, sink: Sink): Prepared {
+      const p = new HTTPParser();
+      p.initialize(HTTPParser.REQUEST, {});
+      p[HTTPParser.kOnHeadersComplete] = (major: number, minor: number, headers: string[], method: number, url: string): number => {
+        consumeHeaderList(headers, sink, methods[method]!, url, `HTTP/${major}.${minor}`);
+        return 1;
+      };
+      const bufs = ring(bytes);
+      let turn = 0;
+      return {
+        full: () => {
+          const r = p.execute(bufs[turn++ & (RING - 1)]!);
+          if (typeof r !== "number") throw r;
+        },
+      };
+    },
+  };
+}
+
+interface HpjInfo {
+  versionMajor: number;
+  versionMinor: number;
+  headers: string[];
+  method: number;
+  url: string;
+}
+
+/** http-parser-js, the pure-JavaScript parser some projects swap in for llhttp. */
+export function httpParserJsCandidate(): Candidate {
+  const require = createRequire(import.meta.url);
+  const { HTTPParser } = require("http-parser-js") as {
+    HTTPParser: { new (type: string): NodeParser; REQUEST: string; kOnHeadersComplete: number; methods: string[] };
+  };
+  return {
+    name: "http-parser-js",
+    family: "reference",
+    prepare(bytes: Buffer, sink: Sink): Prepared {
+      const p = new HTTPParser(HTTPParser.REQUEST);
+      p[HTTPParser.kOnHeadersComplete] = (info: HpjInfo): boolean => {
+        consumeHeaderList(info.headers, sink, HTTPParser.methods[info.method]!, info.url, `HTTP/${info.versionMajor}.${info.versionMinor}`);
+        return true;
+      };
+      const bufs = ring(bytes);
+      let turn = 0;
+      return {
+        full: () => {
+          const r = p.execute(bufs[turn++ & (RING - 1)]!);
+          if (typeof r !== "number") throw r;
+        },
+      };
+    },
+  };
+}
+
+/** Run `full` once collecting what the consumer read, to hold every candidate to `expected`. */
+export function answers(c: Candidate, bytes: Buffer): Expected[] {
+  const got: Expected[] = [];
+  c.prepare(bytes, (method, target, version, host, contentLength, connection) =>
+    got.push({ method, target, version, host, contentLength, connection }),
+  ).full();
+  return got;
+}
