@@ -1,0 +1,16 @@
+// The seed's first example (BaseHTTPServer docs): build a server on port 8000 and serve
+// forever. `npx tsx examples/run.ts` (a port as the first argument overrides 8000).
+// BaseHTTPRequestHandler implements no method, so every request gets a 501.
+
+import { BaseHTTPRequestHandler } from "../src/http/handler.js";
+import { HTTPServer } from "../src/http/server.js";
+import type { Address } from "../src/socketserver/request-handler.js";
+
+async function run(server_class = HTTPServer, handler_class = BaseHTTPRequestHandler): Promise<void> {
+  const server_address: Address = ["", Number(process.argv[2] ?? 8000)];
+  const httpd = new server_class(server_address, handler_class);
+  await httpd.ready;
+  await httpd.serve_forever();
+}
+
+await run();

@@ -1,0 +1,58 @@
+// How the handler answers each refused request head: the status, reason and explanation per
+// violation code of src/contract/violations.ts. CPython 3.11's own messages where it has the
+// check; for basehttp's stricter checks, a message naming the rule and its RFC section.
+
+import * as V from "../contract/violations.js";
+
+/** [status, message, explain]; explain undefined: the status's standard description. */
+export type Answer = readonly [status: number, message: string, explain?: string];
+
+/** Answers for violations found in header lines (the request line was fine). */
+export const VIOLATION_ANSWERS: Readonly<Record<number, Answer>> = {
+  // CPython: http.client.LineTooLong("header line") and HTTPException("got more than 100 headers").
+  [V.V_HEADER_LINE_TOO_LONG]: [431, "Line too long", "got more than 65536 bytes when reading header line"],
+  [V.V_TOO_MANY_HEADERS]: [431, "Too many headers", "got more than 100 headers"],
+  [V.V_HEAD_TOO_LARGE]: [431, "Request head too large", "The request head exceeds the server's limit"],
+  [V.V_BARE_CR]: [400, "Bare CR in request head", "RFC 9112 section 2.2: CR is allowed only before LF"],
+  [V.V_BARE_LF]: [400, "Bare LF in request head", "RFC 9112 section 2.2: lines end with CRLF"],
+  [V.V_HEADER_CONTROL_CHAR]: [
+    400, "Control character in header field", "RFC 9110 section 5.5: field values hold no control characters",
+  ],
+  [V.V_INVALID_HEADER_NAME]: [400, "Invalid header field name", "RFC 9110 section 5.1: a field name is a token"],
+  [V.V_WHITESPACE_BEFORE_COLON]: [
+    400, "Whitespace between header field name and colon", "RFC 9112 section 5.1: no whitespace before the colon",
+  ],
+  [V.V_MISSING_COLON]: [400, "Header field line without colon", "RFC 9112 section 5: name, colon, value"],
+  [V.V_OBS_FOLD]: [
+    400, "Header line starting with whitespace",
+    "RFC 9112 sections 5.2 and 2.2: no obsolete line folding, no whitespace before the first field",
+  ],
+  [V.V_INVALID_CONTENT_LENGTH]: [400, "Invalid Content-Length", "RFC 9110 section 8.6: Content-Length is 1*DIGIT"],
+  [V.V_REPEATED_CONTENT_LENGTH]: [
+    400, "Repeated Content-Length", "RFC 9112 section 6.3: several Content-Length fields are refused",
+  ],
+  [V.V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH]: [
+    400, "Transfer-Encoding with Content-Length", "RFC 9112 section 6.3: a request may not carry both",
+  ],
+  [V.V_TRANSFER_ENCODING_NOT_CHUNKED]: [
+    400, "Transfer-Encoding not ending in chunked", "RFC 9112 section 6.3: the final transfer coding must be chunked",
+  ],
+};
+
+/** CPython's DEFAULT_ERROR_MESSAGE, verbatim. */
+export const DEFAULT_ERROR_MESSAGE = `<!DOCTYPE HTML>
+<html lang="en">
+    <head>
+        <meta charset="utf-8">
+        <title>Error response</title>
+    </head>
+    <body>
+        <h1>Error response</h1>
+        <p>Error code: %(code)d</p>
+        <p>Message: %(message)s.</p>
+        <p>Error code explanation: %(code)s - %(explain)s.</p>
+    </body>
+</html>
+`;
+
+export const DEFAULT_ERROR_CONTENT_TYPE = "text/html;charset=utf-8";

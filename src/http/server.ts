@@ -1,0 +1,90 @@
+// HTTPServer and ThreadingHTTPServer (Lib/http/server.py): a TCPServer that knows its name and
+// port, picks the request-head tokenizer (WASM or its TypeScript twin) and carries the limits
+// every connection runs under (head size, head time, keep-alive idle time).
+
+import { DEFAULT_HEAD_LIMIT } from "../contract/layout.js";
+import type { ParserName, Tokenizer } from "../contract/tokenizer.js";
+import { JsTokenizer } from "../tokenizer/js.js";
+import type { RequestHandlerClass } from "../socketserver/base-server.js";
+import type { Address } from "../socketserver/request-handler.js";
+import { TCPServer } from "../socketserver/tcp-server.js";
+import { ConnectionRegistry, type ConnectionLimits } from "./connection.js";
+
+export interface HTTPServerOptions {
+  /** Request-head tokenizer: "wasm" (default) or "js", the TypeScript twin. */
+  parser?: ParserName;
+  /** Bytes a request head may take (default 1 MiB); past it: 431. */
+  headLimit?: number;
+  /** Seconds a request head may take to arrive (default 60); past it: 408 and close. 0: no limit. */
+  headTimeout?: number;
+  /** Seconds a keep-alive connection may stay idle between requests (default 5). 0: no limit. */
+  keepAliveTimeout?: number;
+  /** As Python's bind_and_activate (default true). */
+  bind_and_activate?: boolean;
+}
+
+function tokenizerFor(name: ParserName): Tokenizer {
+  if (name !== "wasm" && name !== "js") throw new TypeError(`parser must be "wasm" or "js", not ${String(name)}`);
+  return new JsTokenizer();
+}
+
+function seconds(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+    throw new RangeError(`${what} must be a number of seconds >= 0`);
+  }
+  return value;
+}
+
+/**
+ * The HTTP server: `new HTTPServer([host, port], Handler, options?)`, then `await ready` and
+ * `serve_forever()`. Sets `server_name` and `server_port` once bound (the host as given or
+ * bound: no name lookup).
+ */
+export class HTTPServer extends TCPServer implements ConnectionLimits {
+  static {
+    this.prototype.allow_reuse_address = true;
+  }
+
+  server_name = "";
+  server_port = 0;
+  readonly tokenizer: Tokenizer;
+  readonly headLimit: number;
+  readonly headTimeout: number;
+  readonly keepAliveTimeout: number;
+  readonly connections: ConnectionRegistry;
+
+  constructor(
+    server_address: Address,
+    RequestHandlerClass: RequestHandlerClass<never>,
+    options: HTTPServerOptions | boolean = {},
+  ) {
+    const opts: HTTPServerOptions = typeof options === "boolean" ? { bind_and_activate: options } : options;
+    super(server_address, RequestHandlerClass, opts.bind_and_activate ?? true);
+    this.tokenizer = tokenizerFor(opts.parser ?? "wasm");
+    const headLimit = opts.headLimit ?? DEFAULT_HEAD_LIMIT;
+    if (!Number.isInteger(headLimit) || headLimit < 1) throw new RangeError("headLimit must be a positive integer");
+    this.headLimit = headLimit;
+    this.headTimeout = seconds(opts.headTimeout, 60, "headTimeout");
+    this.keepAliveTimeout = seconds(opts.keepAliveTimeout, 5, "keepAliveTimeout");
+    this.connections = new ConnectionRegistry(this.headTimeout, this.keepAliveTimeout);
+  }
+
+  /** Bind, then record the name and port. */
+  override async server_bind(): Promise<void> {
+    await super.server_bind();
+    const [host, port] = this.server_address;
+    this.server_name = host;
+    this.server_port = port;
+  }
+
+  /** Connections close once idle; requests already received are answered first. */
+  override drain_connections(): void {
+    this.connections.drain();
+  }
+}
+
+/** As Python's: every connection is already served concurrently, so only the name differs. */
+export class ThreadingHTTPServer extends HTTPServer {
+  daemon_threads = true;
+}

@@ -1,0 +1,227 @@
+// BaseServer (Lib/socketserver.py): the accept-and-dispatch loop, knowing nothing of sockets.
+// TCPServer (tcp-server.ts) feeds it accepted connections; it hands each one to a new
+// RequestHandlerClass. Connections are served concurrently on the event loop, which is what
+// Python's ThreadingMixIn gives; serve_forever/shutdown/handle_request keep Python's contract.
+
+import type { Duplex } from "node:stream";
+import { pyRepr } from "../http/format.js";
+import type { Address, BaseRequestHandler } from "./request-handler.js";
+
+/** A handler class: `new Handler(request, client_address, server)`. */
+export type RequestHandlerClass<S extends BaseServer = BaseServer> = new (
+  request: Duplex,
+  client_address: Address,
+  server: S,
+) => BaseRequestHandler;
+
+type Pending = [request: Duplex, client_address: Address];
+
+/**
+ * Base class for servers.
+ *
+ * For the caller: `serve_forever(poll_interval)`, `shutdown()`, `handle_request()`,
+ * `server_close()`, `await using`.
+ * May be overridden: `server_bind`, `server_activate`, `handle_timeout`, `verify_request`,
+ * `process_request`, `server_close`, `shutdown_request`, `close_request`, `service_actions`,
+ * `handle_error`. For subclasses: `finish_request`.
+ */
+export class BaseServer {
+  /** Seconds handle_request() waits for a connection before handle_timeout(); null: forever. */
+  declare timeout: number | null;
+  static {
+    this.prototype.timeout = null;
+  }
+
+  server_address: Address;
+  RequestHandlerClass: RequestHandlerClass<never>;
+  /** Resolves once the server can accept connections; rejects if it cannot (bind errors). */
+  ready: Promise<void> = Promise.resolve();
+
+  /** Accepted connections no serve_forever/handle_request has taken yet (Python's backlog). */
+  readonly #pending: Pending[] = [];
+  #acceptWaiter: ((p: Pending | null) => void) | null = null;
+  #shutdownRequest = false;
+  #stopLoop: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+  /** Connections being served. */
+  readonly #active = new Set<Promise<void>>();
+
+  constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<never>) {
+    this.server_address = server_address;
+    this.RequestHandlerClass = RequestHandlerClass;
+  }
+
+  /** Called to bind the server. May be overridden. */
+  server_bind(): void | Promise<void> {}
+
+  /** Called to activate the server. May be overridden. */
+  server_activate(): void | Promise<void> {}
+
+  /**
+   * Serve connections until shutdown(); resolves then. Each accepted connection is served
+   * concurrently. `poll_interval` (seconds) is how often service_actions() runs.
+   */
+  async serve_forever(poll_interval = 0.5): Promise<void> {
+    await this.ready;
+    if (this.#loop !== null) throw new Error("serve_forever() is already running");
+    let timer: NodeJS.Timeout | null = null;
+    const loop = new Promise<void>((resolve) => {
+      this.#stopLoop = resolve;
+    });
+    this.#loop = loop;
+    try {
+      if (!this.#shutdownRequest) {
+        timer = setInterval(() => this.service_actions(), Math.max(1, poll_interval * 1000));
+        timer.unref();
+        while (this.#pending.length > 0) this.#dispatch(this.#pending.shift()!);
+        await loop;
+      }
+    } finally {
+      if (timer !== null) clearInterval(timer);
+      this.#shutdownRequest = false;
+      this.#stopLoop = null;
+      this.#loop = null;
+    }
+  }
+
+  /**
+   * Stop the serve_forever() loop, then wait for the connections being served: each finishes
+   * the request it is on (and those already received), idle ones are closed. Resolves when all
+   * are done. The listening socket stays open until server_close().
+   */
+  async shutdown(): Promise<void> {
+    const loop = this.#loop;
+    if (loop !== null) {
+      this.#shutdownRequest = true;
+      this.#stopLoop?.();
+      await loop.catch(() => undefined);
+    }
+    this.drain_connections();
+    while (this.#active.size > 0) await Promise.allSettled([...this.#active]);
+  }
+
+  /** Ask the connections being served to close once idle. Called by shutdown(); HTTPServer overrides. */
+  drain_connections(): void {}
+
+  /** Called by the serve_forever() loop every poll_interval. May be overridden. */
+  service_actions(): void {}
+
+  /**
+   * Accept one connection and serve it completely; when none arrives within `timeout` seconds,
+   * call handle_timeout() instead.
+   */
+  async handle_request(): Promise<void> {
+    await this.ready;
+    let next = this.#pending.shift() ?? null;
+    if (next === null) next = await this.#nextConnection(this.timeout);
+    if (next === null) return this.handle_timeout();
+    await this.#dispatch(next);
+  }
+
+  #nextConnection(timeout: number | null): Promise<Pending | null> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | null = null;
+      this.#acceptWaiter = (p) => {
+        if (timer !== null) clearTimeout(timer);
+        this.#acceptWaiter = null;
+        resolve(p);
+      };
+      if (timeout !== null && timeout !== undefined) {
+        timer = setTimeout(() => this.#acceptWaiter?.(null), Math.max(0, timeout * 1000));
+      }
+    });
+  }
+
+  /** Called by the transport (TCPServer) for each accepted connection. */
+  protected enqueue_request(request: Duplex, client_address: Address): void {
+    const item: Pending = [request, client_address];
+    if (this.#acceptWaiter !== null) this.#acceptWaiter(item);
+    else if (this.#loop !== null && !this.#shutdownRequest) this.#dispatch(item);
+    else this.#pending.push(item);
+  }
+
+  /** Connections accepted and not yet served; server_close() drops them. */
+  protected take_pending(): Pending[] {
+    return this.#pending.splice(0);
+  }
+
+  /** Python's _handle_request_noblock: verify, process, and handle any error. */
+  #dispatch([request, client_address]: Pending): Promise<void> {
+    const run = (async () => {
+      if (!this.verify_request(request, client_address)) {
+        this.shutdown_request(request);
+        return;
+      }
+      try {
+        await this.process_request(request, client_address);
+      } catch (error) {
+        this.handle_error(request, client_address, error);
+        this.shutdown_request(request);
+      }
+    })();
+    this.#active.add(run);
+    const done = (): void => void this.#active.delete(run);
+    void run.then(done, done);
+    return run;
+  }
+
+  /** Called when no connection arrives within `timeout`. May be overridden. */
+  handle_timeout(): void | Promise<void> {}
+
+  /** Return false to refuse the connection (it is closed unanswered). May be overridden. */
+  verify_request(_request: Duplex, _client_address: Address): boolean {
+    return true;
+  }
+
+  /** Serve the connection, then close it. May be overridden. */
+  async process_request(request: Duplex, client_address: Address): Promise<void> {
+    await this.finish_request(request, client_address);
+    this.shutdown_request(request);
+  }
+
+  /** Create the handler and drive it: setup(), await handle(), finish(). */
+  async finish_request(request: Duplex, client_address: Address): Promise<void> {
+    const Handler = this.RequestHandlerClass as unknown as RequestHandlerClass<this>;
+    const handler = new Handler(request, client_address, this);
+    await handler.setup();
+    try {
+      await handler.handle();
+    } finally {
+      await handler.finish();
+    }
+  }
+
+  /** Called to shut down and close one connection. May be overridden. */
+  shutdown_request(request: Duplex): void {
+    this.close_request(request);
+  }
+
+  /** Called to clean up one connection. May be overridden. */
+  close_request(_request: Duplex): void {}
+
+  /**
+   * Handle an error raised while serving a connection: the stack goes to stderr, the server
+   * carries on. May be overridden. (`error` is what Python finds in sys.exc_info().)
+   */
+  handle_error(_request: Duplex, client_address: Address, error?: unknown): void {
+    const line = "-".repeat(40);
+    const where = client_address ? `(${pyRepr(String(client_address[0]))}, ${client_address[1]})` : "None";
+    const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+    process.stderr.write(
+      `${line}\nException occurred during processing of request from ${where}\n${stack}\n${line}\n`,
+    );
+  }
+
+  /** Clean up the server: stops serve_forever() if it runs. May be overridden. */
+  server_close(): void {
+    this.#shutdownRequest = this.#loop !== null;
+    this.#stopLoop?.();
+    this.#acceptWaiter?.(null);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.ready.catch(() => undefined);
+    await this.shutdown();
+    this.server_close();
+  }
+}

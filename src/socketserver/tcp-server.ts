@@ -1,0 +1,104 @@
+// TCPServer (Lib/socketserver.py) on node:net: binds and listens, and hands each accepted
+// socket to BaseServer's dispatch. Node binds and listens in one step, so server_bind() does
+// both and server_activate() is a hook; bind errors reject `ready`.
+
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { BaseServer, type RequestHandlerClass } from "./base-server.js";
+import type { Address } from "./request-handler.js";
+
+/** Milliseconds a closed connection may keep sending before it is destroyed. */
+const LINGER_MS = 2000;
+
+function ignore(): void {}
+
+/**
+ * A TCP server: `new TCPServer([host, port], Handler)`; `await server.ready` for the bound
+ * address in `server_address` (port 0 picks a free port; host "" means all IPv4 interfaces).
+ *
+ * Class variables: `allow_reuse_address` (kept for Python code: libuv always sets SO_REUSEADDR
+ * on a listening TCP socket), `request_queue_size` (listen backlog).
+ */
+export class TCPServer extends BaseServer {
+  declare allow_reuse_address: boolean;
+  declare request_queue_size: number;
+  static {
+    this.prototype.allow_reuse_address = false;
+    this.prototype.request_queue_size = 511;
+  }
+
+  /** The listening socket. */
+  readonly socket: net.Server;
+  #listening = false;
+
+  constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<never>, bind_and_activate = true) {
+    super([server_address[0], server_address[1]], RequestHandlerClass);
+    this.socket = net.createServer({ pauseOnConnect: true });
+    this.socket.on("connection", (socket: net.Socket) => {
+      // An error on a connection no handler has taken yet must not crash the process.
+      socket.on("error", ignore);
+      this.enqueue_request(socket, [socket.remoteAddress ?? "", socket.remotePort ?? 0]);
+    });
+    this.socket.on("error", (error: Error) => {
+      if (this.#listening) process.stderr.write(`${error.stack ?? error}\n`);
+    });
+    if (bind_and_activate) {
+      // After the subclass constructors, so their fields (options, class variables) are set.
+      this.ready = Promise.resolve().then(async () => {
+        try {
+          await this.server_bind();
+          await this.server_activate();
+        } catch (error) {
+          this.server_close();
+          throw error;
+        }
+      });
+      this.ready.catch(ignore);
+    }
+  }
+
+  /** Bind and listen; `server_address` becomes the address actually bound. May be extended. */
+  override async server_bind(): Promise<void> {
+    const [host, port] = this.server_address;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => {
+        this.socket.off("listening", onListening);
+        reject(error);
+      };
+      const onListening = (): void => {
+        this.socket.off("error", onError);
+        resolve();
+      };
+      this.socket.once("error", onError);
+      this.socket.once("listening", onListening);
+      this.socket.listen({ host: host === "" ? "0.0.0.0" : host, port, backlog: this.request_queue_size });
+    });
+    this.#listening = true;
+    const bound = this.socket.address() as AddressInfo;
+    this.server_address = [bound.address, bound.port];
+  }
+
+  /** End our side of the connection (Python's shutdown(SHUT_WR)), then close_request(). */
+  override shutdown_request(request: Duplex): void {
+    if (!request.destroyed && !request.writableEnded) request.end();
+    this.close_request(request);
+  }
+
+  /** Let the peer's remaining bytes drain (so our answer is not lost to a reset), then close. */
+  override close_request(request: Duplex): void {
+    if (request.destroyed) return;
+    request.resume();
+    const timer = setTimeout(() => request.destroy(), LINGER_MS);
+    timer.unref();
+    request.once("close", () => clearTimeout(timer));
+  }
+
+  /** Stop listening; connections accepted but never served are closed. */
+  override server_close(): void {
+    super.server_close();
+    this.#listening = false;
+    if (this.socket.listening) this.socket.close();
+    for (const [request] of this.take_pending()) request.destroy();
+  }
+}
