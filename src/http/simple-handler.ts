@@ -1,0 +1,239 @@
+// SimpleHTTPRequestHandler (Lib/http/server.py, CPython 3.11): serves the files under a
+// directory with GET and HEAD. The CPython method names and steps are kept; the work is done by
+// src/http/simple/* (paths, types, listing page, validators, file reading). Beyond CPython:
+// symlinks cannot lead out of the directory, ETag/If-None-Match, Range/If-Range (RFC 9110).
+
+import type { Stats } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+import type { Duplex } from "node:stream";
+import type { BaseServer } from "../socketserver/base-server.js";
+import type { Address, WritableFile } from "../socketserver/request-handler.js";
+import { BaseHTTPRequestHandler } from "./handler.js";
+import { HTTPStatus } from "./status.js";
+import {
+  ifModifiedSinceSeconds, ifRangeHolds, makeETag, noneMatchHits, parseRange,
+} from "./simple/conditional.js";
+import {
+  BytesSource, FileSource, listEntries, locate, openFile, type Located, type ResponseSource,
+} from "./simple/files.js";
+import { DEFAULT_EXTENSIONS_MAP, guessType } from "./simple/guess-type.js";
+import { LISTING_ENCODING, renderListing, sortListing } from "./simple/listing.js";
+import { translatePath, urlsplit, urlunsplit } from "./simple/url-path.js";
+
+export type { ResponseSource } from "./simple/files.js";
+
+/** CPython's http.server __version__. */
+const VERSION = "0.6";
+
+export interface SimpleHTTPRequestHandlerOptions {
+  /** The directory to serve (default: the current directory when the handler is created). */
+  directory?: string;
+}
+
+/** os.path.join for a translate_path result and one name. */
+function join(path: string, name: string): string {
+  if (path === "") return name;
+  const sep = process.platform === "win32" ? "\\" : "/";
+  return path.endsWith("/") || path.endsWith(sep) ? path + name : path + sep + name;
+}
+
+/**
+ * Simple HTTP request handler with GET and HEAD commands: serves the files of `directory` and
+ * its subdirectories, with a listing page for directories without `index.html`/`index.htm`,
+ * and the Content-Type from `guess_type()`. HEAD sends what GET sends, without the body.
+ *
+ * The directory: `new SimpleHTTPRequestHandler(request, client_address, server, { directory })`,
+ * or, for a server that creates handlers itself (Python's `partial(Handler, directory=...)`),
+ * a subclass: `class extends SimpleHTTPRequestHandler { override directory = "/srv" }`.
+ *
+ * May be overridden: `do_GET`, `do_HEAD`, `send_head`, `list_directory`, `translate_path`,
+ * `copyfile`, `guess_type`, and the class variable `extensions_map`.
+ */
+export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
+  /** Extension → Content-Type, looked up before the built-in types (exact, then lower-cased). */
+  declare extensions_map: Record<string, string>;
+  static {
+    this.prototype.server_version = "SimpleHTTP/" + VERSION;
+    this.prototype.extensions_map = { ...DEFAULT_EXTENSIONS_MAP };
+  }
+
+  /** The directory served. */
+  directory: string;
+
+  constructor(request: Duplex, client_address: Address, server: BaseServer, options: SimpleHTTPRequestHandlerOptions = {}) {
+    super(request, client_address, server);
+    this.directory = options.directory ?? process.cwd();
+  }
+
+  /** Serve a GET request. */
+  async do_GET(): Promise<void> {
+    const f = await this.send_head();
+    if (f === null) return;
+    try {
+      await this.copyfile(f, this.wfile);
+      // The file shrank under us: the body is shorter than its Content-Length.
+      if (f.truncated) this.close_connection = true;
+    } finally {
+      await f.close();
+    }
+  }
+
+  /** Serve a HEAD request. */
+  async do_HEAD(): Promise<void> {
+    const f = await this.send_head();
+    if (f !== null) await f.close();
+  }
+
+  /**
+   * Common code for GET and HEAD: sends the status line and headers and returns the body to
+   * copy (the caller closes it), or null when there is nothing more to send (errors, 301, 304).
+   */
+  async send_head(): Promise<ResponseSource | null> {
+    let path = this.translate_path(this.path);
+    let found = await locate(path, this.directory);
+    if (found !== null && found.stats.isDirectory()) {
+      let parts;
+      try {
+        parts = urlsplit(this.path);
+      } catch {
+        this.send_error(HTTPStatus.BAD_REQUEST, "Bad request path");
+        return null;
+      }
+      if (!parts[2].endsWith("/")) {
+        // Redirect browser - doing basically what apache does.
+        this.send_response(HTTPStatus.MOVED_PERMANENTLY);
+        this.send_header("Location", urlunsplit([parts[0], parts[1], parts[2] + "/", parts[3], parts[4]]));
+        this.send_header("Content-Length", "0");
+        this.end_headers();
+        return null;
+      }
+      let index: Located | null = null;
+      for (const name of ["index.html", "index.htm"]) {
+        const candidate = join(path, name);
+        index = await locate(candidate, this.directory);
+        if (index !== null && index.stats.isFile()) {
+          path = candidate;
+          break;
+        }
+        index = null;
+      }
+      if (index === null) return this.list_directory(path);
+      found = index;
+    }
+    const ctype = this.guess_type(path);
+    // A trailing "/" names a directory, never a file (CPython issue 17324).
+    if (path.endsWith("/") || found === null || !found.stats.isFile()) {
+      this.send_error(HTTPStatus.NOT_FOUND, "File not found");
+      return null;
+    }
+    const opened = await openFile(found.real);
+    if (opened === null) {
+      this.send_error(HTTPStatus.NOT_FOUND, "File not found");
+      return null;
+    }
+    try {
+      return this.#answerFile(opened.handle, opened.stats, ctype);
+    } catch (error) {
+      await opened.handle.close();
+      throw error;
+    }
+  }
+
+  /** Validators, preconditions and headers for an open file (send_head's second half). */
+  async #answerFile(handle: FileHandle, stats: Stats, ctype: string): Promise<ResponseSource | null> {
+    const size = stats.size;
+    const mtime = stats.mtimeMs / 1000;
+    const etag = makeETag(size, stats.mtimeMs);
+    const lastModified = Math.floor(mtime);
+    // RFC 9110 §13.2.2: If-None-Match first; when present, If-Modified-Since is ignored (as CPython does).
+    const noneMatch = this.headers.get_all("If-None-Match");
+    let notModified = false;
+    if (noneMatch !== undefined) {
+      notModified = noneMatchHits(noneMatch.join(", "), etag);
+    } else {
+      const since = this.headers.get("If-Modified-Since");
+      if (since !== undefined) {
+        const ims = ifModifiedSinceSeconds(since);
+        notModified = ims !== null && lastModified <= ims;
+      }
+    }
+    if (notModified) {
+      await handle.close();
+      this.send_response(HTTPStatus.NOT_MODIFIED);
+      this.send_header("ETag", etag);
+      this.end_headers();
+      return null;
+    }
+    // RFC 9110 §14.2: Range is defined for GET only; If-Range (§13.1.5) guards it.
+    let start = 0;
+    let end = size - 1;
+    let partial = false;
+    const range = this.command === "GET" ? this.headers.get("Range") : undefined;
+    const ifRange = this.headers.get("If-Range");
+    if (range !== undefined && (ifRange === undefined || ifRangeHolds(ifRange, etag, lastModified))) {
+      const r = parseRange(range, size);
+      if (r.kind === "unsatisfiable") {
+        await handle.close();
+        this.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+        this.send_header("Content-Range", `bytes */${size}`);
+        this.send_header("Content-Length", "0");
+        this.end_headers();
+        return null;
+      }
+      if (r.kind === "range") {
+        ({ start, end } = r);
+        partial = true;
+      }
+    }
+    this.send_response(partial ? HTTPStatus.PARTIAL_CONTENT : HTTPStatus.OK);
+    this.send_header("Content-type", ctype);
+    if (partial) this.send_header("Content-Range", `bytes ${start}-${end}/${size}`);
+    this.send_header("Content-Length", String(end - start + 1));
+    this.send_header("Last-Modified", this.date_time_string(mtime));
+    this.send_header("ETag", etag);
+    this.send_header("Accept-Ranges", "bytes");
+    this.end_headers();
+    return new FileSource(handle, start, end);
+  }
+
+  /**
+   * The listing page of `path` (a directory without index file): sends the headers and
+   * returns the page, or sends 404 and returns null when the directory cannot be read.
+   */
+  async list_directory(path: string): Promise<ResponseSource | null> {
+    let entries;
+    try {
+      entries = await listEntries(path);
+    } catch {
+      this.send_error(HTTPStatus.NOT_FOUND, "No permission to list directory");
+      return null;
+    }
+    const encoded = renderListing(this.path, sortListing(entries));
+    this.send_response(HTTPStatus.OK);
+    this.send_header("Content-type", `text/html; charset=${LISTING_ENCODING}`);
+    this.send_header("Content-Length", String(encoded.length));
+    this.end_headers();
+    return new BytesSource(encoded);
+  }
+
+  /**
+   * Translate a /-separated URL path to a file name under `directory`: query and fragment
+   * dropped, %-escapes decoded, `.`/`..` and (on Windows) drive or backslash components ignored.
+   */
+  translate_path(path: string): string {
+    return translatePath(path, this.directory);
+  }
+
+  /** Copy `source` to `outputfile`, waiting for the socket to drain between chunks. */
+  async copyfile(source: AsyncIterable<Uint8Array>, outputfile: WritableFile): Promise<void> {
+    for await (const chunk of source) {
+      const pending = outputfile.write(chunk);
+      if (pending !== undefined) await pending;
+    }
+  }
+
+  /** The Content-Type of `path`: `extensions_map`, then CPython's mimetypes table, else application/octet-stream. */
+  guess_type(path: string): string {
+    return guessType(path, this.extensions_map);
+  }
+}

@@ -1,0 +1,165 @@
+// The file-system side of SimpleHTTPRequestHandler: finding a translated path without leaving
+// the served directory (symbolic links resolved), reading a directory's entries as CPython sees
+// them, and the response bodies send_head hands to copyfile (a file read in chunks as the
+// socket drains, or bytes in memory). Used by src/http/simple-handler.ts.
+
+import { constants, type Stats } from "node:fs";
+import { type FileHandle, open, readdir, realpath, stat } from "node:fs/promises";
+import { sep } from "node:path";
+import type { ListingEntry } from "./listing.js";
+import { fsdecode, fsencode } from "./py-codec.js";
+
+/** Bytes per read of a file being sent: large enough that the socket writer does not copy them. */
+export const CHUNK_SIZE = 64 * 1024;
+
+/**
+ * A path string as the file system takes it: os.fsencode's bytes (names that were not UTF-8
+ * come back as U+DC80-U+DCFF), or null for what no file can be named (NUL, other lone surrogates).
+ */
+export function toFsPath(path: string): string | Buffer | null {
+  if (path.includes("\0")) return null;
+  if (!/[\ud800-\udfff]/.test(path)) return path;
+  if (process.platform === "win32") return null;
+  try {
+    return Buffer.from(fsencode(path));
+  } catch {
+    return null;
+  }
+}
+
+function isInside(real: Buffer, root: Buffer): boolean {
+  if (real.equals(root)) return true;
+  const s = Buffer.from(sep);
+  const prefix = root.subarray(root.length - s.length).equals(s) ? root : Buffer.concat([root, s]);
+  return real.length > prefix.length && real.subarray(0, prefix.length).equals(prefix);
+}
+
+/** A path found under the served directory: its resolved name and what stat() says of it. */
+export interface Located {
+  real: Buffer;
+  stats: Stats;
+}
+
+/**
+ * Stat `path` (from translate_path) when it exists and, every symbolic link resolved, is
+ * `directory` itself or inside it; null otherwise (missing, unreadable, escaping, unnameable).
+ * translate_path already keeps `..` out; this closes the symlink route (beyond CPython, which
+ * follows links anywhere).
+ */
+export async function locate(path: string, directory: string): Promise<Located | null> {
+  const fsPath = toFsPath(path);
+  const fsRoot = toFsPath(directory);
+  if (fsPath === null || fsRoot === null) return null;
+  try {
+    const [real, root] = await Promise.all([
+      realpath(fsPath, { encoding: "buffer" }),
+      realpath(fsRoot, { encoding: "buffer" }),
+    ]);
+    if (!isInside(real, root)) return null;
+    return { real, stats: await stat(real) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * os.listdir with os.path.isdir and os.path.islink for each name, names fsdecoded.
+ * Throws (as os.listdir raises OSError) when the directory cannot be read.
+ */
+export async function listEntries(path: string): Promise<ListingEntry[]> {
+  const fsPath = toFsPath(path);
+  if (fsPath === null) throw new Error(`cannot name ${JSON.stringify(path)}`);
+  const dir = typeof fsPath === "string" ? Buffer.from(fsPath) : fsPath;
+  const dirents = await readdir(dir, { withFileTypes: true, encoding: "buffer" });
+  return Promise.all(
+    dirents.map(async (d) => {
+      const isLink = d.isSymbolicLink();
+      let isDir = d.isDirectory();
+      if (isLink) {
+        const full = Buffer.concat([dir, Buffer.from(sep), d.name]);
+        isDir = await stat(full).then((s) => s.isDirectory(), () => false);
+      }
+      return { name: fsdecode(d.name), isDir, isLink };
+    }),
+  );
+}
+
+/** What send_head returns and copyfile sends: chunks of the body, then close(). */
+export interface ResponseSource extends AsyncIterable<Uint8Array> {
+  /** True when the body came out shorter than announced (the file shrank while being sent). */
+  readonly truncated: boolean;
+  close(): Promise<void>;
+}
+
+/** Bytes already in memory (a directory listing). */
+export class BytesSource implements ResponseSource {
+  readonly truncated = false;
+  constructor(readonly bytes: Uint8Array) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    if (this.bytes.length > 0) yield this.bytes;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Bytes [start, end] of an open file, read CHUNK_SIZE at a time, each read only when the
+ * previous chunk has been taken (copyfile awaits the socket's backpressure between them): the
+ * file is never read whole, whatever its size.
+ */
+export class FileSource implements ResponseSource {
+  #truncated = false;
+  #closed = false;
+
+  constructor(
+    readonly handle: FileHandle,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get truncated(): boolean {
+    return this.#truncated;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    let position = this.start;
+    let remaining = this.end - this.start + 1;
+    while (remaining > 0) {
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK_SIZE, remaining));
+      const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) {
+        this.#truncated = true;
+        return;
+      }
+      position += bytesRead;
+      remaining -= bytesRead;
+      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.handle.close();
+  }
+}
+
+/** Open a located regular file for reading; null when it cannot be opened (CPython's OSError → 404). */
+export async function openFile(real: Buffer): Promise<{ handle: FileHandle; stats: Stats } | null> {
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: a FIFO swapped in after locate() must not block a libuv thread.
+    handle = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const stats = await handle.stat();
+    if (stats.isFile()) return { handle, stats };
+  } catch {
+    // fall through: treated as unopenable
+  }
+  await handle.close();
+  return null;
+}
