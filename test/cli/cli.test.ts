@@ -1,0 +1,163 @@
+// The `basehttp` command as a user runs it: spawned (node + tsx on src/cli/main.ts), the
+// "Serving HTTP on ..." line read from stdout, real requests on 127.0.0.1, the log lines on
+// stderr, and the exit codes: 0 on SIGTERM/SIGINT, 2 on command-line errors (as argparse).
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { request } from "../http/simple-client.js";
+
+const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+/** tsx's loader by absolute URL, so the command can run from any working directory. */
+const TSX = import.meta.resolve("tsx");
+const SERVING = /^Serving HTTP on (\S+) port (\d+) \(http:\/\/(\S+):(\d+)\/\) \.\.\.$/m;
+const LOG_LINE = /^127\.0\.0\.1 - - \[\d{2}\/[A-Z][a-z]{2}\/\d{4} \d{2}:\d{2}:\d{2}\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/m;
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+const running = new Set<ChildProcess>();
+
+function run(args: string[], cwd?: string): Run {
+  const child = spawn(process.execPath, ["--import", TSX, MAIN, ...args], {
+    cwd: cwd ?? process.cwd(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+  const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+    child.on("exit", (code, signal) => {
+      running.delete(child);
+      resolve([code, signal]);
+    });
+  });
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+/** Wait (at most 20 s) until `pattern` shows up in `read()`. */
+async function waitFor(read: () => string, pattern: RegExp, exited?: Promise<unknown>): Promise<RegExpExecArray> {
+  const deadline = Date.now() + 20_000;
+  let gone = false;
+  void exited?.then(() => (gone = true));
+  for (;;) {
+    const m = pattern.exec(read());
+    if (m) return m;
+    if (gone || Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(read())}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "basehttp-cli-"));
+  await writeFile(join(dir, "hello.txt"), "Hello from basehttp\n");
+});
+
+afterAll(async () => {
+  for (const child of running) child.kill("SIGKILL");
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("basehttp command", () => {
+  it("serves the directory, prints the Serving line, logs on stderr, exits 0 on SIGTERM", async () => {
+    const r = run(["0", "-b", "127.0.0.1", "-d", dir, "--parser", "js"]);
+    const m = await waitFor(r.stdout, SERVING, r.exit);
+    expect(m[1]).toBe("127.0.0.1");
+    expect(m[3]).toBe("127.0.0.1");
+    expect(m[2]).toBe(m[4]);
+    const port = Number(m[2]);
+    const res = await request(port, "/hello.txt");
+    expect(res.status).toBe(200);
+    expect(res.version).toBe("HTTP/1.0");
+    expect(res.header("Server")).toMatch(/^SimpleHTTP\/0\.6 Node\.js\//);
+    expect(res.body.toString()).toBe("Hello from basehttp\n");
+    await waitFor(r.stderr, LOG_LINE);
+    expect(r.stdout()).not.toContain("GET");
+    r.child.kill("SIGTERM");
+    expect(await r.exit).toEqual([0, null]);
+  });
+
+  it("serves the current directory by default and exits 0 on SIGINT with CPython's message", async () => {
+    const r = run(["0", "--bind", "127.0.0.1"], dir);
+    const port = Number((await waitFor(r.stdout, SERVING, r.exit))[2]);
+    expect((await request(port, "/hello.txt")).status).toBe(200);
+    r.child.kill("SIGINT");
+    expect(await r.exit).toEqual([0, null]);
+    expect(r.stdout()).toContain("\nKeyboard interrupt received, exiting.\n");
+  });
+
+  it("answers with the protocol version of -p and keeps HTTP/1.1 connections open", async () => {
+    const r = run(["0", "-b", "127.0.0.1", "-d", dir, "-p", "HTTP/1.1"]);
+    const port = Number((await waitFor(r.stdout, SERVING, r.exit))[2]);
+    const res = await request(port, "/hello.txt", { headers: { Connection: "close" } });
+    expect(res.version).toBe("HTTP/1.1");
+    expect(res.status).toBe(200);
+    r.child.kill("SIGTERM");
+    expect(await r.exit).toEqual([0, null]);
+  });
+
+  it("runs --workers 2 on node:cluster: one Serving line, requests answered, exit 0 on SIGTERM", async () => {
+    const r = run(["0", "-b", "127.0.0.1", "-d", dir, "--workers", "2"]);
+    const port = Number((await waitFor(r.stdout, SERVING, r.exit))[2]);
+    for (let i = 0; i < 4; i++) expect((await request(port, "/hello.txt")).status).toBe(200);
+    r.child.kill("SIGTERM");
+    expect(await r.exit).toEqual([0, null]);
+    expect(r.stdout().match(/Serving HTTP on/g)).toHaveLength(1);
+  });
+
+  it("exits 1 with a message when the port is taken", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((res) => blocker.listen(0, "127.0.0.1", res));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    try {
+      const r = run([String(taken), "-b", "127.0.0.1", "-d", dir]);
+      const [code] = await r.exit;
+      expect(code).toBe(1);
+      expect(r.stderr()).toMatch(/EADDRINUSE/);
+      expect(r.stdout()).toBe("");
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("prints its help with -h and exits 0", async () => {
+    const r = run(["-h"]);
+    expect(await r.exit).toEqual([0, null]);
+    expect(r.stdout()).toMatch(/^usage: basehttp /);
+    for (const option of ["--bind", "--directory", "--protocol", "--parser", "--workers", "--cgi", "--tls-cert"]) {
+      expect(r.stdout()).toContain(option);
+    }
+  });
+
+  it.each([
+    [["abc"], /argument port: invalid int value: 'abc'/],
+    [["--parser", "llhttp"], /argument --parser: invalid choice: 'llhttp'/],
+    [["--workers", "0"], /argument --workers/],
+    [["--no-such-option"], /--no-such-option/],
+    [["1", "2"], /unrecognized arguments: 2/],
+  ])("exits 2 with usage for %j", async (args, message) => {
+    const r = run(args);
+    expect(await r.exit).toEqual([2, null]);
+    expect(r.stderr()).toMatch(/^usage: basehttp /);
+    expect(r.stderr()).toMatch(message);
+  });
+
+  it.each([[["--cgi"]], [["--tls-cert", "c.pem", "--tls-key", "k.pem"]]])("refuses %j, not available yet, exit 2", async (args) => {
+    const r = run([...args, "-d", dir]);
+    expect(await r.exit).toEqual([2, null]);
+    expect(r.stderr()).toMatch(/not available yet/);
+    expect(r.stdout()).toBe("");
+  });
+});
