@@ -61,27 +61,31 @@ export class BaseServer {
    * Serve connections until shutdown(); resolves then. Each accepted connection is served
    * concurrently. `poll_interval` (seconds) is how often service_actions() runs.
    */
-  async serve_forever(poll_interval = 0.5): Promise<void> {
-    await this.ready;
-    if (this.#loop !== null) throw new Error("serve_forever() is already running");
-    let timer: NodeJS.Timeout | null = null;
-    const loop = new Promise<void>((resolve) => {
+  serve_forever(poll_interval = 0.5): Promise<void> {
+    if (this.#loop !== null) return Promise.reject(new Error("serve_forever() is already running"));
+    // The loop is registered before the first await, so a shutdown() right after stops it.
+    const stopped = new Promise<void>((resolve) => {
       this.#stopLoop = resolve;
     });
-    this.#loop = loop;
-    try {
-      if (!this.#shutdownRequest) {
-        timer = setInterval(() => this.service_actions(), Math.max(1, poll_interval * 1000));
-        timer.unref();
-        while (this.#pending.length > 0) this.#dispatch(this.#pending.shift()!);
-        await loop;
+    const loop = (async () => {
+      let timer: NodeJS.Timeout | null = null;
+      try {
+        await this.ready;
+        if (!this.#shutdownRequest) {
+          timer = setInterval(() => this.service_actions(), Math.max(1, poll_interval * 1000));
+          timer.unref();
+          while (this.#pending.length > 0) void this.#dispatch(this.#pending.shift()!);
+          await stopped;
+        }
+      } finally {
+        if (timer !== null) clearInterval(timer);
+        this.#shutdownRequest = false;
+        this.#stopLoop = null;
+        this.#loop = null;
       }
-    } finally {
-      if (timer !== null) clearInterval(timer);
-      this.#shutdownRequest = false;
-      this.#stopLoop = null;
-      this.#loop = null;
-    }
+    })();
+    this.#loop = loop;
+    return loop;
   }
 
   /**

@@ -34,7 +34,6 @@ function refused(code: number, message: string, explain: string): string {
 }
 
 const BAD = "Bad request syntax or unsupported method";
-const TOO_LARGE = "The server is unwilling to process the request because its header fields are too large";
 const GOOD = "GET / HTTP/1.1\r\nHost: x\r\n";
 
 /** [name, request bytes, exact answer ("" for none); the connection always closes]. */
