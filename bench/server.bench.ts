@@ -5,7 +5,7 @@
 // Options: --rounds N, --duration S, --connections N, --servers a,b,c.
 
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,7 @@ function option(name: string, fallback: string): string {
 const ROUNDS = Number(option("--rounds", "3"));
 const DURATION = Number(option("--duration", "5"));
 const CONNECTIONS = Number(option("--connections", "50"));
-const hasBasehttp = false; // until src/http/server.ts lands
+const hasBasehttp = existsSync(fileURLToPath(new URL("../src/http/server.ts", import.meta.url)));
 const SERVERS = option("--servers", hasBasehttp ? "node,basehttp-wasm,basehttp-js" : "node").split(",");
 const CHILD = fileURLToPath(new URL("./server-child.ts", import.meta.url));
 const PIPELINE_LUA = fileURLToPath(new URL("./wrk/pipeline-16.lua", import.meta.url));
@@ -37,6 +37,8 @@ const SCENARIOS: Scenario[] = [
 
 interface Running {
   kind: string;
+  /** The request parser the child reports it runs (llhttp, wasm-simd, js ...). */
+  parser: string;
   child: ChildProcess;
   port: number;
 }
@@ -48,10 +50,10 @@ function start(kind: string): Promise<Running> {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /PORT (\d+)/.exec(out);
+      const m = /PORT (\d+) PARSER (\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ kind, child, port: Number(m[1]) });
+        resolve({ kind, parser: m[2]!, child, port: Number(m[1]) });
       }
     });
     child.on("exit", (code) => reject(new Error(`${kind}: exited with ${code} before listening`)));
@@ -142,18 +144,19 @@ async function main(): Promise<void> {
         }
       }
     }
-    report(runs);
+    report(runs, servers);
   } finally {
     for (const s of servers) s.child.kill("SIGTERM");
   }
 }
 
-function report(runs: Map<string, WrkRun[]>): void {
+function report(runs: Map<string, WrkRun[]>, servers: readonly Running[]): void {
   const scenarios = SCENARIOS.map((sc) => {
-    const rows = SERVERS.map((kind) => {
+    const rows = servers.map(({ kind, parser }) => {
       const list = runs.get(`${sc.name}|${kind}`)!;
       return {
         server: kind,
+        parser,
         reqPerSec: roundSpread(spread(list.map((x) => x.rps))),
         latencyP50Ms: roundSpread(spread(list.map((x) => x.latencyP50Ms))),
         errors: list.reduce((a, x) => a + x.errors + x.non2xx, 0),
@@ -166,7 +169,7 @@ function report(runs: Map<string, WrkRun[]>): void {
   });
   for (const s of scenarios) {
     console.log(`\n${s.name}: req/s and p50 latency, median (min–max) over ${ROUNDS} rounds`);
-    console.log(table(["server", "req/s", "p50 ms", "errors"], s.results.map((x) => [x.server, showSpread(x.reqPerSec), showSpread(x.latencyP50Ms), String(x.errors)])));
+    console.log(table(["server", "parser", "req/s", "p50 ms", "errors"], s.results.map((x) => [x.server, x.parser, showSpread(x.reqPerSec), showSpread(x.latencyP50Ms), String(x.errors)])));
     console.log("req/s ratio vs node:http (above 1: faster): " + (Object.entries(s.ratioVsNode).map(([k, v]) => `${k} ${v}`).join(", ") || "-"));
   }
   const result = {
