@@ -63,11 +63,20 @@ function typeName(v: unknown): string {
   return typeof v === "object" ? "dict" : typeof v;
 }
 
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Python's int: a JS integer number, a bigint, or a bool. */
+function isPyInt(v: unknown): boolean {
+  return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint" || typeof v === "boolean";
+}
+
 /** `repr(v)` for the values JSON and Python share (str, int/float, bool, None, list, dict). */
 function pyValueRepr(v: unknown): string {
   if (typeof v === "string") return pyRepr(v);
   if (Array.isArray(v)) return "[" + v.map(pyValueRepr).join(", ") + "]";
-  if (typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+  if (isPlainObject(v)) {
     return "{" + Object.entries(v).map(([k, x]) => pyRepr(k) + ": " + pyValueRepr(x)).join(", ") + "}";
   }
   return pyStr(v);
@@ -76,7 +85,7 @@ function pyValueRepr(v: unknown): string {
 /** `str(v)` with Python spellings for the values JSON and Python share. */
 function pyStr(v: unknown): string {
   if (typeof v === "string") return v;
-  if (Array.isArray(v) || typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype) return pyValueRepr(v);
+  if (Array.isArray(v) || isPlainObject(v)) return pyValueRepr(v);
   if (v === null || v === undefined) return "None";
   if (v === true) return "True";
   if (v === false) return "False";
@@ -94,16 +103,15 @@ function toNumber(v: unknown, spec: string): number | bigint {
 }
 
 function toInteger(v: unknown, spec: string): bigint {
-  if (spec === "*" && !(typeof v === "number" && Number.isInteger(v)) && typeof v !== "bigint") throw new TypeError("* wants int");
-  if (spec === "x" || spec === "X" || spec === "o") {
-    if (typeof v === "number" && !Number.isInteger(v) || typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean") {
-      throw new TypeError(`%${spec} format: an integer is required, not ${typeName(v)}`);
-    }
+  if (spec === "*" && !isPyInt(v)) throw new TypeError("* wants int");
+  if ((spec === "x" || spec === "X" || spec === "o") && !isPyInt(v)) {
+    throw new TypeError(`%${spec} format: an integer is required, not ${typeName(v)}`);
   }
   const n = toNumber(v, spec);
   if (typeof n === "bigint") return n;
   if (!Number.isFinite(n)) {
-    throw Number.isNaN(n) ? pyError("ValueError", "cannot convert float NaN to integer") : pyError("OverflowError", "cannot convert float infinity to integer");
+    if (Number.isNaN(n)) throw pyError("ValueError", "cannot convert float NaN to integer");
+    throw pyError("OverflowError", "cannot convert float infinity to integer");
   }
   return BigInt(Math.trunc(n));
 }
@@ -197,7 +205,9 @@ function convert(v: unknown, spec: Spec): string {
       let body = formatFloat(n, spec);
       if (spec.type === "F" || spec.type === "E" || spec.type === "G") body = body.toUpperCase();
       const neg = n < 0 || Object.is(n, -0);
-      return applySignAndWidth(body, neg && !Number.isNaN(n), Number.isFinite(n) ? spec : { ...spec, flags: spec.flags.replace("0", "") });
+      // inf and nan are padded with spaces, never zeros.
+      const padded = Number.isFinite(n) ? spec : { ...spec, flags: spec.flags.replace("0", "") };
+      return applySignAndWidth(body, neg && !Number.isNaN(n), padded);
     }
     case "c": {
       let s: string;
