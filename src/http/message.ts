@@ -140,7 +140,10 @@ export class HTTPMessage implements Iterable<[string, string]> {
     for (let i = 0; i < this.#count; i++) yield [this.#name(i), this.#value(i)];
   }
 
-  /** As CPython's `str(headers)`: `Name: value\n` per field (non-ASCII values RFC 2047-encoded, as its email package does), then `\n`. */
+  /**
+   * As CPython's `str(headers)`: `Name: value\n` per field, then `\n`; non-ASCII values are
+   * RFC 2047-encoded, as its email package writes them.
+   */
   toString(): string {
     let out = "";
     for (let i = 0; i < this.#count; i++) out += this.#name(i) + ": " + rfc2047(this.#value(i)) + "\n";

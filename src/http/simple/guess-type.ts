@@ -48,8 +48,14 @@ export function mimeGuessType(url: string): [string | null, string | null] {
   return [TYPES_MAP.get(ext.toLowerCase()) ?? null, encoding];
 }
 
-/** SimpleHTTPRequestHandler.guess_type: `extensionsMap` by exact then lower-cased extension, then mimetypes, then octet-stream. */
-export function guessType(path: string, extensionsMap: Readonly<Record<string, string>> = DEFAULT_EXTENSIONS_MAP): string {
+/**
+ * SimpleHTTPRequestHandler.guess_type: `extensionsMap` by exact then lower-cased extension,
+ * then mimetypes, then application/octet-stream.
+ */
+export function guessType(
+  path: string,
+  extensionsMap: Readonly<Record<string, string>> = DEFAULT_EXTENSIONS_MAP,
+): string {
   const ext = splitext(path)[1];
   const own = (k: string) => (Object.prototype.hasOwnProperty.call(extensionsMap, k) ? extensionsMap[k] : undefined);
   return own(ext) ?? own(ext.toLowerCase()) ?? mimeGuessType(path)[0] ?? "application/octet-stream";

@@ -77,7 +77,10 @@ export function utf8Encode(s: string, errors: EncodeErrors = "strict"): Uint8Arr
         out.push(c - 0xdc00);
         continue;
       }
-      if (errors !== "surrogatepass") throw new UnicodeError(`'utf-8' codec can't encode character '\\u${c.toString(16)}' in position ${i}: surrogates not allowed`);
+      if (errors !== "surrogatepass") {
+        const where = `character '\\u${c.toString(16)}' in position ${i}`;
+        throw new UnicodeError(`'utf-8' codec can't encode ${where}: surrogates not allowed`);
+      }
     }
     if (c < 0x80) out.push(c);
     else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
