@@ -5,7 +5,7 @@
 // Options: --rounds N, --duration S, --connections N, --servers a,b,c.
 
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
@@ -93,6 +93,10 @@ function verify(s: Running): Promise<void> {
 
 interface WrkRun {
   rps: number;
+  /** Share of one core the server process used during the run (1 = a full core). */
+  serverCpu: number;
+  /** The same for wrk: near 1, the load generator may be what limits req/s. */
+  wrkCpu: number;
   latencyP50Ms: number;
   errors: number;
   non2xx: number;
@@ -103,9 +107,32 @@ function unitMs(value: string, unit: string): number {
   return unit === "us" ? v / 1000 : unit === "s" ? v * 1000 : v;
 }
 
-function wrk(port: number, sc: Scenario, seconds: number): WrkRun {
+/**
+ * CPU seconds (user + system) from /proc (Linux): of process `pid`, or with `children`, of its
+ * children already waited for (so, for this process, of every finished wrk run).
+ */
+function cpuSeconds(pid: number | "self" | undefined, children = false): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const at = children ? 13 : 11;
+    return (Number(fields[at]) + Number(fields[at + 1])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+/** USER_HZ: /proc reports CPU time in these ticks (100 on Linux). */
+const CLOCK_TICKS = 100;
+
+function wrk(server: Running, sc: Scenario, seconds: number): WrkRun {
+  const port = server.port;
+  const cpuBefore = cpuSeconds(server.child.pid);
+  const wrkBefore = cpuSeconds("self", true);
+  const started = performance.now();
   const args = ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", ...(sc.script ? ["-s", sc.script] : []), `http://127.0.0.1:${port}/`];
   const out = execFileSync("wrk", args, { encoding: "utf8", timeout: (seconds + 30) * 1000 });
+  const elapsed = (performance.now() - started) / 1000;
+  const serverCpu = (cpuSeconds(server.child.pid) - cpuBefore) / elapsed;
+  const wrkCpu = (cpuSeconds("self", true) - wrkBefore) / elapsed;
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
   if (!rps) throw new Error(`wrk output not understood:\n${out}`);
   const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
@@ -113,6 +140,8 @@ function wrk(port: number, sc: Scenario, seconds: number): WrkRun {
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   return {
     rps: Number(rps[1]),
+    serverCpu,
+    wrkCpu,
     latencyP50Ms: p50 ? unitMs(p50[1]!, p50[2]!) : NaN,
     errors: sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
     non2xx: non2xx ? Number(non2xx[1]) : 0,
@@ -132,15 +161,15 @@ async function main(): Promise<void> {
     for (const kind of SERVERS) servers.push(await start(kind));
     for (const s of servers) await verify(s);
     const runs = new Map<string, WrkRun[]>();
-    for (const sc of SCENARIOS) for (const s of servers) wrk(s.port, sc, 1); // JIT warm-up, not recorded
+    for (const sc of SCENARIOS) for (const s of servers) wrk(s, sc, 1); // JIT warm-up, not recorded
     for (let r = 0; r < ROUNDS; r++) {
       for (const sc of SCENARIOS) {
         for (let i = 0; i < servers.length; i++) {
           const s = servers[(i + r) % servers.length]!;
-          const run = wrk(s.port, sc, DURATION);
+          const run = wrk(s, sc, DURATION);
           const key = `${sc.name}|${s.kind}`;
           runs.set(key, [...(runs.get(key) ?? []), run]);
-          console.log(`  round ${r + 1} ${sc.name} ${s.kind}: ${Math.round(run.rps)} req/s${run.errors + run.non2xx ? ` (${run.errors} socket errors, ${run.non2xx} non-2xx)` : ""}`);
+          console.log(`  round ${r + 1} ${sc.name} ${s.kind}: ${Math.round(run.rps)} req/s, server CPU ${Math.round(run.serverCpu * 100)}%, wrk CPU ${Math.round(run.wrkCpu * 100)}%${run.errors + run.non2xx ? ` (${run.errors} socket errors, ${run.non2xx} non-2xx)` : ""}`);
         }
       }
     }
@@ -159,18 +188,32 @@ function report(runs: Map<string, WrkRun[]>, servers: readonly Running[]): void 
         parser,
         reqPerSec: roundSpread(spread(list.map((x) => x.rps))),
         latencyP50Ms: roundSpread(spread(list.map((x) => x.latencyP50Ms))),
+        serverCpu: roundSpread(spread(list.map((x) => x.serverCpu)), 2),
+        wrkCpu: roundSpread(spread(list.map((x) => x.wrkCpu)), 2),
+        /** Requests per CPU-second of the server: less sensitive to other load than req/s. */
+        reqPerCpuSecond: roundSpread(spread(list.map((x) => x.rps / x.serverCpu))),
         errors: list.reduce((a, x) => a + x.errors + x.non2xx, 0),
       };
     });
     const node = rows.find((x) => x.server === "node")?.reqPerSec.median;
     const vsNode: Record<string, number> = {};
-    for (const x of rows) if (node && x.server !== "node") vsNode[x.server] = sig(x.reqPerSec.median / node);
-    return { name: sc.name, depth: sc.depth, results: rows, ratioVsNode: vsNode };
+    const nodeCpu = rows.find((x) => x.server === "node")?.reqPerCpuSecond.median;
+    const perCpuVsNode: Record<string, number> = {};
+    for (const x of rows) {
+      if (x.server === "node") continue;
+      if (node) vsNode[x.server] = sig(x.reqPerSec.median / node);
+      if (nodeCpu) perCpuVsNode[x.server] = sig(x.reqPerCpuSecond.median / nodeCpu);
+    }
+    return { name: sc.name, depth: sc.depth, results: rows, ratioVsNode: vsNode, perCpuRatioVsNode: perCpuVsNode };
   });
   for (const s of scenarios) {
     console.log(`\n${s.name}: req/s and p50 latency, median (min–max) over ${ROUNDS} rounds`);
-    console.log(table(["server", "parser", "req/s", "p50 ms", "errors"], s.results.map((x) => [x.server, x.parser, showSpread(x.reqPerSec), showSpread(x.latencyP50Ms), String(x.errors)])));
-    console.log("req/s ratio vs node:http (above 1: faster): " + (Object.entries(s.ratioVsNode).map(([k, v]) => `${k} ${v}`).join(", ") || "-"));
+    console.log(table(
+      ["server", "parser", "req/s", "server CPU", "wrk CPU", "req/CPU-s", "p50 ms", "errors"],
+      s.results.map((x) => [x.server, x.parser, showSpread(x.reqPerSec), showSpread(x.serverCpu, 2), showSpread(x.wrkCpu, 2), showSpread(x.reqPerCpuSecond), showSpread(x.latencyP50Ms), String(x.errors)]),
+    ));
+    const show = (r: Record<string, number>): string => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(", ") || "-";
+    console.log(`vs node:http (above 1: better): req/s ${show(s.ratioVsNode)}; req per server CPU-second ${show(s.perCpuRatioVsNode)}`);
   }
   const result = {
     date: new Date().toISOString(),
