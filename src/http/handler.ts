@@ -143,6 +143,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   async handle_one_request(): Promise<void> {
     const c = this.#conn!;
     try {
+      // A client that sends requests without reading the answers waits here, not in memory.
+      const backedUp = c.writer.drained();
+      if (backedUp !== undefined) await backedUp;
       let outcome = c.readHead();
       if (typeof outcome !== "number") outcome = await outcome;
       this.#headerBuffer = "";

@@ -37,7 +37,7 @@ export class SocketWriter {
 
   /** True once the peer is gone: write() throws BrokenPipeError. */
   get closed(): boolean {
-    return this.#closed || this.#socket.destroyed;
+    return this.#closed || this.#socket.destroyed || this.#socket.writableEnded;
   }
 
   #onClose = (): void => {
@@ -103,6 +103,11 @@ export class SocketWriter {
     if (this.closed) return undefined;
     this.#send();
     return this.#socket.writableNeedDrain ? this.#waitDrain() : undefined;
+  }
+
+  /** A promise while the socket holds more unsent bytes than it likes, else undefined. */
+  drained(): Promise<void> | undefined {
+    return !this.closed && this.#socket.writableNeedDrain ? this.#waitDrain() : undefined;
   }
 
   #send(): void {

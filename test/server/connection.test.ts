@@ -2,7 +2,7 @@
 // order, in few socket writes), request bodies (Content-Length, chunked, unread bodies
 // discarded or the connection closed), 100 Continue, and the keep-alive idle limit.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { PARSERS, QuietHandler, RawClient, exchange, serve, splitResponses, type Running } from "./helpers.js";
 
@@ -240,6 +240,31 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
     const [res] = splitResponses(raw);
     expect(res!.body.length).toBe(8 * 1024 * 1024);
     expect(res!.body.every((b) => b === 0x61)).toBe(true);
+  });
+
+  it("stops reading pipelined requests while the client does not read the answers", async () => {
+    let served = 0;
+    class Heavy extends QuietHandler {
+      override protocol_version = "HTTP/1.1";
+      do_GET(): void {
+        served++;
+        const body = Buffer.alloc(1024 * 1024, 0x62);
+        this.send_response(200);
+        this.send_header("Content-Length", body.length);
+        this.end_headers();
+        this.wfile.write(body);
+      }
+    }
+    const heavy = await serve(Heavy, { parser });
+    const client = await RawClient.connect(heavy.port);
+    client.socket.pause();
+    client.send("GET / HTTP/1.1\r\n\r\n".repeat(64));
+    await vi.waitFor(() => expect(served).toBeGreaterThan(1));
+    await new Promise((r) => setTimeout(r, 200));
+    // 64 MiB of answers cannot sit in socket buffers: the server waits for the client.
+    expect(served).toBeLessThan(64);
+    client.close();
+    await heavy.stop();
   });
 
   it("writes strings as UTF-8", async () => {
