@@ -40,9 +40,10 @@ export function htmlEscape(s: string, quote = true): string {
   return out;
 }
 
-/** CPython 3.11 `_control_char_table`: C0 controls and 0x7f-0x9f as the text `\xNN` in log lines. */
+/** CPython 3.11 `_control_char_table`: C0 controls and 0x7f-0x9f as the text `\xNN` in log lines,
+ * and a backslash doubled (so an escape in the log cannot be forged by the client). */
 export function escapeControl(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (ch) => "\\x" + hex(ch.charCodeAt(0), 2));
+  return s.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (ch) => (ch === "\\" ? "\\\\" : "\\x" + hex(ch.charCodeAt(0), 2)));
 }
 
 function pyError(name: "KeyError" | "ValueError" | "OverflowError", message: string): Error {

@@ -74,6 +74,7 @@ describe.each(PARSERS)("BaseHTTPRequestHandler socketless (%s)", (parser: Parser
     handler.log_message("/\x1bbar\x00\x1b");
     handler.log_message("/spam %s.", "a");
     handler.log_message("/spam %s.", "\x1b\x7f\x9f\xa0beans");
+    handler.log_message('"GET /foo\\b"ar\x07 HTTP/1.0"');
     const lines = write.mock.calls.map((c) => String(c[0]));
     const stderr = lines.join("");
     expect(stderr).not.toContain("\x1b");
@@ -82,6 +83,7 @@ describe.each(PARSERS)("BaseHTTPRequestHandler socketless (%s)", (parser: Parser
     expect(lines[1]).toContain("/\\x1bbar\\x00\\x1b");
     expect(lines[2]).toContain("/spam a.");
     expect(lines[3]).toContain("/spam \\x1b\\x7f\\x9f\xa0beans.");
+    expect(lines[4]).toContain('"GET /foo\\\\b"ar\\x07 HTTP/1.0"');
     for (const line of lines) expect(line).toMatch(/^127\.0\.0\.1 - - \[\d\d\/[A-Z][a-z]{2}\/\d{4} \d\d:\d\d:\d\d\] .*\n$/);
   });
 
