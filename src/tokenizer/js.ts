@@ -163,7 +163,8 @@ function requestLine(input: Uint8Array, s: number, end: number, t: Int32Array): 
   }
   if (words > 3 || words < 2) return violate(t, V.V_BAD_REQUEST_SYNTAX, 0);
   if (words === 2) {
-    if (t[T_METHOD_LEN] !== 3 || input[s]! !== 0x47 || input[s + 1]! !== 0x45 || input[s + 2]! !== 0x54) {
+    const m = s + t[T_METHOD_OFF]!;
+    if (t[T_METHOD_LEN] !== 3 || input[m]! !== 0x47 || input[m + 1]! !== 0x45 || input[m + 2]! !== 0x54) {
       return violate(t, V.V_BAD_HTTP09_METHOD, t[T_METHOD_OFF]!);
     }
     t[T_VERSION_MAJOR] = 0;

@@ -1,0 +1,83 @@
+// The head tokenizer's driver, step for step as scanHead in src/tokenizer/js.ts: find each
+// line's LF, resuming where the last call stopped (picohttpparser's slowloris-safe habit), and
+// hand each complete line to assembly/fields.ts once. Offsets are input-relative; the state
+// lives in the token table (assembly/tables.ts TABLE), the bytes at `base` (assembly/state.ts).
+
+import {
+  F_HAS_TRANSFER_ENCODING, F_CHUNKED, F_HTTP09, MAX_HEADER_LINE, MAX_HEADER_LINES,
+  MAX_REQUEST_LINE, OUTCOME_NEED_LINE, OUTCOME_NEED_MORE, T_FLAGS, T_HEADER_COUNT, T_LINE_START,
+  T_OUTCOME, T_SCAN_POS, T_TE_AT, V_BARE_LF, V_HEAD_TOO_LARGE, V_HEADER_LINE_TOO_LONG,
+  V_REQUEST_LINE_TOO_LONG, V_TOO_MANY_HEADERS, V_TRANSFER_ENCODING_NOT_CHUNKED,
+} from "./layout";
+import { headerLine, requestLine } from "./fields";
+import { findLF } from "./search";
+import { byteAt, getSlot, setInput, setSlot, staged, violate } from "./state";
+
+/**
+ * Scan the head of input [0, n) with the state in TABLE. `address` is where input offset 0 is
+ * (or would be) in memory, `first` the first offset actually there. Returns T_OUTCOME, or
+ * OUTCOME_NEED_LINE, with nothing written, when a complete line starts below `first`.
+ */
+export function scanHead(address: usize, first: i32, n: i32, headLimit: i32): i32 {
+  setInput(address, first);
+  const limit = n < headLimit ? n : headLimit;
+  let pos = getSlot(T_SCAN_POS);
+  let lineStart = getSlot(T_LINE_START);
+  while (true) {
+    const maxLine = lineStart == 0 ? MAX_REQUEST_LINE : MAX_HEADER_LINE;
+    const lf = pos < limit ? findLF(pos, limit) : -1;
+    if (lf < 0) {
+      if (limit - lineStart > maxLine) return violate(tooLong(lineStart), lineStart + maxLine);
+      if (n > headLimit) return violate(V_HEAD_TOO_LARGE, headLimit);
+      return done(limit, lineStart, OUTCOME_NEED_MORE);
+    }
+    const lineEnd = lf + 1;
+    if (lineEnd - lineStart > maxLine) return violate(tooLong(lineStart), lineStart + maxLine);
+    if (lineStart < staged) return needLine();
+    // RFC 9112 §2.2: a line ends in CRLF; a bare LF is refused (parsers that accept it disagree
+    // with those that do not about where a message ends: request smuggling).
+    if (lf == lineStart || byteAt(lf - 1) != 0x0d) return violate(V_BARE_LF, lf);
+    const contentEnd = lf - 1;
+    if (lineStart == 0) {
+      const rc = requestLine(contentEnd);
+      if (rc != OUTCOME_NEED_MORE) return rc;
+      if (getSlot(T_FLAGS) & F_HTTP09) return done(lineEnd, lineEnd, lineEnd);
+    } else {
+      // CPython reads at most 100 lines after the request line, the blank line included.
+      if (getSlot(T_HEADER_COUNT) + 1 > MAX_HEADER_LINES) return violate(V_TOO_MANY_HEADERS, lineStart);
+      if (contentEnd == lineStart) return endOfHead(lineEnd);
+      const rc = headerLine(lineStart, contentEnd);
+      if (rc != OUTCOME_NEED_MORE) return rc;
+    }
+    lineStart = lineEnd;
+    pos = lineEnd;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function tooLong(lineStart: i32): i32 {
+  return lineStart == 0 ? V_REQUEST_LINE_TOO_LONG : V_HEADER_LINE_TOO_LONG;
+}
+
+/** Save the resume state and the outcome. */
+function done(scanPos: i32, lineStart: i32, outcome: i32): i32 {
+  setSlot(T_SCAN_POS, scanPos);
+  setSlot(T_LINE_START, lineStart);
+  setSlot(T_OUTCOME, outcome);
+  return outcome;
+}
+
+/** Only the first line of a call can start below `staged`, so nothing has been written yet. */
+function needLine(): i32 {
+  return OUTCOME_NEED_LINE;
+}
+
+function endOfHead(lineEnd: i32): i32 {
+  const flags = getSlot(T_FLAGS);
+  // RFC 9112 §6.3 (4): a request whose final transfer coding is not chunked has no reliable
+  // length; the server must answer 400 and close.
+  if ((flags & F_HAS_TRANSFER_ENCODING) != 0 && (flags & F_CHUNKED) == 0) {
+    return violate(V_TRANSFER_ENCODING_NOT_CHUNKED, getSlot(T_TE_AT));
+  }
+  return done(lineEnd, lineEnd, lineEnd);
+}

@@ -1,0 +1,241 @@
+// The WASM backend: loads build/tokenizer{.simd,}.wasm (compiled from assembly/) at import and
+// drives it with undici's habits: one copy of each input byte into linear memory, views
+// re-derived only after memory.grow, SIMD binary first with a scalar fallback and an
+// environment override (BASEHTTP_WASM=simd|scalar). Fills the same table as src/tokenizer/js.ts.
+
+import { readFileSync } from "node:fs";
+import {
+  HEADER_SLOTS, OUTCOME_NEED_LINE, T_HEADER_COUNT, T_HEADERS, T_LINE_START, T_SCAN_POS,
+  TABLE_SLOTS,
+} from "../contract/layout.js";
+import type { Tokenizer } from "../contract/tokenizer.js";
+import { formatDateJs } from "./date-js.js";
+
+export type WasmVariant = "simd" | "scalar";
+
+/** The part of the WebAssembly JS API used here (the tsconfig has no DOM lib, which types it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+export interface WasmModule {
+  readonly kind?: "WebAssembly.Module";
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
+  validate(bytes: Uint8Array): boolean;
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** What assembly/index.ts exports (the layout constants aside). */
+interface TokenizerExports {
+  readonly memory: WasmMemory;
+  scanHead(address: number, first: number, n: number, headLimit: number): number;
+  formatDate(seconds: number): number;
+  tablePtr(): number;
+  datePtr(): number;
+  inputPtr(): number;
+}
+
+/** Bytes after the staged input that the v128/u64 searches may read (assembly/search.ts). */
+const PAD = 16;
+/** Copies up to this size go byte by byte: cheaper than making a subarray. */
+const SMALL_COPY = 32;
+/** Layout numbers used per call, as module-local constants (V8 reads imported bindings through
+ * a cell on every use, which costs more than the loops they bound). */
+const STATE_SLOTS: number = T_HEADERS;
+const COUNT_SLOT: number = T_HEADER_COUNT;
+const LINE_SLOT: number = T_LINE_START;
+const SCAN_SLOT: number = T_SCAN_POS;
+const NEED_LINE: number = OUTCOME_NEED_LINE;
+const SLOTS_PER_HEADER: number = HEADER_SLOTS;
+const ALL_SLOTS: number = TABLE_SLOTS;
+/** |seconds| beyond a JavaScript Date's range is left to date-js.ts (assembly/date.ts). */
+const DATE_RANGE = 8.64e12;
+
+const FILES: Record<WasmVariant, string> = { simd: "tokenizer.simd.wasm", scalar: "tokenizer.wasm" };
+const modules = new Map<WasmVariant, WasmModule>();
+
+function wasmBytes(variant: WasmVariant): Buffer {
+  // The same relative path from src/tokenizer/ and dist/tokenizer/.
+  return readFileSync(new URL(`../../build/${FILES[variant]}`, import.meta.url));
+}
+
+const simdBytes = wasmBytes("simd");
+
+/** Whether this engine accepts the SIMD binary. */
+export const SIMD_SUPPORTED: boolean = WA.validate(simdBytes);
+
+/** The compiled module of one variant (compiled once, synchronously). */
+export function wasmModule(variant: WasmVariant): WasmModule {
+  let module = modules.get(variant);
+  if (module === undefined) {
+    module = new WA.Module(variant === "simd" ? simdBytes : wasmBytes(variant));
+    modules.set(variant, module);
+  }
+  return module;
+}
+
+/** A fresh instance's exports: functions, the memory, and the layout constants as globals. */
+export function wasmExports(variant: WasmVariant): Record<string, unknown> {
+  return new WA.Instance(wasmModule(variant), {}).exports;
+}
+
+function chooseVariant(): WasmVariant {
+  const forced = process.env["BASEHTTP_WASM"];
+  if (forced === "simd" || forced === "scalar") return forced;
+  return SIMD_SUPPORTED ? "simd" : "scalar";
+}
+
+/** The variant `new WasmTokenizer()` and the "wasm" parser use. */
+export const DEFAULT_WASM_VARIANT: WasmVariant = chooseVariant();
+wasmModule(DEFAULT_WASM_VARIANT);
+
+/**
+ * One WASM instance with its own memory: a fixed token-table region, then the input region
+ * where the bytes of the head being scanned are staged. The staged range of the last input is
+ * remembered (the Tokenizer contract: bytes below `end` never change), so a resumed scan of a
+ * growing buffer and pipelined heads in one chunk copy only bytes not yet in memory.
+ */
+export class WasmTokenizer implements Tokenizer {
+  readonly name: string;
+  readonly variant: WasmVariant;
+  readonly #exports: TokenizerExports;
+  readonly #memory: WasmMemory;
+  readonly #scanHead: TokenizerExports["scanHead"];
+  readonly #tableSlot: number;
+  readonly #inputPtr: number;
+  readonly #datePtr: number;
+  #bytes!: Buffer;
+  #slots!: Int32Array;
+  #capacity = 0;
+  /** input[#from, #to) sits at #inputPtr. */
+  #staged: Uint8Array | null = null;
+  #from = 0;
+  #to = 0;
+  #copied = 0;
+
+  constructor(variant: WasmVariant = DEFAULT_WASM_VARIANT) {
+    this.variant = variant;
+    this.name = `wasm-${variant}`;
+    this.#exports = wasmExports(variant) as unknown as TokenizerExports;
+    this.#memory = this.#exports.memory;
+    this.#scanHead = this.#exports.scanHead;
+    this.#tableSlot = this.#exports.tablePtr() >> 2;
+    this.#inputPtr = this.#exports.inputPtr();
+    this.#datePtr = this.#exports.datePtr();
+    this.#views();
+  }
+
+  scan(input: Uint8Array, start: number, end: number, table: Int32Array, headLimit: number): number {
+    const hl = headLimit < 0x7fffffff ? headLimit | 0 : 0x7fffffff;
+    const n = end - start;
+    const last = start + (n < hl ? n : hl);
+    const slots = this.#slots;
+    const t = this.#tableSlot;
+    for (let i = 0; i < STATE_SLOTS; i++) slots[t + i] = table[i]!;
+    const countBefore = table[COUNT_SLOT]!;
+    const lineStart = start + table[LINE_SLOT]!;
+    this.#stage(input, start + table[SCAN_SLOT]!, lineStart, last);
+    let rc = this.#call(start, n, hl);
+    if (rc === NEED_LINE) {
+      // Only after a cache miss: the line is copied whole, once, and the scan runs again.
+      this.#restage(input, lineStart, last);
+      rc = this.#call(start, n, hl);
+    }
+    this.#copyOut(table, countBefore);
+    return rc;
+  }
+
+  /** Input bytes copied into linear memory so far (each byte O(1) times, whatever the chunking). */
+  get copiedBytes(): number {
+    return this.#copied;
+  }
+
+  formatDate(seconds: number): string {
+    if (!(seconds >= -DATE_RANGE && seconds <= DATE_RANGE)) return formatDateJs(seconds);
+    const length = this.#exports.formatDate(seconds);
+    return this.#bytes.toString("latin1", this.#datePtr, this.#datePtr + length);
+  }
+
+  #call(start: number, n: number, hl: number): number {
+    const from = this.#from;
+    return this.#scanHead(this.#inputPtr + (start - from), from > start ? from - start : 0, n, hl);
+  }
+
+  /** The state slots, and the header slots written by this call. */
+  #copyOut(table: Int32Array, countBefore: number): void {
+    const slots = this.#slots;
+    const t = this.#tableSlot;
+    for (let i = 0; i < STATE_SLOTS; i++) table[i] = slots[t + i]!;
+    const countAfter = table[COUNT_SLOT]!;
+    if (countAfter === countBefore) return;
+    const from = STATE_SLOTS + (countBefore > 0 ? countBefore : 0) * SLOTS_PER_HEADER;
+    const to = STATE_SLOTS + countAfter * SLOTS_PER_HEADER;
+    for (let i = from; i < to && i < ALL_SLOTS; i++) table[i] = slots[t + i]!;
+  }
+
+  /** Make input[scanPos, last) present and contiguous in memory, keeping what is there. */
+  #stage(input: Uint8Array, scanPos: number, lineStart: number, last: number): void {
+    if (input === this.#staged && this.#from <= scanPos && scanPos <= this.#to) {
+      if (last > this.#to) this.#append(input, lineStart >= this.#from ? lineStart : scanPos, last);
+    } else {
+      this.#restage(input, scanPos, last);
+    }
+  }
+
+  /** Append input[#to, last); when full, drop the bytes before `keep` if they are at least half. */
+  #append(input: Uint8Array, keep: number, last: number): void {
+    let from = this.#from;
+    if (last - from > this.#capacity) {
+      if (keep - from >= last - keep) {
+        const p = this.#inputPtr;
+        this.#bytes.copyWithin(p, p + (keep - from), p + (this.#to - from));
+        this.#from = from = keep;
+      }
+      this.#reserve(last - from);
+    }
+    this.#copy(input, this.#to, last, this.#inputPtr + (this.#to - from));
+    this.#to = last;
+  }
+
+  /** Forget what is staged; copy input[from, last) to the start of the input region. */
+  #restage(input: Uint8Array, from: number, last: number): void {
+    const to = last > from ? last : from;
+    this.#reserve(to - from);
+    this.#copy(input, from, to, this.#inputPtr);
+    this.#staged = input;
+    this.#from = from;
+    this.#to = to;
+  }
+
+  #copy(input: Uint8Array, from: number, to: number, at: number): void {
+    const bytes = this.#bytes;
+    this.#copied += to - from;
+    if (to - from <= SMALL_COPY) {
+      for (let i = from; i < to; i++) bytes[at++] = input[i]!;
+    } else if (from === 0 && to === input.length) {
+      bytes.set(input, at);
+    } else {
+      bytes.set(input.subarray(from, to), at);
+    }
+  }
+
+  /** Room for `size` staged bytes (plus padding); memory at least doubles when it grows. */
+  #reserve(size: number): void {
+    if (size <= this.#capacity) return;
+    const have = this.#memory.buffer.byteLength;
+    const missing = Math.ceil((this.#inputPtr + size + PAD - have) / 65536);
+    this.#memory.grow(Math.max(missing, have >>> 16));
+    this.#views();
+  }
+
+  /** Views over memory.buffer, re-derived after it changes identity (memory.grow). */
+  #views(): void {
+    const buffer = this.#memory.buffer;
+    this.#bytes = Buffer.from(buffer);
+    this.#slots = new Int32Array(buffer);
+    this.#capacity = buffer.byteLength - this.#inputPtr - PAD;
+  }
+}
