@@ -11,7 +11,7 @@ import {
 } from "../contract/layout.js";
 import { contentLength } from "../contract/table.js";
 import * as V from "../contract/violations.js";
-import { JsTokenizer } from "../tokenizer/js.js";
+import { tokenizerFor } from "../tokenizer/select.js";
 import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
 import { StreamRequestHandler } from "../socketserver/request-handler.js";
 import type { SocketReader } from "../socketserver/socket-reader.js";
@@ -35,7 +35,7 @@ const EMPTY = Buffer.alloc(0);
 
 /** Limits for a handler run outside HTTPServer (a plain TCPServer, or socketless tests). */
 const DEFAULT_LIMITS: ConnectionLimits = {
-  tokenizer: new JsTokenizer(),
+  tokenizer: tokenizerFor("wasm"),
   headLimit: DEFAULT_HEAD_LIMIT,
   headTimeout: 60,
   keepAliveTimeout: 5,

@@ -4,7 +4,7 @@
 
 import { DEFAULT_HEAD_LIMIT } from "../contract/layout.js";
 import type { ParserName, Tokenizer } from "../contract/tokenizer.js";
-import { JsTokenizer } from "../tokenizer/js.js";
+import { tokenizerFor } from "../tokenizer/select.js";
 import type { RequestHandlerClass } from "../socketserver/base-server.js";
 import type { Address } from "../socketserver/request-handler.js";
 import { TCPServer } from "../socketserver/tcp-server.js";
@@ -21,11 +21,6 @@ export interface HTTPServerOptions {
   keepAliveTimeout?: number;
   /** As Python's bind_and_activate (default true). */
   bind_and_activate?: boolean;
-}
-
-function tokenizerFor(name: ParserName): Tokenizer {
-  if (name !== "wasm" && name !== "js") throw new TypeError(`parser must be "wasm" or "js", not ${String(name)}`);
-  return new JsTokenizer();
 }
 
 function seconds(value: number | undefined, fallback: number, what: string): number {

@@ -10,7 +10,7 @@ import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 
 /** Every backend each behaviour runs against. */
-export const PARSERS: ParserName[] = ["js"];
+export const PARSERS: ParserName[] = ["wasm", "js"];
 
 export const FIXED_DATE = "Sun, 06 Nov 1994 08:49:37 GMT";
 /** How long a test waits for the server before failing (never a timing assertion). */
