@@ -138,6 +138,40 @@ describe.each(PARSERS)("handler failures (%s)", (parser: ParserName) => {
   });
 });
 
+/** A small deterministic PRNG (mulberry32), so a failure names its seed. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ["GET", "POST", " ", "\t", "/", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "\r\n", "\r", "\n", ":", "Host",
+  "Content-Length", "Transfer-Encoding", "chunked", "Expect", "100-continue", "Connection", "close", "0", "5", "\x00", "\xff", "a"];
+
+describe.each(PARSERS)("random input never stops the server (%s)", (parser: ParserName) => {
+  it("answers or closes 150 random requests, then serves a good one", async () => {
+    const srv = await serve(Failing, { parser, headTimeout: 0.3 });
+    const random = prng(parser === "wasm" ? 1 : 2);
+    for (let batch = 0; batch < 15; batch++) {
+      await Promise.all(Array.from({ length: 10 }, async () => {
+        let input = "";
+        const n = 1 + Math.floor(random() * 40);
+        for (let i = 0; i < n; i++) input += PIECES[Math.floor(random() * PIECES.length)];
+        const client = await RawClient.connect(srv.port);
+        client.send(Buffer.from(input, "latin1"));
+        client.socket.end();
+        await client.all();
+      }));
+    }
+    const raw = await exchange(srv.port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    await srv.stop();
+    expect(raw.toString()).toMatch(/\r\n\r\nok$/);
+  });
+});
+
 describe("send_header and send_response refuse unsafe text", () => {
   it.each([
     ["CR in a value", "X-A", "a\rb"],
