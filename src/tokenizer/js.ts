@@ -66,8 +66,7 @@ export function scanHead(input: Uint8Array, s: number, n: number, t: Int32Array,
   let lineStart = t[T_LINE_START]!;
   for (;;) {
     const maxLine = lineStart === 0 ? MAX_REQUEST_LINE : MAX_HEADER_LINE;
-    let lf = pos < limit ? input.indexOf(LF, s + pos) - s : -1;
-    if (lf >= limit) lf = -1;
+    const lf = pos < limit ? findLF(input, s + pos, s + limit) - s : -1;
     if (lf < 0) {
       if (limit - lineStart > maxLine) return violate(t, tooLong(lineStart), lineStart + maxLine);
       if (n > headLimit) return violate(t, V.V_HEAD_TOO_LARGE, headLimit);
@@ -101,6 +100,23 @@ export function scanHead(input: Uint8Array, s: number, n: number, t: Int32Array,
     lineStart = lineEnd;
     pos = lineEnd;
   }
+}
+
+/** Bytes past `to` that the native indexOf may search before a bounded loop is cheaper. */
+const SEARCH_SLACK = 4096;
+
+/**
+ * The index of the first LF in input[from, to), or -1. TypedArray#indexOf runs natively but
+ * cannot stop at `to`: when much lies beyond `to` (a preallocated buffer), it could search that
+ * again on every call, so a bounded loop takes over there.
+ */
+function findLF(input: Uint8Array, from: number, to: number): number {
+  if (input.length - to <= SEARCH_SLACK) {
+    const i = input.indexOf(LF, from);
+    return i >= 0 && i < to ? i : -1;
+  }
+  for (let i = from; i < to; i++) if (input[i] === LF) return i;
+  return -1;
 }
 
 function tooLong(lineStart: number): number {
