@@ -34,7 +34,9 @@ export class TCPServer extends BaseServer {
 
   constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<never>, bind_and_activate = true) {
     super([server_address[0], server_address[1]], RequestHandlerClass);
-    this.socket = net.createServer({ pauseOnConnect: true });
+    // allowHalfOpen: a client that half-closes after its request still gets the answer (the
+    // handler sees end of stream, as in Python); shutdown_request ends our side.
+    this.socket = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
     this.socket.on("connection", (socket: net.Socket) => {
       // An error on a connection no handler has taken yet must not crash the process.
       socket.on("error", ignore);

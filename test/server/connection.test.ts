@@ -113,6 +113,22 @@ describe.each(PARSERS)("keep-alive and pipelining (%s)", (parser: ParserName) =>
     expect(raw.toString("latin1")).toMatch(/got \/slow$/);
   });
 
+  it("answers a client that half-closes after its requests, even from an async handler", async () => {
+    class Later extends Echo {
+      override async do_GET(): Promise<void> {
+        await new Promise((r) => setTimeout(r, 20));
+        this.reply(`later ${this.path}`);
+      }
+    }
+    const later = await serve(Later, { parser });
+    const client = await RawClient.connect(later.port);
+    client.send("GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n");
+    client.socket.end();
+    const all = await client.all();
+    await later.stop();
+    expect(splitResponses(all).map((r) => r.body.toString())).toEqual(["later /1", "later /2"]);
+  });
+
   it("closes an idle keep-alive connection after keepAliveTimeout, silently", async () => {
     const idle = await serve(Echo, { parser, keepAliveTimeout: 0.2 });
     const client = await RawClient.connect(idle.port);
