@@ -99,6 +99,8 @@ describe.each(PARSERS)("BaseHTTPRequestHandler socketless (%s)", (parser: Parser
     expect(handler.path).toBe("/");
     expect(handler.request_version).toBe("HTTP/1.1");
     expect(handler.headers.items()).toEqual([]);
+    expect(Buffer.from(handler.raw_requestline).toString("latin1")).toBe("GET / HTTP/1.1\r\n");
+    expect(handler.close_connection).toBe(false);
   });
 
   it("answers HTTP/1.0 (test_http_1_0)", async () => {
