@@ -152,6 +152,19 @@ describe.each(PARSERS)("request parsing errors over the socket (%s)", (parser: P
     );
   });
 
+  it("does not extend headTimeout for a head that trickles in (slowloris)", async () => {
+    const slow = await serve(Handler, { parser, headTimeout: 0.3 });
+    const client = await RawClient.connect(slow.port);
+    const trickle = setInterval(() => {
+      if (!client.socket.destroyed) client.send("X");
+    }, 20);
+    client.send("GET / HTTP/1.1\r\nX-Slow: ");
+    const raw = await client.all();
+    clearInterval(trickle);
+    await slow.stop();
+    expect(raw.toString("latin1")).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+
   it("answers a head not complete within headTimeout with 408 and closes", async () => {
     const slow = await serve(Handler, { parser, headTimeout: 0.2 });
     const client = await RawClient.connect(slow.port);
