@@ -42,6 +42,24 @@ export function dateCandidates(tokenizers: readonly Tokenizer[]): DateCandidate[
       for (let i = 0; i < PER_CALL; i++) sinkLength += httpDate(first).length;
     },
   });
+  // For comparison, node:http's way (lib/_http_outgoing.js utcDate): the cached string is
+  // dropped by an unref'd timer at the next second, so a request pays one variable read.
+  let cached: string | undefined;
+  const timerCached = (): string => {
+    if (cached === undefined) {
+      const now = Date.now();
+      cached = first.formatDate(Math.floor(now / 1000));
+      setTimeout(() => (cached = undefined), 1000 - (now % 1000)).unref();
+    }
+    return cached;
+  };
+  list.push({
+    name: "timer-invalidated cache (node:http's way)",
+    perCall: PER_CALL,
+    run: () => {
+      for (let i = 0; i < PER_CALL; i++) sinkLength += timerCached().length;
+    },
+  });
   for (const probe of [0, 784111777, START, START + 31_622_400, 4102444799]) {
     const want = new Date(probe * 1000).toUTCString();
     for (const t of tokenizers) assert.equal(t.formatDate(probe), want, `${t.name} formatDate(${probe})`);

@@ -7,13 +7,15 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { Bench, hrtimeNowTimestampProvider } from "tinybench";
-import { JsTokenizer } from "../src/tokenizer/js.js";
 import type { Tokenizer } from "../src/contract/tokenizer.js";
+import { allTokenizers } from "../src/tokenizer/select.js";
+import { WasmTokenizer } from "../src/tokenizer/wasm.js";
 import {
   answers, httpParserJsCandidate, llhttpCandidate, tokenizerCandidate, type Candidate, type Sink,
 } from "./candidates.js";
 import { FIREFOX, FIREFOX_LENGTH, SCENARIOS, type Scenario } from "./corpus.js";
 import { dateCandidates, dateChecksum } from "./dates.js";
+import { wasmKernel } from "./wasm-kernel.js";
 import { roundSpread, showSpread, sig, spread, table, type Spread } from "./stats.js";
 
 const argv = process.argv.slice(2);
@@ -74,8 +76,11 @@ function round(tasks: Timed[], r: number, nsOf: (t: Timed, p50Ms: number) => num
   }
 }
 
+/** Every backend of src/tokenizer/select.ts; the WASM ones also timed as a bare kernel. */
 function loadTokenizers(): { tok: Tokenizer; kernelFor?: (bytes: Buffer) => () => void }[] {
-  return [{ tok: new JsTokenizer() }];
+  return allTokenizers().map((tok) =>
+    tok instanceof WasmTokenizer ? { tok, kernelFor: (bytes: Buffer) => wasmKernel(tok.variant, bytes) } : { tok },
+  );
 }
 
 function checkAgreement(candidates: readonly Candidate[]): void {
@@ -125,6 +130,23 @@ function ratios(rows: readonly Row[], wasmName: string | undefined): Record<stri
   return out;
 }
 
+/** The project's performance targets, as time ratios (or ns) that must not exceed `limit`. */
+function checkTargets(
+  scenarios: readonly { name: string; ratios: Record<string, number> }[],
+  dates: readonly { formatter: string; nsPerCall: Spread }[],
+): { target: string; limit: number; measured: number | undefined; met: boolean }[] {
+  const ratio = (sc: string, key: string): number | undefined => scenarios.find((s) => s.name === sc)?.ratios[key];
+  const list: [string, number, number | undefined][] = [
+    ["firefox-703B wasm/js (full)", 0.5, ratio("firefox-703B", "wasm/js (full)")],
+    ["firefox-703B wasm/llhttp", 0.2, ratio("firefox-703B", "wasm/llhttp")],
+    ["minimal wasm/js (full)", 1, ratio("minimal", "wasm/js (full)")],
+    ["firefox-703B twin/llhttp", 0.5, ratio("firefox-703B", "twin/llhttp")],
+    ["firefox-703B twin/http-parser-js", 0.2, ratio("firefox-703B", "twin/http-parser-js")],
+    ["httpDate cached, ns/call", 15, dates.find((d) => d.formatter.startsWith("httpDate"))?.nsPerCall.median],
+  ];
+  return list.map(([target, limit, measured]) => ({ target, limit, measured, met: measured !== undefined && measured <= limit }));
+}
+
 function main(): void {
   const loaded = loadTokenizers();
   const wasmName = loaded.map((l) => l.tok.name).find((n) => n.startsWith("wasm"));
@@ -159,6 +181,10 @@ function main(): void {
   console.log(`\nHTTP date (IMF-fixdate), ns per call, median (min–max)`);
   console.log(table(["formatter", "ns/call"], dateRows.map((d) => [d.formatter, showSpread(d.nsPerCall)])));
 
+  const targets = checkTargets(scenarios, dateRows);
+  console.log(`\ntargets (time ratios; "ok" when met)`);
+  console.log(table(["target", "limit", "measured", ""], targets.map((t) => [t.target, String(t.limit), String(t.measured ?? "-"), t.met ? "ok" : "MISSED"])));
+
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -170,6 +196,7 @@ function main(): void {
     note: "ns/request and MB/s: median of per-round tinybench p50s, with min and max across rounds (noise on a shared 2-core machine). Ratios are time ratios of medians, full path unless marked.",
     scenarios,
     dates: dateRows,
+    targets,
   };
   writeFileSync(new URL("./results/tokenizer.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
   console.log(`\nwrote bench/results/tokenizer.json (checksums ${acc % 1000}, ${dateChecksum() % 1000})`);
