@@ -1,15 +1,15 @@
-// The tokenizer backends under test, found by name. Until src/tokenizer/select.ts exists this
-// holds the TypeScript twin alone; then it is select.ts's allTokenizers() (wasm-simd, wasm-scalar, js).
+// The tokenizer backends under test, found by name in src/tokenizer/select.ts's
+// allTokenizers() (wasm-simd, wasm-scalar, js), so every test file runs what the server runs.
 
 import type { Tokenizer } from "../../src/contract/tokenizer.js";
-import { JsTokenizer } from "../../src/tokenizer/js.js";
+import { allTokenizers } from "../../src/tokenizer/select.js";
 
 export function allBackends(): Tokenizer[] {
-  return [new JsTokenizer()];
+  return allTokenizers();
 }
 
 export function backend(name: string): Tokenizer {
   const tok = allBackends().find((t) => t.name === name);
-  if (!tok) throw new Error(`no tokenizer backend named ${name}`);
+  if (!tok) throw new Error(`no tokenizer backend named ${name} (have ${allBackends().map((t) => t.name).join(", ")})`);
   return tok;
 }
