@@ -131,7 +131,7 @@ export function headerLine(ls: i32, ce: i32): i32 {
   let vs = i + 1;
   while (vs < ce && isWhite(byteAt(vs))) vs++;
   // RFC 9110 §5.5: field-value bytes are VCHAR, obs-text, SP and HTAB; CR, LF, NUL and the other
-  // controls are refused (CVE-2019-20444 class).
+  // controls are refused.
   const bad = findControl(vs, ce);
   if (bad >= 0) return violate(byteAt(bad) == CR ? V_BARE_CR : V_HEADER_CONTROL_CHAR, bad);
   let ve = ce;
@@ -151,7 +151,7 @@ export function headerLine(ls: i32, ce: i32): i32 {
 /** The name ends at `i` on a byte that is neither tchar nor colon. */
 function badNameByte(i: i32): i32 {
   const c = byteAt(i);
-  // RFC 9112 §5.1: no whitespace between name and colon (CVE-2019-16276 smuggling).
+  // RFC 9112 §5.1: no whitespace between name and colon (CVE-2019-16276, CVE-2019-16869 smuggling).
   if (isWhite(c)) return violate(V_WHITESPACE_BEFORE_COLON, i);
   if (c == CR) return violate(V_BARE_CR, i);
   if (c < 0x20 || c == 0x7f) return violate(V_HEADER_CONTROL_CHAR, i);
@@ -183,9 +183,9 @@ function special(no: i32, nl: i32, vo: i32, vl: i32): i32 {
 }
 
 function contentLength(no: i32, vo: i32, vl: i32, flags: i32): i32 {
-  // RFC 9112 §6.3 (5): repeated or conflicting Content-Length is unrecoverable (CVE-2022-32213 class).
+  // RFC 9112 §6.3 (5): repeated or conflicting Content-Length is unrecoverable (CVE-2019-20445).
   if (flags & F_HAS_CONTENT_LENGTH) return violate(V_REPEATED_CONTENT_LENGTH, no);
-  // RFC 9112 §6.3 (3): Transfer-Encoding with Content-Length is a smuggling vector (CVE-2022-32215).
+  // RFC 9112 §6.3 (3): Transfer-Encoding with Content-Length is a smuggling vector (CVE-2019-15605 class).
   if (flags & F_HAS_TRANSFER_ENCODING) return violate(V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH, no);
   // RFC 9110 §8.6: Content-Length = 1*DIGIT.
   if (vl == 0) return violate(V_INVALID_CONTENT_LENGTH, vo);

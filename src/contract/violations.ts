@@ -21,28 +21,28 @@ export const V_HEADER_LINE_TOO_LONG = 7;
 export const V_TOO_MANY_HEADERS = 8;
 /** Head not complete within the head limit: 431. */
 export const V_HEAD_TOO_LARGE = 9;
-/** CR not followed by LF (RFC 9112 §2.2: bare CR must be rejected; request smuggling). 400. */
+/** CR not followed by LF (RFC 9112 §2.2: bare CR must be rejected; CVE-2023-30589). 400. */
 export const V_BARE_CR = 10;
-/** LF not preceded by CR (RFC 9112 §2.2 allows it; basehttp refuses: parsers disagree, smuggling). 400. */
+/** LF not preceded by CR (RFC 9112 §2.2 allows it; basehttp refuses: CVE-2022-32214). 400. */
 export const V_BARE_LF = 11;
-/** NUL or another control byte in a header line (RFC 9110 §5.5, CVE-2019-20444 class). 400. */
+/** NUL or another control byte in a header line (RFC 9110 §5.5: CR, LF and NUL must be refused). 400. */
 export const V_HEADER_CONTROL_CHAR = 12;
 /** A header name byte that is not a tchar (RFC 9110 §5.1), or an empty name. 400. */
 export const V_INVALID_HEADER_NAME = 13;
-/** SP/HTAB between the header name and its colon (RFC 9112 §5.1 MUST reject; CVE-2019-16276). 400. */
+/** SP/HTAB between the header name and its colon (RFC 9112 §5.1 MUST reject; CVE-2019-16276 Go, CVE-2019-16869 Netty). 400. */
 export const V_WHITESPACE_BEFORE_COLON = 14;
-/** Header line without a colon (RFC 9112 §5). 400. */
+/** Header line without a colon (RFC 9112 §5; CVE-2019-20444 Netty). 400. */
 export const V_MISSING_COLON = 15;
-/** Line beginning with SP/HTAB: obs-fold (RFC 9112 §5.2), or whitespace before the first
- * header (RFC 9112 §2.2). 400. */
+/** Line beginning with SP/HTAB: obs-fold (RFC 9112 §5.2; CVE-2022-32215 llhttp multi-line
+ * Transfer-Encoding), or whitespace before the first header (RFC 9112 §2.2). 400. */
 export const V_OBS_FOLD = 16;
 /** Content-Length not 1*DIGIT or too large (RFC 9110 §8.6). 400. */
 export const V_INVALID_CONTENT_LENGTH = 17;
-/** Content-Length given twice (RFC 9112 §6.3: conflicting/repeated; CVE-2022-32213 class). 400. */
+/** Content-Length given twice (RFC 9112 §6.3 (5); CVE-2019-20445 Netty). 400. */
 export const V_REPEATED_CONTENT_LENGTH = 18;
-/** Transfer-Encoding together with Content-Length (RFC 9112 §6.3; CVE-2022-32215, smuggling). 400. */
+/** Transfer-Encoding together with Content-Length (RFC 9112 §6.1, §6.3 (3); CL.TE smuggling, CVE-2019-15605 class). 400. */
 export const V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH = 19;
-/** Transfer-Encoding whose final coding is not chunked (RFC 9112 §6.3 point 4). 400. */
+/** Transfer-Encoding whose final coding is not chunked (RFC 9112 §6.3 (4); CVE-2020-8287). 400. */
 export const V_TRANSFER_ENCODING_NOT_CHUNKED = 20;
 
 export const VIOLATION_COUNT = 21;

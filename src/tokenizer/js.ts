@@ -231,7 +231,7 @@ function headerLine(input: Uint8Array, s: number, ls: number, ce: number, t: Int
   if (i === ce) return violate(t, V.V_MISSING_COLON, ce);
   const c = input[s + i]!;
   if (c !== COLON) {
-    // RFC 9112 §5.1: no whitespace between name and colon (CVE-2019-16276 smuggling).
+    // RFC 9112 §5.1: no whitespace between name and colon (CVE-2019-16276, CVE-2019-16869 smuggling).
     if (c === SP || c === HTAB) return violate(t, V.V_WHITESPACE_BEFORE_COLON, i);
     if (c === CR) return violate(t, V.V_BARE_CR, i);
     if (c < 0x20 || c === 0x7f) return violate(t, V.V_HEADER_CONTROL_CHAR, i);
@@ -242,7 +242,7 @@ function headerLine(input: Uint8Array, s: number, ls: number, ce: number, t: Int
   let vs = i + 1;
   while (vs < ce && (input[s + vs] === SP || input[s + vs] === HTAB)) vs++;
   // RFC 9110 §5.5: field-value bytes are VCHAR, obs-text, SP and HTAB; CR, LF, NUL and the other
-  // controls are refused (CVE-2019-20444 class).
+  // controls are refused.
   for (let k = vs; k < ce; k++) {
     const b = input[s + k]!;
     if (b < 0x20 ? b !== HTAB : b === 0x7f) {
@@ -267,9 +267,9 @@ function headerLine(input: Uint8Array, s: number, ls: number, ce: number, t: Int
 function special(input: Uint8Array, s: number, no: number, nl: number, vo: number, vl: number, t: Int32Array): number {
   let flags = t[T_FLAGS]!;
   if (equalsLower(input, s + no, nl, CONTENT_LENGTH)) {
-    // RFC 9112 §6.3 (5): repeated or conflicting Content-Length is unrecoverable (CVE-2022-32213 class).
+    // RFC 9112 §6.3 (5): repeated or conflicting Content-Length is unrecoverable (CVE-2019-20445).
     if (flags & F_HAS_CONTENT_LENGTH) return violate(t, V.V_REPEATED_CONTENT_LENGTH, no);
-    // RFC 9112 §6.3 (3): Transfer-Encoding with Content-Length is a smuggling vector (CVE-2022-32215).
+    // RFC 9112 §6.3 (3): Transfer-Encoding with Content-Length is a smuggling vector (CVE-2019-15605 class).
     if (flags & F_HAS_TRANSFER_ENCODING) return violate(t, V.V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH, no);
     // RFC 9110 §8.6: Content-Length = 1*DIGIT.
     if (vl === 0) return violate(t, V.V_INVALID_CONTENT_LENGTH, vo);
