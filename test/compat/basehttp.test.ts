@@ -1,0 +1,49 @@
+// BaseHTTPRequestHandler measured from outside against CPython 3.11's http.server: the echo,
+// send_error and error_message_format handlers of fixtures/echo_server.py and handlers.ts get
+// the raw requests of corpus.ts over 127.0.0.1; answers and log lines are compared byte for
+// byte, except where a case names the API.md clause that makes basehttp differ.
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { BASEHTTP_CASES, LOGGED, SIMPLE_CASES } from "./corpus.js";
+import { logLines, compare, useServers } from "./run.js";
+
+const API_MD = process.env.BASEHTTP_API_MD ?? "/work/shared/spec/API.md";
+
+describe("compat: BaseHTTPRequestHandler against CPython 3.11", () => {
+  const sides = useServers(["echo10", "echo11", "error10", "error11", "errfmt"]);
+
+  describe("log lines on stderr (times neutralised)", () => {
+    for (const [server, request] of LOGGED.filter(([s]) => !s.startsWith("simple"))) {
+      it(`${server} ${JSON.stringify(request.length > 80 ? request.slice(0, 80) + "…" : request)}`, async () => {
+        const [cpython, wasm, js] = await logLines(sides(), server, request);
+        expect(cpython!.length).toBeGreaterThan(0);
+        expect(wasm).toEqual(cpython);
+        expect(js).toEqual(cpython);
+      });
+    }
+  });
+
+  describe("answers", () => {
+    for (const c of BASEHTTP_CASES) {
+      const tag = c.relation.kind === "same" ? "same" : "differs";
+      it(`${c.server}: ${c.name} (${tag})`, () => compare(sides(), c));
+    }
+  });
+});
+
+describe("compat corpus", () => {
+  const all = [...BASEHTTP_CASES, ...SIMPLE_CASES];
+
+  it("names every case once", () => {
+    const names = all.map((c) => `${c.server}: ${c.name}`);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it("quotes API.md verbatim for every difference", () => {
+    const api = readFileSync(API_MD, "utf8").replace(/\s+/g, " ");
+    const quotes = new Set(all.flatMap((c) => (c.relation.kind === "differs" ? c.relation.clause : [])));
+    expect(quotes.size).toBeGreaterThan(5);
+    for (const quote of quotes) expect(api, quote).toContain(quote.replace(/\s+/g, " "));
+  });
+});
