@@ -226,6 +226,16 @@ export class RequestBody implements ReadableFile {
     return join(parts, got);
   }
 
+  /** Up to `n` body bytes, waiting only while none are received (Python's `read1`): what a
+   * relay such as a CGI script's stdin needs, bytes passed on as they arrive. Empty at the end. */
+  async read1(n = -1): Promise<Buffer> {
+    if (n === 0) return EMPTY;
+    let a = this.#available();
+    if (typeof a !== "number") a = await a;
+    if (a === 0) return EMPTY;
+    return this.#take(n < 0 ? a : Math.min(a, n));
+  }
+
   /** One line of the body with its LF; at most `limit` bytes; shorter at the end of the body. */
   async readline(limit = -1): Promise<Buffer> {
     const r = this.#reader;

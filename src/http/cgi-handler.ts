@@ -23,7 +23,8 @@ import { HTTPStatus } from "./status.js";
  *
  * Scripts are run by child_process.spawn, never through a shell; `.py`/`.pyw` scripts by
  * `python_executable -u`. The script's stdin is the request body; the connection closes after
- * the script's output (its length is unknown). A client that leaves kills the script, and so
+ * the script's output (its length is unknown). A client found gone (the connection closed or
+ * reset, which a script's next output reveals) kills the script and its process group, and so
  * does `cgi_timeout` when set.
  *
  * Class variables (overridable by a subclass field or on the prototype): `cgi_directories`,

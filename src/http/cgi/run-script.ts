@@ -46,11 +46,12 @@ export interface ScriptSpec {
   /** argv[0] the script sees (CPython's fork path passes the script's URL name). */
   argv0?: string;
   env: Record<string, string>;
-  /** The request body, read until it is empty. */
-  body: { read(n: number): Promise<Uint8Array> };
+  /** The request body: read1(n) gives what has arrived (at most n bytes), empty at its end. */
+  body: { read1(n: number): Promise<Uint8Array> };
   /** Copy output to the client; a returned promise means: wait before sending more. */
   output(chunk: Buffer): Promise<void> | undefined;
-  /** The client connection: its closing kills the script. */
+  /** The client connection: once it is closed or reset, the script is killed. (A client that
+   * only half-closes after its request still gets the output: TCPServer allows half-open.) */
   connection: Duplex;
   /** Seconds the script may run; null: no limit. */
   timeout: number | null;
@@ -151,7 +152,7 @@ export function runScript(spec: ScriptSpec): Promise<ScriptResult> {
     const feed = async (): Promise<void> => {
       try {
         for (;;) {
-          const chunk = await spec.body.read(STDIN_CHUNK);
+          const chunk = await spec.body.read1(STDIN_CHUNK);
           if (chunk.length === 0 || finished || stdin.destroyed) break;
           if (!stdin.write(chunk)) await drained(stdin);
         }
