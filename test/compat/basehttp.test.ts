@@ -4,11 +4,13 @@
 // byte, except where a case names the API.md clause that makes basehttp differ.
 
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BASEHTTP_CASES, LOGGED, SIMPLE_CASES } from "./corpus.js";
 import { logLines, compare, useServers } from "./run.js";
 
-const API_MD = process.env.BASEHTTP_API_MD ?? "/work/shared/spec/API.md";
+/** The contract lives in shared/ beside the checkout (CI lays a copy there too). */
+const API_MD = process.env.BASEHTTP_API_MD ?? fileURLToPath(new URL("../../../shared/spec/API.md", import.meta.url));
 
 describe("compat: BaseHTTPRequestHandler against CPython 3.11", () => {
   const sides = useServers(["echo10", "echo11", "error10", "error11", "errfmt"]);
