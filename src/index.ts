@@ -7,8 +7,11 @@ export type { Address, ReadableFile, WritableFile } from "./socketserver/request
 export { HTTPServer, ThreadingHTTPServer } from "./http/server.js";
 export type { HTTPServerOptions } from "./http/server.js";
 export { BaseHTTPRequestHandler } from "./http/handler.js";
+export { HTTPSServer, ThreadingHTTPSServer } from "./http/https-server.js";
+export type { HTTPSServerOptions, TLSPassword } from "./http/https-server.js";
 export { SimpleHTTPRequestHandler } from "./http/simple-handler.js";
 export type { SimpleHTTPRequestHandlerOptions } from "./http/simple-handler.js";
+export { CGIHTTPRequestHandler } from "./http/cgi-handler.js";
 export { HTTPMessage } from "./http/message.js";
 export { HTTPStatus, responses } from "./http/status.js";
 export type { ParserName, Tokenizer } from "./contract/tokenizer.js";

@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 // The `basehttp` command, the counterpart of `python -m http.server` (CPython 3.11's test() and
-// __main__ block): serve a directory with SimpleHTTPRequestHandler on an HTTPServer, print the
-// "Serving HTTP on ..." line, log requests on stderr, exit 0 on SIGINT/SIGTERM. A leaf: nothing
-// imports it. `--workers N` runs N processes on node:cluster sharing the port.
+// __main__ block): serve a directory with SimpleHTTPRequestHandler (CGIHTTPRequestHandler with
+// --cgi) on an HTTPServer (HTTPSServer with --tls-cert, as CPython 3.14), print the "Serving
+// HTTP on ..." line, log requests on stderr, exit 0 on SIGINT/SIGTERM. A leaf: nothing imports
+// it. `--workers N` runs N processes on node:cluster sharing the port.
 
 import cluster from "node:cluster";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { CGIHTTPRequestHandler } from "../http/cgi-handler.js";
+import { HTTPSServer } from "../http/https-server.js";
 import { HTTPServer } from "../http/server.js";
 import { SimpleHTTPRequestHandler } from "../http/simple-handler.js";
 import type { ParserName } from "../contract/tokenizer.js";
 
 const USAGE = `usage: basehttp [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [--parser {wasm,js}]
-                [--workers N] [--tls-cert FILE --tls-key FILE] [port]`;
+                [--workers N] [--tls-cert FILE] [--tls-key FILE] [--tls-password-file FILE] [port]`;
 
 const HELP = `${USAGE}
 
@@ -30,12 +34,18 @@ options:
                         conform to this HTTP version (default: HTTP/1.0)
   --parser {wasm,js}    request-head tokenizer (default: wasm)
   --workers N           serve with N processes sharing the port (default: 1)
-  --tls-cert FILE       serve HTTPS with this certificate chain (PEM)
+  --tls-cert FILE       serve HTTPS with this certificate chain (PEM; may hold the key too)
   --tls-key FILE        the private key of --tls-cert (PEM)
+  --tls-password-file FILE
+                        file holding the password of the TLS key
 `;
 
 /** Exit code of a command-line error, as Python's argparse. */
 const EXIT_USAGE = 2;
+
+/** Python's str.strip() whitespace. */
+const PY_STRIP_START = /^[\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+const PY_STRIP_END = /[\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
 
 interface Config {
   port: number;
@@ -44,6 +54,8 @@ interface Config {
   protocol: string;
   parser: ParserName;
   workers: number;
+  cgi: boolean;
+  tls: { certfile: string; keyfile: string | null; password: string | null } | null;
 }
 
 class UsageError extends Error {}
@@ -63,6 +75,7 @@ function parseConfig(argv: string[]): Config | "help" {
       workers: { type: "string" },
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
+      "tls-password-file": { type: "string" },
     },
   });
   if (values.help) return "help";
@@ -85,9 +98,18 @@ function parseConfig(argv: string[]): Config | "help" {
     }
     workers = Number(values.workers);
   }
-  if (values.cgi) throw new UnavailableError("--cgi: CGIHTTPRequestHandler is not available yet");
-  if (values["tls-cert"] !== undefined || values["tls-key"] !== undefined) {
-    throw new UnavailableError("--tls-cert/--tls-key: HTTPSServer is not available yet");
+  const certfile = values["tls-cert"];
+  if (!certfile && values["tls-key"]) throw new UsageError("--tls-key requires --tls-cert to be set");
+  let password: string | null = null;
+  const passwordFile = values["tls-password-file"];
+  if (passwordFile) {
+    if (!certfile) throw new UsageError("--tls-password-file requires --tls-cert to be set");
+    try {
+      // As CPython 3.14: the file's text, whitespace stripped at both ends.
+      password = readFileSync(passwordFile, "utf8").replace(PY_STRIP_START, "").replace(PY_STRIP_END, "");
+    } catch (error) {
+      throw new UsageError(`Failed to read TLS password file: ${(error as Error).message}`);
+    }
   }
   return {
     port,
@@ -96,14 +118,17 @@ function parseConfig(argv: string[]): Config | "help" {
     protocol: values.protocol ?? "HTTP/1.0",
     parser,
     workers,
+    cgi: values.cgi ?? false,
+    tls: certfile
+      ? { certfile: resolve(certfile), keyfile: values["tls-key"] ? resolve(values["tls-key"]) : null, password }
+      : null,
   };
 }
 
-class UnavailableError extends Error {}
-
 /** A handler class serving `config.directory` with the requested protocol version. */
 function handlerFor(config: Config): typeof SimpleHTTPRequestHandler {
-  const Handler = class extends SimpleHTTPRequestHandler {
+  const Base = config.cgi ? CGIHTTPRequestHandler : SimpleHTTPRequestHandler;
+  const Handler = class extends Base {
     override directory = config.directory;
   };
   Handler.prototype.protocol_version = config.protocol;
@@ -115,7 +140,10 @@ async function bindServer(config: Config): Promise<HTTPServer> {
   const hosts = config.bind !== undefined ? [config.bind] : ["::", "0.0.0.0"];
   let lastError: unknown;
   for (const host of hosts) {
-    const httpd = new HTTPServer([host, config.port], handlerFor(config), { parser: config.parser });
+    const options = { parser: config.parser };
+    const httpd = config.tls !== null
+      ? new HTTPSServer([host, config.port], handlerFor(config), { ...options, ...config.tls })
+      : new HTTPServer([host, config.port], handlerFor(config), options);
     try {
       await httpd.ready;
       return httpd;
@@ -128,9 +156,11 @@ async function bindServer(config: Config): Promise<HTTPServer> {
   throw lastError;
 }
 
-function servingLine(host: string, port: number): string {
+/** CPython 3.14's line: `Serving HTTPS on ... (https://...)` when serving TLS. */
+function servingLine(host: string, port: number, tls: boolean): string {
   const urlHost = host.includes(":") ? `[${host}]` : host;
-  return `Serving HTTP on ${host} port ${port} (http://${urlHost}:${port}/) ...`;
+  const protocol = tls ? "HTTPS" : "HTTP";
+  return `Serving ${protocol} on ${host} port ${port} (${protocol.toLowerCase()}://${urlHost}:${port}/) ...`;
 }
 
 /** Milliseconds in-flight requests get after a stop signal before the process leaves anyway. */
@@ -157,7 +187,7 @@ async function serveOne(config: Config): Promise<void> {
   const httpd = await bindServer(config);
   const [host, port] = httpd.server_address;
   stopOnSignals(httpd, cluster.isPrimary);
-  if (cluster.isPrimary) process.stdout.write(servingLine(host, port) + "\n");
+  if (cluster.isPrimary) process.stdout.write(servingLine(host, port, config.tls !== null) + "\n");
   else process.send?.({ basehttp: "listening", host, port });
   await httpd.serve_forever();
 }
@@ -170,7 +200,7 @@ function runPrimary(config: Config): void {
   cluster.on("message", (_worker, message: { basehttp?: string; host?: string; port?: number }) => {
     if (message?.basehttp === "listening" && !announced) {
       announced = true;
-      process.stdout.write(servingLine(message.host!, message.port!) + "\n");
+      process.stdout.write(servingLine(message.host!, message.port!, config.tls !== null) + "\n");
     }
   });
   cluster.on("exit", (worker, code, signal) => {
@@ -205,10 +235,6 @@ async function main(argv: string[]): Promise<void> {
   try {
     config = parseConfig(argv);
   } catch (error) {
-    if (error instanceof UnavailableError) {
-      process.stderr.write(`basehttp: ${error.message}\n`);
-      process.exit(EXIT_USAGE);
-    }
     process.stderr.write(`${USAGE}\nbasehttp: error: ${(error as Error).message}\n`);
     process.exit(EXIT_USAGE);
   }

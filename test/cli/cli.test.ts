@@ -153,11 +153,4 @@ describe("basehttp command", () => {
     expect(r.stderr()).toMatch(/^usage: basehttp /);
     expect(r.stderr()).toMatch(message);
   });
-
-  it.each([[["--cgi"]], [["--tls-cert", "c.pem", "--tls-key", "k.pem"]]])("refuses %j, not available yet, exit 2", async (args) => {
-    const r = run([...args, "-d", dir]);
-    expect(await r.exit).toEqual([2, null]);
-    expect(r.stderr()).toMatch(/not available yet/);
-    expect(r.stdout()).toBe("");
-  });
 });
