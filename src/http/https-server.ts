@@ -41,7 +41,9 @@ function passphrase(password: TLSPassword | null): string | undefined {
  * `ssl.create_default_context()`.
  *
  * A handshake that fails is dropped silently (as Python's accept() failing); one that takes
- * longer than `headTimeout` seconds is dropped too.
+ * longer than `headTimeout` seconds is dropped too. A client whose ALPN list holds none of
+ * `alpn_protocols` gets the fatal no_application_protocol alert RFC 7301 §3.2 asks for (Python
+ * goes on without ALPN); a client that offers no ALPN at all is served.
  *
  * May be overridden: `_create_context` (build another tls.SecureContext).
  */

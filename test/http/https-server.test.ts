@@ -217,6 +217,20 @@ describe("HTTPSServer options", () => {
     }
   });
 
+  it("serves a client offering no ALPN; refuses one offering only h2 (RFC 7301 §3.2; CPython carries on)", async () => {
+    const httpd = await start({});
+    try {
+      const plain = await connect(httpd.server_port, []);
+      expect(plain.socket.alpnProtocol).toBe(false);
+      plain.socket.write("GET /no-alpn HTTP/1.0\r\n\r\n");
+      await plain.closed;
+      expect(plain.received().toString()).toContain("hello over /no-alpn");
+      await expect(connect(httpd.server_port, ["h2"])).rejects.toThrow(/no application protocol/i);
+    } finally {
+      await stop(httpd);
+    }
+  });
+
   it("drops a connection whose handshake does not come within headTimeout", async () => {
     const httpd = await start({ headTimeout: 0.2 });
     try {
