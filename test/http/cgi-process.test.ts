@@ -223,6 +223,30 @@ describe("CGI handler options and intended differences from CPython", () => {
     }
   });
 
+  it("cgi_timeout also stops a script whose client does not read its output", async () => {
+    const dir = await mkdtemp(join(outside, "pids-"));
+    await writeScript(root, "cgi-bin/flood.py", `#!/usr/bin/env python3
+import os, sys
+open(${JSON.stringify(dir)} + "/script.pid", "w").write(str(os.getpid()))
+sys.stdout.buffer.write(b"Content-type: text/plain\\n\\n")
+while True:
+    sys.stdout.buffer.write(b"x" * 65536)
+`);
+    const server = await startCgiServer(root, "js", { cgi_timeout: 0.5 });
+    try {
+      const client = await RawClient.connect(server.port);
+      client.socket.pause();
+      client.send("GET /cgi-bin/flood.py HTTP/1.0\r\n\r\n");
+      await eventually(async () => (await readFile(join(dir, "script.pid"), "utf8").catch(() => "")) !== "", "the script to start");
+      const pid = Number(await readFile(join(dir, "script.pid"), "utf8"));
+      await eventually(() => gone(pid), "the script to be stopped");
+      await eventually(() => server.logs.includes("CGI script exit status -0xf"), "the exit status in the log");
+      client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("logs a script that cannot be started with exit status 0x7f", async () => {
     const server = await startCgiServer(root, "js", { python_executable: join(outside, "no-such-python") });
     try {

@@ -112,6 +112,8 @@ export function runScript(spec: ScriptSpec): Promise<ScriptResult> {
     const stop = (why: "disconnect" | "timeout" | "body"): void => {
       if (finished || result.killed !== null) return;
       result.killed = why;
+      // Output is dropped from now on; keep the pipe flowing so the child can be reaped.
+      child.stdout?.resume();
       signalGroup(child, "SIGTERM");
       killTimer = setTimeout(() => signalGroup(child, "SIGKILL"), KILL_GRACE_MS);
       killTimer.unref();
@@ -177,7 +179,9 @@ export function runScript(spec: ScriptSpec): Promise<ScriptResult> {
       else if (code !== null) result.status = code;
       else result.status = -(constants.signals[signal as keyof typeof constants.signals] ?? 0);
       result.stderr = Buffer.concat(stderr);
-      void Promise.resolve(pendingOutput).then(() => resolve(result));
+      // The last output reaches the socket before we return, unless the client is gone.
+      if (result.killed !== null) resolve(result);
+      else void Promise.resolve(pendingOutput).then(() => resolve(result));
     });
     if (child.pid !== undefined) void feed();
   });
