@@ -19,7 +19,7 @@ describe("package entry", () => {
     `);
     const names: string[] = JSON.parse(out);
     for (const name of ["HTTPServer", "ThreadingHTTPServer", "BaseHTTPRequestHandler",
-      "SimpleHTTPRequestHandler", "HTTPStatus"]) {
+      "SimpleHTTPRequestHandler", "CGIHTTPRequestHandler", "HTTPStatus", "HTTPSServer"]) {
       expect(names).toContain(name);
     }
   });
