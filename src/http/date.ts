@@ -1,27 +1,40 @@
 // Dates the handler writes: the IMF-fixdate of the Date header (formatted by the tokenizer
-// backend, cached for the current second) and the local time of log lines, as CPython's
+// backend, cached until the next second boundary) and the local time of log lines, as CPython's
 // date_time_string and log_date_time_string. Called by src/http/handler.ts.
 
 import type { Tokenizer } from "../contract/tokenizer.js";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-let cachedSecond = -1;
-let cachedDate = "";
+/** The IMF-fixdate of the current second, or null once the second it names has passed. */
+let cachedDate: string | null = null;
+
+function dropCachedDate(): void {
+  cachedDate = null;
+}
 
 /**
  * IMF-fixdate (RFC 9110 §5.6.7), `Sun, 06 Nov 1994 08:49:37 GMT`, for `seconds` since the
- * epoch (fractions dropped), or for now. "Now" is formatted once per second and then served
- * from a one-entry cache: the common path is one Date.now() and one comparison.
+ * epoch (fractions dropped), or for now. "Now" is formatted once per second: the string is
+ * kept until an unref'd timer drops it at the next second boundary (node:http's way), so the
+ * common path is one variable read, without a clock read. The timer may run a little late on
+ * a busy event loop; the Date header is then up to that late, as node:http's.
  */
 export function httpDate(tokenizer: Tokenizer, seconds?: number): string {
   if (seconds !== undefined) return tokenizer.formatDate(Math.floor(seconds));
-  const now = Math.floor(Date.now() / 1000);
-  if (now !== cachedSecond) {
-    cachedDate = tokenizer.formatDate(now);
-    cachedSecond = now;
-  }
-  return cachedDate;
+  if (cachedDate !== null) return cachedDate;
+  const now = Date.now();
+  const date = tokenizer.formatDate(Math.floor(now / 1000));
+  cachedDate = date;
+  // A timer that fires a little early (clock granularity) re-formats the same second and
+  // arms another one for the rest of it.
+  setTimeout(dropCachedDate, 1000 - (now % 1000)).unref();
+  return date;
+}
+
+/** Forget the cached current date (for tests that move the clock without running timers). */
+export function resetHttpDateCache(): void {
+  cachedDate = null;
 }
 
 function two(n: number): string {

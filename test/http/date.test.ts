@@ -1,11 +1,11 @@
 // src/http/date.ts against CPython 3.11 (fixtures/date-cases.json, from fixtures/gen-date.py):
 // the IMF-fixdate of email.utils.formatdate(usegmt=True), log_date_time_string in several
-// time zones, and the one-second cache of the Date header.
+// time zones, and the Date header's cache, dropped by a timer at each second boundary.
 
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Tokenizer } from "../../src/contract/tokenizer.js";
-import { httpDate, logDateTimeString } from "../../src/http/date.js";
+import { httpDate, logDateTimeString, resetHttpDateCache } from "../../src/http/date.js";
 import { JsTokenizer } from "../../src/tokenizer/js.js";
 
 const cases = JSON.parse(readFileSync(new URL("./fixtures/date-cases.json", import.meta.url), "utf8")) as {
@@ -28,8 +28,13 @@ function countingTokenizer(): Tokenizer & { calls: number } {
 }
 
 describe("httpDate", () => {
+  // The cache outlives a test (module state); fake timers set in one test never fire after it.
+  beforeEach(() => {
+    resetHttpDateCache();
+  });
   afterEach(() => {
     vi.useRealTimers();
+    resetHttpDateCache();
   });
 
   it.each(cases.http)("httpDate(%d) is formatdate's %s", (seconds, expected) => {
@@ -42,13 +47,51 @@ describe("httpDate", () => {
     vi.setSystemTime(784111777_000);
     const first = httpDate(tok);
     expect(first).toBe("Sun, 06 Nov 1994 08:49:37 GMT");
-    const callsAfterFirst = tok.calls;
-    vi.setSystemTime(784111777_999);
+    expect(tok.calls).toBe(1);
+    vi.advanceTimersByTime(999);
     expect(httpDate(tok)).toBe(first);
-    expect(tok.calls).toBe(callsAfterFirst);
-    vi.setSystemTime(784111778_000);
+    expect(tok.calls).toBe(1);
+    vi.advanceTimersByTime(1);
     expect(httpDate(tok)).toBe("Sun, 06 Nov 1994 08:49:38 GMT");
-    expect(tok.calls).toBe(callsAfterFirst + 1);
+    expect(tok.calls).toBe(2);
+  });
+
+  it("rolls over at the next second boundary when first asked mid-second", () => {
+    const tok = countingTokenizer();
+    vi.useFakeTimers();
+    vi.setSystemTime(784111777_250);
+    expect(httpDate(tok)).toBe("Sun, 06 Nov 1994 08:49:37 GMT");
+    vi.advanceTimersByTime(749);
+    expect(httpDate(tok)).toBe("Sun, 06 Nov 1994 08:49:37 GMT");
+    vi.advanceTimersByTime(1);
+    expect(httpDate(tok)).toBe("Sun, 06 Nov 1994 08:49:38 GMT");
+    // Several seconds with no request: the next one still gets the current second.
+    vi.advanceTimersByTime(5_500);
+    expect(httpDate(tok)).toBe("Sun, 06 Nov 1994 08:49:43 GMT");
+    expect(tok.calls).toBe(3);
+  });
+
+  it("does not read the clock while the cached second lasts", () => {
+    const tok = countingTokenizer();
+    vi.useFakeTimers();
+    vi.setSystemTime(784111777_000);
+    httpDate(tok);
+    const now = vi.spyOn(Date, "now");
+    for (let i = 0; i < 10; i++) expect(httpDate(tok)).toBe("Sun, 06 Nov 1994 08:49:37 GMT");
+    expect(now).not.toHaveBeenCalled();
+    now.mockRestore();
+  });
+
+  it("does not keep the process alive for its timer", () => {
+    const unref = vi.fn();
+    const spy = vi.spyOn(globalThis, "setTimeout").mockImplementation((() => ({ unref })) as never);
+    try {
+      httpDate(countingTokenizer());
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(unref).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("does not disturb the current-second cache when given a timestamp", () => {
@@ -57,6 +100,7 @@ describe("httpDate", () => {
     vi.setSystemTime(1700000000_000);
     const now = httpDate(tok);
     expect(httpDate(tok, 0)).toBe("Thu, 01 Jan 1970 00:00:00 GMT");
+    expect(httpDate(tok, 784111777.9)).toBe("Sun, 06 Nov 1994 08:49:37 GMT");
     const calls = tok.calls;
     expect(httpDate(tok)).toBe(now);
     expect(tok.calls).toBe(calls);
