@@ -1,16 +1,14 @@
 // The parsers bench/tokenizer.bench.ts races, each wrapped with the same consumer step: make
 // the method, target and version strings and read Host, Content-Length and Connection, as a
-// server does before dispatching. basehttp reads them from its token table (strings made with
-// Node's latin1 only for what is read); Node's llhttp and http-parser-js hand over strings.
+// server does before dispatching. basehttp reads them from its token table with the server's
+// own code (src/http/request-line.ts, HTTPMessage); llhttp and http-parser-js hand over strings.
 
 import { createRequire } from "node:module";
-import {
-  F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_HAS_CONTENT_LENGTH, T_FLAGS, T_METHOD_LEN,
-  T_METHOD_OFF, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_OFF,
-} from "../src/contract/layout.js";
+import { F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_HAS_CONTENT_LENGTH, T_FLAGS } from "../src/contract/layout.js";
 import { contentLength, newTable, resetTable } from "../src/contract/table.js";
 import type { Tokenizer } from "../src/contract/tokenizer.js";
 import { HTTPMessage } from "../src/http/message.js";
+import { requestMethod, requestTarget, requestVersion } from "../src/http/request-line.js";
 import type { Expected } from "./corpus.js";
 
 /** Receives what the consumer read from one request. */
@@ -38,23 +36,19 @@ const HEAD_LIMIT = 1024 * 1024;
  * backend cannot skip work because it saw the same Buffer object last time (WASM staging). */
 const RING = 4;
 
-function ring(bytes: Buffer): Latin1Buffer[] {
-  return Array.from({ length: RING }, () => Buffer.from(bytes) as Latin1Buffer);
-}
-
-interface Latin1Buffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
+function ring(bytes: Buffer): Buffer[] {
+  return Array.from({ length: RING }, () => Buffer.from(bytes));
 }
 
 /**
- * The basehttp consumer, as the handler reads a request: the request-line words as latin1
- * slices, Host through HTTPMessage (the handler's `headers`), Content-Length and Connection
- * from the table's flags.
+ * The basehttp consumer, as the server reads a request: method, target and version through
+ * the functions parse_request uses, Host through HTTPMessage (the handler's `headers`, built
+ * when a handler reads it), Content-Length and Connection from the table's flags.
  */
-function consumeTable(buf: Latin1Buffer, s: number, t: Int32Array, sink: Sink): void {
-  const method = buf.latin1Slice(s + t[T_METHOD_OFF]!, s + t[T_METHOD_OFF]! + t[T_METHOD_LEN]!);
-  const target = buf.latin1Slice(s + t[T_TARGET_OFF]!, s + t[T_TARGET_OFF]! + t[T_TARGET_LEN]!);
-  const version = buf.latin1Slice(s + t[T_VERSION_OFF]!, s + t[T_VERSION_OFF]! + t[T_VERSION_LEN]!);
+function consumeTable(buf: Buffer, s: number, t: Int32Array, sink: Sink): void {
+  const method = requestMethod(buf, s, t);
+  const target = requestTarget(buf, s, t);
+  const version = requestVersion(buf, s, t);
   const host = new HTTPMessage(buf, s, t).get("Host", "");
   const flags = t[T_FLAGS]!;
   const cl = flags & F_HAS_CONTENT_LENGTH ? contentLength(t) : -1;

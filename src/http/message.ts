@@ -4,16 +4,7 @@
 // The handler (src/http/handler.ts) builds one per request as its MessageClass.
 
 import { HEADER_SLOTS, T_HEADER_COUNT, T_HEADERS } from "../contract/layout.js";
-
-type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
-
-/** Node's own ISO-8859-1 decoder (byte n → U+00nn; never TextDecoder("latin1"), which is windows-1252). */
-const nativeLatin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
-
-function latin1(source: Uint8Array, start: number, end: number): string {
-  if (nativeLatin1Slice !== undefined) return nativeLatin1Slice.call(source, start, end);
-  return Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString("latin1", start, end);
-}
+import { latin1 } from "./latin1.js";
 
 /** Bytes a Q-encoded word keeps literally (RFC 2047 §5 (3), as Python's email.quoprimime). */
 const Q_SAFE = /[A-Za-z0-9\-!*+/]/;
@@ -48,15 +39,20 @@ function rfc2047(value: string): string {
 export class HTTPMessage implements Iterable<[string, string]> {
   readonly #source: Uint8Array;
   readonly #start: number;
-  /** name off, name len, value off, value len per header, relative to #start. */
-  readonly #slots: Int32Array;
+  /** name off, name len, value off, value len per header, relative to #start. A plain array:
+   * copying a few dozen numbers into one costs far less than a typed array of its own. */
+  readonly #slots: number[];
   readonly #count: number;
 
   constructor(source: Uint8Array, start: number, table: Int32Array) {
     this.#source = source;
     this.#start = start;
-    this.#count = table[T_HEADER_COUNT]!;
-    this.#slots = table.slice(T_HEADERS, T_HEADERS + HEADER_SLOTS * this.#count);
+    const count = table[T_HEADER_COUNT]!;
+    const n = HEADER_SLOTS * count;
+    const slots = new Array<number>(n);
+    for (let i = 0; i < n; i++) slots[i] = table[T_HEADERS + i]!;
+    this.#count = count;
+    this.#slots = slots;
   }
 
   /** Number of header fields, duplicates included (Python's `len(headers)`). */
