@@ -2,9 +2,7 @@
 // time with handle_request(). Here keep_running() allows three requests (or the count given
 // as the first argument). `npx tsx examples/run-while-true.ts`.
 
-import { BaseHTTPRequestHandler } from "../src/http/handler.js";
-import { HTTPServer } from "../src/http/server.js";
-import type { Address } from "../src/socketserver/request-handler.js";
+import { BaseHTTPRequestHandler, HTTPServer, type Address } from "basehttp";
 
 let remaining = Number(process.argv[2] ?? 3);
 

@@ -2,9 +2,7 @@
 // forever. `npx tsx examples/run.ts` (a port as the first argument overrides 8000).
 // BaseHTTPRequestHandler implements no method, so every request gets a 501.
 
-import { BaseHTTPRequestHandler } from "../src/http/handler.js";
-import { HTTPServer } from "../src/http/server.js";
-import type { Address } from "../src/socketserver/request-handler.js";
+import { BaseHTTPRequestHandler, HTTPServer, type Address } from "basehttp";
 
 async function run(server_class = HTTPServer, handler_class = BaseHTTPRequestHandler): Promise<void> {
   const server_address: Address = ["", Number(process.argv[2] ?? 8000)];
