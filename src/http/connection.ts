@@ -44,8 +44,12 @@ export interface ConnectionLimits {
 export class Connection {
   readonly reader: SocketReader;
   readonly writer: SocketWriter;
-  /** The token table of the current head; HTTPMessage copies what it keeps. */
-  readonly table: Int32Array = newTable();
+  /** The token table of the current head. Two tables take turns, head by head, so the table
+   * of the previous head stays intact while the next one is read: a handler's lazily built
+   * `headers` (handler.ts) can still be made from it until the head after next. */
+  table: Int32Array = newTable();
+  /** The table the next head is read into: the one before the current. */
+  spare: Int32Array = newTable();
   /** The bytes holding the current head, and where in them it starts. */
   head: Buffer = EMPTY;
   headStart = 0;
@@ -74,7 +78,9 @@ export class Connection {
    */
   readHead(): number | Promise<number> {
     const r = this.reader;
-    const t = this.table;
+    const t = this.spare;
+    this.spare = this.table;
+    this.table = t;
     resetTable(t);
     if (r.pos < r.end) {
       const outcome = this.#limits.tokenizer.scan(r.buf, r.pos, r.end, t, this.#limits.headLimit);

@@ -5,9 +5,8 @@
 
 import {
   DEFAULT_HEAD_LIMIT, F_CHUNKED, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE,
-  F_HAS_CONTENT_LENGTH, F_HAS_TRANSFER_ENCODING, OUTCOME_VIOLATION, T_FLAGS, T_METHOD_LEN, T_METHOD_OFF,
-  T_REQUEST_LINE_END, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR,
-  T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
+  F_HAS_CONTENT_LENGTH, F_HAS_TRANSFER_ENCODING, OUTCOME_VIOLATION, T_FLAGS, T_REQUEST_LINE_END,
+  T_VERSION_MAJOR, T_VERSION_MINOR, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
 } from "../contract/layout.js";
 import { contentLength } from "../contract/table.js";
 import * as V from "../contract/violations.js";
@@ -22,14 +21,17 @@ import { Connection, HEAD_EOF, HEAD_TIMEOUT, type ConnectionLimits } from "./con
 import { httpDate, logDateTimeString } from "./date.js";
 import { ChunkedEncodingError, ValueError } from "./errors.js";
 import { escapeControl, htmlEscape, percentFormat, pyRepr } from "./format.js";
+import { latin1 } from "./latin1.js";
 import { HTTPMessage } from "./message.js";
+import { handlerMethodName, requestMethod, requestTarget, requestVersion } from "./request-line.js";
 import type { HTTPServer } from "./server.js";
 import { responses } from "./status.js";
 
 /** A request body left unread up to this size is read and dropped to keep the connection. */
 const DISCARD_LIMIT = 1024 * 1024;
-/** CR, LF and NUL split or truncate a response head (response splitting); beyond U+00FF
- * cannot be sent as ISO-8859-1 (Python raises UnicodeEncodeError). */
+/** CR, LF and NUL split or truncate a response head (response splitting; RFC 9110 §5.5 keeps
+ * them out of field values, RFC 9112 §4 out of the reason phrase); beyond U+00FF cannot be sent
+ * as ISO-8859-1 (Python raises UnicodeEncodeError). */
 const UNSAFE_HEAD_TEXT = /[\r\n\0\u0100-\uffff]/;
 const EMPTY = Buffer.alloc(0);
 
@@ -88,9 +90,20 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   command: string | null = null;
   path = "";
   request_version = "";
-  headers!: HTTPMessage;
-  requestline = "";
   close_connection = true;
+
+  /** `headers` once built or assigned (undefined before the first request). */
+  #headers: HTTPMessage | undefined = undefined;
+  /** The head `headers` is built from on first access: its bytes, start and token table (one
+   * of the connection's two, intact until the head after next is read); null when built. */
+  #headersTable: Int32Array | null = null;
+  #headersSource: Buffer | null = null;
+  #headersStart = 0;
+  /** `requestline` once decoded or assigned; null: decode #lineSource[#lineStart, #lineEnd). */
+  #requestline: string | null = "";
+  #lineSource: Uint8Array | null = null;
+  #lineStart = 0;
+  #lineEnd = 0;
 
   #conn: Connection | null = null;
   #limits: ConnectionLimits = DEFAULT_LIMITS;
@@ -101,6 +114,45 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** writer.written when the response began (a 500 is possible while nothing went out). */
   #writtenAtStart = 0;
   #rawRequestline: Uint8Array | null = null;
+
+  /**
+   * The request headers (a `MessageClass`), built on first access: a handler that never reads
+   * them does not pay for them. Until a request's headers are understood, those of the
+   * previous request (undefined before the first).
+   */
+  get headers(): HTTPMessage {
+    if (this.#headersTable !== null) this.#buildHeaders();
+    return this.#headers as HTTPMessage;
+  }
+
+  set headers(value: HTTPMessage) {
+    this.#headersTable = null;
+    this.#headersSource = null;
+    this.#headers = value;
+  }
+
+  #buildHeaders(): void {
+    const table = this.#headersTable!;
+    this.#headersTable = null;
+    this.#headers = new this.MessageClass(this.#headersSource!, this.#headersStart, table);
+    this.#headersSource = null;
+  }
+
+  /** The request line without its CRLF, decoded (ISO-8859-1) on first access. */
+  get requestline(): string {
+    let line = this.#requestline;
+    if (line === null) {
+      line = latin1(this.#lineSource!, this.#lineStart, this.#lineEnd);
+      this.#requestline = line;
+      this.#lineSource = null;
+    }
+    return line;
+  }
+
+  set requestline(value: string) {
+    this.#lineSource = null;
+    this.#requestline = value;
+  }
 
   /** The request line as received, with its CRLF. */
   get raw_requestline(): Uint8Array {
@@ -135,19 +187,71 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** Handle requests until `close_connection` is true. You should not need to override it. */
   override async handle(): Promise<void> {
     this.close_connection = true;
-    await this.handle_one_request();
-    while (!this.close_connection) await this.handle_one_request();
+    if (this.handle_one_request !== BaseHTTPRequestHandler.prototype.handle_one_request) {
+      await this.handle_one_request();
+      while (!this.close_connection) await this.handle_one_request();
+      return;
+    }
+    // The same loop without a promise per request: a request whose head is already received
+    // and whose handler answers synchronously (pipelining) is served without waiting.
+    do {
+      const pending = this.#handleOne();
+      if (pending !== undefined) await pending;
+    } while (!this.close_connection);
   }
 
   /** Read, parse and dispatch one request. You should not need to override it. */
   async handle_one_request(): Promise<void> {
+    const pending = this.#handleOne();
+    if (pending !== undefined) await pending;
+  }
+
+  /** handle_one_request: undefined when the request was served synchronously. */
+  #handleOne(): Promise<void> | undefined {
     const c = this.#conn!;
+    let outcome: number | Promise<number>;
     try {
       // A client that sends requests without reading the answers waits here, not in memory.
       const backedUp = c.writer.drained();
-      if (backedUp !== undefined) await backedUp;
-      let outcome = c.readHead();
-      if (typeof outcome !== "number") outcome = await outcome;
+      if (backedUp !== undefined) return this.#handleOneLater(c, backedUp);
+      outcome = this.#readHead(c);
+    } catch (error) {
+      this.#failed(error);
+      return undefined;
+    }
+    if (typeof outcome !== "number") return this.#handleOneLater(c, outcome);
+    return this.#serve(c, outcome);
+  }
+
+  /** handle_one_request once the socket has drained and the head has arrived. */
+  async #handleOneLater(c: Connection, waitFor: Promise<void> | Promise<number>): Promise<void> {
+    let outcome: number;
+    try {
+      let got = await waitFor;
+      if (typeof got !== "number") {
+        const head = this.#readHead(c);
+        got = typeof head === "number" ? head : await head;
+      }
+      outcome = got;
+    } catch (error) {
+      this.#failed(error);
+      return;
+    }
+    const pending = this.#serve(c, outcome);
+    if (pending !== undefined) await pending;
+  }
+
+  #readHead(c: Connection): number | Promise<number> {
+    // The next head is read into the table of the head before this one: headers not built yet
+    // from that table are built now (only after a request whose parse_request failed).
+    if (this.#headersTable !== null && this.#headersTable === c.spare) this.#buildHeaders();
+    return c.readHead();
+  }
+
+  /** Parse and dispatch the head just read; a promise while an async handler runs. */
+  #serve(c: Connection, outcome: number): Promise<void> | undefined {
+    let result: unknown;
+    try {
       this.#headerBuffer = "";
       this.#rawRequestline = null;
       this.#expectPending = false;
@@ -155,7 +259,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       this.rfile.reset(BODY_NONE);
       if (outcome === HEAD_EOF) {
         this.close_connection = true;
-        return;
+        return undefined;
       }
       if (outcome === HEAD_TIMEOUT || (outcome === OUTCOME_VIOLATION && c.table[T_VIOLATION] === V.V_REQUEST_LINE_TOO_LONG)) {
         this.requestline = "";
@@ -163,24 +267,36 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
         this.command = "";
         this.send_error(outcome === HEAD_TIMEOUT ? 408 : 414);
         this.close_connection = true;
-        return;
+        return undefined;
       }
-      if (!this.parse_request()) return;
+      if (!this.parse_request()) return undefined;
       const flags = c.table[T_FLAGS]!;
       if (flags & F_HAS_TRANSFER_ENCODING) this.rfile.reset(flags & F_CHUNKED ? BODY_CHUNKED : BODY_NONE);
       else if (flags & F_HAS_CONTENT_LENGTH) this.rfile.reset(BODY_LENGTH, contentLength(c.table));
-      const method = (this as unknown as Record<string, unknown>)["do_" + this.command];
+      const method = (this as unknown as Record<string, unknown>)[handlerMethodName(this.command!)];
       if (typeof method !== "function") {
         this.send_error(501, `Unsupported method (${pyRepr(this.command!)})`);
-        return;
+        return undefined;
       }
-      const result: unknown = method.call(this);
-      if (result instanceof Promise) await result;
+      result = method.call(this);
+    } catch (error) {
+      this.#failed(error);
+      return undefined;
+    }
+    if (result instanceof Promise) return this.#settle(c, result);
+    if (!this.close_connection && !this.rfile.done) return this.#dropBody(c);
+    return undefined;
+  }
+
+  /** Wait for an async do_ method, then drop what it left of the body. */
+  async #settle(c: Connection, result: Promise<unknown>): Promise<void> {
+    try {
+      await result;
     } catch (error) {
       this.#failed(error);
       return;
     }
-    if (!this.close_connection) await this.#dropBody(c);
+    if (!this.close_connection && !this.rfile.done) await this.#dropBody(c);
   }
 
   /** A request failed: answer what can be answered, and let the server see real errors. */
@@ -247,11 +363,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       this.request_version = "";
       return this.#refuse(violation);
     }
-    const line = src.toString("latin1", s, s + t[T_REQUEST_LINE_END]!);
-    this.requestline = line;
+    // The request line is decoded only if asked for (log_request, an error answer).
+    this.#lineSource = src;
+    this.#lineStart = s;
+    this.#lineEnd = s + t[T_REQUEST_LINE_END]!;
+    this.#requestline = null;
     if (words >= 3) {
-      const vOff = t[T_VERSION_OFF]!;
-      const version = line.slice(vOff, vOff + t[T_VERSION_LEN]!);
+      const version = requestVersion(src, s, t);
       if (violation === V.V_BAD_VERSION) {
         // Sent with a status line (CPython 3.11 sends the body alone): request_version "".
         this.request_version = "";
@@ -270,11 +388,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       this.request_version = version;
     }
     if (violation === V.V_BAD_REQUEST_SYNTAX) {
-      this.send_error(400, `Bad request syntax (${pyRepr(line)})`);
+      this.send_error(400, `Bad request syntax (${pyRepr(this.requestline)})`);
       return false;
     }
-    const mOff = t[T_METHOD_OFF]!;
-    const command = line.slice(mOff, mOff + t[T_METHOD_LEN]!);
+    const command = requestMethod(src, s, t);
     if (words === 2) {
       this.close_connection = true;
       if (violation === V.V_BAD_HTTP09_METHOD) {
@@ -282,13 +399,17 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
         return false;
       }
     }
-    const pOff = t[T_TARGET_OFF]!;
-    let path = line.slice(pOff, pOff + t[T_TARGET_LEN]!);
+    let path = requestTarget(src, s, t);
+    // As CPython 3.11 (gh-87389, CVE-2021-28861): a path starting with `//` reads as a scheme-relative URL
+    // (an open redirect once echoed in a Location header); reduced to one `/`.
     if (path.startsWith("//")) path = "/" + path.replace(/^\/+/, "");
     this.command = command;
     this.path = path;
     if (violation !== V.V_NONE) return this.#refuse(violation);
-    this.headers = new this.MessageClass(src, s, t);
+    // `headers` is built from this table when first read.
+    this.#headersTable = t;
+    this.#headersSource = src;
+    this.#headersStart = s;
     const flags = t[T_FLAGS]!;
     if (flags & F_CONNECTION_CLOSE) this.close_connection = true;
     else if (flags & F_CONNECTION_KEEP_ALIVE && this.protocol_version >= "HTTP/1.1") this.close_connection = false;
