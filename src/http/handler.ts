@@ -12,27 +12,26 @@ import { contentLength } from "../contract/table.js";
 import * as V from "../contract/violations.js";
 import { tokenizerFor } from "../tokenizer/select.js";
 import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
-import { StreamRequestHandler } from "../socketserver/request-handler.js";
+import { StreamRequestHandler, type WritableFile } from "../socketserver/request-handler.js";
 import type { SocketReader } from "../socketserver/socket-reader.js";
-import type { SocketWriter } from "../socketserver/socket-writer.js";
+import { SocketWriter } from "../socketserver/socket-writer.js";
 import { DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, VIOLATION_ANSWERS } from "./answers.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, RequestBody } from "./body.js";
 import { Connection, HEAD_EOF, HEAD_TIMEOUT, type ConnectionLimits } from "./connection.js";
 import { httpDate, logDateTimeString } from "./date.js";
 import { ChunkedEncodingError, ValueError } from "./errors.js";
 import { escapeControl, htmlEscape, percentFormat, pyRepr } from "./format.js";
+import { statusLine, unsafeHeadText, versionString } from "./head-text.js";
 import { latin1 } from "./latin1.js";
 import { HTTPMessage } from "./message.js";
-import { handlerMethodName, requestMethod, requestTarget, requestVersion } from "./request-line.js";
+import {
+  handlerMethodName, isPlainRequestLine, requestMethod, requestTarget, requestVersion,
+} from "./request-line.js";
 import type { HTTPServer } from "./server.js";
 import { responses } from "./status.js";
 
 /** A request body left unread up to this size is read and dropped to keep the connection. */
 const DISCARD_LIMIT = 1024 * 1024;
-/** CR, LF and NUL split or truncate a response head (response splitting; RFC 9110 §5.5 keeps
- * them out of field values, RFC 9112 §4 out of the reason phrase); beyond U+00FF cannot be sent
- * as ISO-8859-1 (Python raises UnicodeEncodeError). */
-const UNSAFE_HEAD_TEXT = /[\r\n\0\u0100-\uffff]/;
 const EMPTY = Buffer.alloc(0);
 
 /** Limits for a handler run outside HTTPServer (a plain TCPServer, or socketless tests). */
@@ -400,6 +399,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       }
     }
     let path = requestTarget(src, s, t);
+    // Usually the line is its three words with one SP between them: joined, not decoded again.
+    if (isPlainRequestLine(src, s, t)) this.requestline = command + " " + path + " " + this.request_version;
     // As CPython 3.11 (gh-87389, CVE-2021-28861): a path starting with `//` reads as a scheme-relative URL
     // (an open redirect once echoed in a Location header); reduced to one `/`.
     if (path.startsWith("//")) path = "/" + path.replace(/^\/+/, "");
@@ -479,8 +480,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (code === 100) this.#expectPending = false;
     if (this.request_version === "HTTP/0.9") return;
     const text = message ?? this.responses[code]?.[0] ?? "";
-    if (UNSAFE_HEAD_TEXT.test(text)) throw new ValueError(`Invalid reason phrase ${pyRepr(text)}`);
-    this.#headerBuffer += `${this.protocol_version} ${code} ${text}\r\n`;
+    this.#headerBuffer += statusLine(this.protocol_version, code, text);
   }
 
   /**
@@ -490,7 +490,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    */
   send_header(keyword: string, value: string | number): void {
     const v = typeof value === "string" ? value : String(value);
-    if (UNSAFE_HEAD_TEXT.test(keyword) || UNSAFE_HEAD_TEXT.test(v)) {
+    if (unsafeHeadText(keyword) || unsafeHeadText(v)) {
       throw new ValueError(`Invalid header ${pyRepr(keyword)}: ${pyRepr(v)}`);
     }
     if (this.request_version !== "HTTP/0.9") this.#headerBuffer += keyword + ": " + v + "\r\n";
@@ -510,10 +510,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** Write the buffered status line and headers to wfile. */
   flush_headers(): Promise<void> | undefined {
-    if (this.#headerBuffer === "") return undefined;
-    const head = Buffer.from(this.#headerBuffer, "latin1");
+    const head = this.#headerBuffer;
+    if (head === "") return undefined;
     this.#headerBuffer = "";
-    return this.wfile.write(head);
+    const out: WritableFile = this.wfile;
+    // The connection's own writer encodes the head straight into its staging memory.
+    if (out instanceof SocketWriter) return out.writeLatin1(head);
+    return out.write(Buffer.from(head, "latin1"));
   }
 
   /** Log an accepted request (called by send_response). */
@@ -537,7 +540,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** `server_version sys_version`, the Server header. */
   version_string(): string {
-    return this.server_version + " " + this.sys_version;
+    return versionString(this.server_version, this.sys_version);
   }
 
   /** IMF-fixdate for `timestamp` (seconds since the epoch) or now (cached per second). */

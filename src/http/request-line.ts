@@ -3,7 +3,9 @@
 // target decoded once. parse_request (handler.ts) and the benchmark's consumer step
 // (bench/candidates.ts) both read a request line through these functions.
 
-import { T_METHOD_LEN, T_METHOD_OFF, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_OFF } from "../contract/layout.js";
+import {
+  T_METHOD_LEN, T_METHOD_OFF, T_REQUEST_LINE_END, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_OFF, T_WORDS,
+} from "../contract/layout.js";
 import { latin1 } from "./latin1.js";
 
 /** The methods of RFC 9110 §9.3 and PATCH (RFC 5789): the strings a request line's bytes map to. */
@@ -53,6 +55,26 @@ export function requestTarget(source: Uint8Array, start: number, table: Int32Arr
 /** The HTTP-version word (the last word of a request line of three or more words). */
 export function requestVersion(source: Uint8Array, start: number, table: Int32Array): string {
   return word(VERSIONS_BY_LENGTH, source, start + table[T_VERSION_OFF]!, table[T_VERSION_LEN]!);
+}
+
+/**
+ * Whether the request line is exactly `method SP target SP version`, each separator one SP:
+ * then it equals its three words joined by spaces, and need not be decoded again.
+ */
+export function isPlainRequestLine(source: Uint8Array, start: number, table: Int32Array): boolean {
+  const methodLen = table[T_METHOD_LEN]!;
+  const targetOff = table[T_TARGET_OFF]!;
+  const targetEnd = targetOff + table[T_TARGET_LEN]!;
+  const versionOff = table[T_VERSION_OFF]!;
+  return (
+    table[T_WORDS] === 3 &&
+    table[T_METHOD_OFF] === 0 &&
+    targetOff === methodLen + 1 &&
+    versionOff === targetEnd + 1 &&
+    table[T_REQUEST_LINE_END] === versionOff + table[T_VERSION_LEN]! &&
+    source[start + methodLen] === 0x20 &&
+    source[start + targetEnd] === 0x20
+  );
 }
 
 /** `do_<command>`, the handler method a request is dispatched to. */

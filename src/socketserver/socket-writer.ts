@@ -1,7 +1,8 @@
 // Buffered writing of one connection, the `wfile` of StreamRequestHandler and of the HTTP
-// handler. Small writes are copied into a pending list and go out together (a response's head
-// and body, or the answers to a burst of pipelined requests, in one socket write); large writes
-// go straight to the socket, and the returned promise carries the socket's backpressure.
+// handler. Small writes are copied into staging memory shared by every connection and go out
+// together (a response's head and body, or the answers to a burst of pipelined requests, in one
+// socket write of one view, without a Buffer per write); large writes go straight to the
+// socket, and the returned promise carries the socket's backpressure.
 
 import type { Duplex } from "node:stream";
 import { BrokenPipeError } from "./errors.js";
@@ -10,6 +11,33 @@ import { BrokenPipeError } from "./errors.js";
 const DIRECT = 16 * 1024;
 /** Pending bytes from which the writer flushes without waiting for the end of the turn. */
 const FLUSH_AT = 64 * 1024;
+/** Staging memory, shared by all writers. Bytes handed to a socket are never written over: a
+ * full slab is left to the sockets still sending from it and a new one taken. */
+const SLAB_SIZE = 128 * 1024;
+
+interface StagingBuffer extends Buffer {
+  latin1Write(text: string, offset: number, length: number): number;
+}
+
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE) as StagingBuffer;
+/** End of the bytes written into `slab`. */
+let slabUsed = 0;
+/** The writer whose pending bytes end at slabUsed (it may append in place), or null. */
+let slabOwner: SocketWriter | null = null;
+
+/** Writers with bytes pending, flushed together at the end of the event-loop turn. */
+let dirty: SocketWriter[] = [];
+let flushScheduled = false;
+
+/** Flush one writer at the end of the turn (set by SocketWriter, which keeps the means private). */
+let flushLater: (writer: SocketWriter) => void;
+
+function flushDirty(): void {
+  flushScheduled = false;
+  const list = dirty;
+  dirty = [];
+  for (const writer of list) flushLater(writer);
+}
 
 /**
  * The writing side of a connection. `write()` buffers; the buffer is flushed by `flush()`, when
@@ -17,8 +45,19 @@ const FLUSH_AT = 64 * 1024;
  * the current event-loop turn (so an async handler's output is never held back).
  */
 export class SocketWriter {
+  static {
+    flushLater = (writer) => {
+      writer.#scheduled = false;
+      if (!writer.closed) void writer.flush()?.catch(() => undefined);
+    };
+  }
+
   readonly #socket: Duplex;
+  /** Pending bytes outside the open region, in order (views of earlier slabs, rarely more than one). */
   #pending: Buffer[] = [];
+  /** Start in `slab` of this writer's open region, which ends at slabUsed; valid while slabOwner is this. */
+  #regionStart = 0;
+  /** Pending bytes in all, the open region included. */
   #size = 0;
   #scheduled = false;
   #closed = false;
@@ -44,6 +83,7 @@ export class SocketWriter {
     this.#closed = true;
     this.#pending = [];
     this.#size = 0;
+    if (slabOwner === this) slabOwner = null;
     const reject = this.#rejectDrain;
     this.#drain = this.#rejectDrain = this.#resolveDrain = null;
     reject?.(new BrokenPipeError());
@@ -55,11 +95,6 @@ export class SocketWriter {
     resolve?.();
   };
 
-  #flushSoon = (): void => {
-    this.#scheduled = false;
-    if (!this.closed) void this.flush()?.catch(() => undefined);
-  };
-
   /**
    * Queue `data` (a string is written as UTF-8). Returns a promise when the socket asks to slow
    * down (await it before writing more), else undefined. Throws BrokenPipeError once the peer
@@ -68,34 +103,82 @@ export class SocketWriter {
   write(data: Uint8Array | string): Promise<void> | undefined {
     if (this.closed) throw new BrokenPipeError();
     if (typeof data === "string") {
-      const bytes = Buffer.from(data, "utf8");
-      return this.#add(bytes);
+      const most = data.length * 3;
+      if (most >= DIRECT) return this.#writeOwn(Buffer.from(data, "utf8"));
+      const at = this.#room(most);
+      return this.#appended(slab.write(data, at, most, "utf8"));
     }
-    if (data.length >= DIRECT) {
-      this.written += data.length;
+    const n = data.length;
+    if (n >= DIRECT) {
+      this.written += n;
       this.#send();
       return this.#writeNow(data);
     }
-    if (data.length === 0) return undefined;
-    return this.#add(Buffer.from(data));
+    if (n === 0) return undefined;
+    // #room may take a new slab: read `slab` after it.
+    const at = this.#room(n);
+    slab.set(data, at);
+    return this.#appended(n);
   }
 
-  /** Add a Buffer the writer may keep (a fresh copy or a fresh encoding). */
-  #add(bytes: Buffer): Promise<void> | undefined {
+  /** Queue `text` as ISO-8859-1 (one byte per character, all below U+0100): a response head. */
+  writeLatin1(text: string): Promise<void> | undefined {
+    if (this.closed) throw new BrokenPipeError();
+    const n = text.length;
+    if (n >= DIRECT) return this.#writeOwn(Buffer.from(text, "latin1"));
+    if (n === 0) return undefined;
+    const at = this.#room(n);
+    return this.#appended(slab.latin1Write(text, at, n));
+  }
+
+  /** Queue a fresh Buffer nobody else holds (no copy when large). */
+  #writeOwn(bytes: Buffer): Promise<void> | undefined {
+    if (bytes.length < DIRECT) return this.write(bytes);
     this.written += bytes.length;
-    if (bytes.length >= DIRECT) {
-      this.#send();
-      return this.#writeNow(bytes);
+    this.#send();
+    return this.#writeNow(bytes);
+  }
+
+  /**
+   * Make this writer the owner of the bytes at the end of the slab, with room for `n` more;
+   * returns where they go. The caller writes them and then calls #appended.
+   */
+  #room(n: number): number {
+    if (slabOwner !== this) {
+      if (slabOwner !== null) slabOwner.#closeRegion();
+      if (slabUsed + n > SLAB_SIZE) newSlab();
+      slabOwner = this;
+      this.#regionStart = slabUsed;
+    } else if (slabUsed + n > SLAB_SIZE) {
+      this.#closeRegion();
+      newSlab();
+      slabOwner = this;
+      this.#regionStart = 0;
     }
-    if (bytes.length === 0) return undefined;
-    this.#pending.push(bytes);
-    this.#size += bytes.length;
+    return slabUsed;
+  }
+
+  /** `n` bytes were written at the end of this writer's region. */
+  #appended(n: number): Promise<void> | undefined {
+    slabUsed += n;
+    this.written += n;
+    this.#size += n;
     if (this.#size >= FLUSH_AT) return this.flush();
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(this.#flushSoon);
+      dirty.push(this);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushDirty);
+      }
     }
     return undefined;
+  }
+
+  /** Stop appending in place: the open region becomes a pending view. */
+  #closeRegion(): void {
+    if (this.#regionStart < slabUsed) this.#pending.push(slab.subarray(this.#regionStart, slabUsed));
+    slabOwner = null;
   }
 
   /** Send what is pending. Returns a promise when the socket asks to slow down. */
@@ -111,10 +194,12 @@ export class SocketWriter {
   }
 
   #send(): void {
-    const n = this.#pending.length;
+    if (slabOwner === this) this.#closeRegion();
+    const pending = this.#pending;
+    const n = pending.length;
     if (n === 0) return;
-    const out = n === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#size);
-    this.#pending = [];
+    const out = n === 1 ? pending[0]! : Buffer.concat(pending, this.#size);
+    pending.length = 0;
     this.#size = 0;
     this.#socket.write(out);
   }
@@ -142,4 +227,10 @@ export class SocketWriter {
     this.#closed = true;
     this.#socket.end();
   }
+}
+
+/** Leave the full slab to the sockets sending from it and stage in a new one. */
+function newSlab(): void {
+  slab = Buffer.allocUnsafeSlow(SLAB_SIZE) as StagingBuffer;
+  slabUsed = 0;
 }

@@ -7,7 +7,7 @@ import { DEFAULT_HEAD_LIMIT, T_WORDS } from "../../src/contract/layout.js";
 import { newTable } from "../../src/contract/table.js";
 import { latin1 } from "../../src/http/latin1.js";
 import {
-  handlerMethodName, KNOWN_METHODS, KNOWN_VERSIONS, requestMethod, requestTarget, requestVersion,
+  handlerMethodName, isPlainRequestLine, KNOWN_METHODS, KNOWN_VERSIONS, requestMethod, requestTarget, requestVersion,
 } from "../../src/http/request-line.js";
 import { JsTokenizer } from "../../src/tokenizer/js.js";
 
@@ -48,6 +48,26 @@ describe("request-line words", () => {
   it("decodes the target as ISO-8859-1, whatever its length", () => {
     for (const target of ["/", "/a", "/\xe9t\xe9", "/" + "\xff".repeat(7), "/" + "x\x80".repeat(40)]) {
       expect(words(`GET ${target} HTTP/1.1`)[1]).toBe(target);
+    }
+  });
+
+  it.each([
+    ["GET / HTTP/1.1", true],
+    ["POST /a?b=c HTTP/1.0", true],
+    ["GET  / HTTP/1.1", false],
+    ["GET /  HTTP/1.1", false],
+    ["GET\t/ HTTP/1.1", false],
+    ["GET /\tHTTP/1.1", false],
+    ["GET / HTTP/1.1 ", false],
+    ["GET / HTTP/1.1\t", false],
+    ["GET /", false],
+  ])("%j is a plain request line: %s (then it equals its words joined by SP)", (line, plain) => {
+    for (const prefix of ["", "leftover"]) {
+      const bytes = Buffer.from(prefix + line + "\r\n\r\n", "latin1");
+      const table = newTable();
+      new JsTokenizer().scan(bytes, prefix.length, bytes.length, table, DEFAULT_HEAD_LIMIT);
+      expect(isPlainRequestLine(bytes, prefix.length, table)).toBe(plain);
+      if (plain) expect(words(line, prefix).join(" ")).toBe(line);
     }
   });
 

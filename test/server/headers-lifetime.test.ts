@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { HTTPMessage } from "../../src/http/message.js";
-import { PARSERS, QuietHandler, RawClient, serve, type Running } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, serve, socketless, type Running } from "./helpers.js";
 
 function reply(h: QuietHandler, body: string): void {
   h.send_response(200);
@@ -15,6 +15,26 @@ function reply(h: QuietHandler, body: string): void {
 }
 
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe("requestline", () => {
+  class Line extends QuietHandler {
+    seen: [string, string, string, string] | null = null;
+    do_GET(): void {
+      this.seen = [this.requestline, this.command!, this.path, this.request_version];
+      reply(this, "ok");
+    }
+  }
+
+  it.each([
+    ["GET /a/b?c=d HTTP/1.1", ["GET /a/b?c=d HTTP/1.1", "GET", "/a/b?c=d", "HTTP/1.1"]],
+    ["GET  /spaced\t HTTP/1.0", ["GET  /spaced\t HTTP/1.0", "GET", "/spaced", "HTTP/1.0"]],
+    ["GET //x//y HTTP/1.1", ["GET //x//y HTTP/1.1", "GET", "/x//y", "HTTP/1.1"]],
+    ["GET /\xe9\xff HTTP/1.1", ["GET /\xe9\xff HTTP/1.1", "GET", "/\xe9\xff", "HTTP/1.1"]],
+  ])("is the line %j as received, whatever the words became", async (line, want) => {
+    const { handler } = await socketless(Line, `${line}\r\nHost: h\r\n\r\n`);
+    expect(handler.seen).toEqual(want);
+  });
+});
 
 describe.each(PARSERS)("headers and requestline outlive their request (%s)", (parser: ParserName) => {
   let srv: Running | undefined;

@@ -1,0 +1,50 @@
+// The text of response heads that handler.ts buffers: the check that keeps CR, LF, NUL and
+// characters beyond ISO-8859-1 out of them, and the status line and Server value, which repeat
+// from one response to the next and are made once while they stay the same.
+
+import { ValueError } from "./errors.js";
+import { pyRepr } from "./format.js";
+
+/** CR, LF and NUL split or truncate a response head (response splitting; RFC 9110 §5.5 keeps
+ * them out of field values, RFC 9112 §4 out of the reason phrase); beyond U+00FF cannot be sent
+ * as ISO-8859-1 (Python raises UnicodeEncodeError). */
+const UNSAFE_HEAD_TEXT = /[\r\n\0\u0100-\uffff]/;
+/** Head text already found safe: names and values repeat from one response to the next, and a
+ * set lookup costs less than the scan. Bounded: cleared when full; long strings not kept. */
+const SAFE_HEAD_TEXT = new Set<string>();
+const SAFE_MEMO_ENTRIES = 1024;
+const SAFE_MEMO_LENGTH = 256;
+
+/** Whether `text` has CR, LF, NUL or a character beyond U+00FF. */
+export function unsafeHeadText(text: string): boolean {
+  if (SAFE_HEAD_TEXT.has(text)) return false;
+  if (UNSAFE_HEAD_TEXT.test(text)) return true;
+  if (text.length <= SAFE_MEMO_LENGTH) {
+    if (SAFE_HEAD_TEXT.size >= SAFE_MEMO_ENTRIES) SAFE_HEAD_TEXT.clear();
+    SAFE_HEAD_TEXT.add(text);
+  }
+  return false;
+}
+
+/** The last status line made. */
+let lastStatus = { protocol: "", code: -1, text: "", line: "" };
+
+/** `protocol code text CRLF`; throws ValueError when `text` is unsafe in a head. */
+export function statusLine(protocol: string, code: number, text: string): string {
+  let status = lastStatus;
+  if (status.code !== code || status.text !== text || status.protocol !== protocol) {
+    if (unsafeHeadText(text)) throw new ValueError(`Invalid reason phrase ${pyRepr(text)}`);
+    status = lastStatus = { protocol, code, text, line: `${protocol} ${code} ${text}\r\n` };
+  }
+  return status.line;
+}
+
+/** The last version string made. */
+let lastVersion = { server: "", sys: "", both: " " };
+
+/** `server sys`, the Server header value. */
+export function versionString(server: string, sys: string): string {
+  let v = lastVersion;
+  if (v.server !== server || v.sys !== sys) v = lastVersion = { server, sys, both: server + " " + sys };
+  return v.both;
+}
