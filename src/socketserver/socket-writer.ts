@@ -12,8 +12,10 @@ const DIRECT = 16 * 1024;
 /** Pending bytes from which the writer flushes without waiting for the end of the turn. */
 const FLUSH_AT = 64 * 1024;
 /** Staging memory, shared by all writers. Bytes handed to a socket are never written over: a
- * full slab is left to the sockets still sending from it and a new one taken. */
-const SLAB_SIZE = 128 * 1024;
+ * full slab is left to the sockets still sending from it and a new one taken. A socket that
+ * cannot send keeps its slab alive, so the slab is not much larger than what a blocked socket
+ * holds anyway (its 16 KiB high-water mark and more). */
+const SLAB_SIZE = 64 * 1024;
 
 interface StagingBuffer extends Buffer {
   latin1Write(text: string, offset: number, length: number): number;
