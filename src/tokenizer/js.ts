@@ -1,9 +1,19 @@
 // The TypeScript twin of assembly/: the same head tokenizer, line by line, over the caller's
-// own bytes (no copy). It is the readable reference for the algorithm; assembly/scan.ts follows
-// it step for step, and the differential test holds the two tables equal on every input.
+// own bytes (no copy). Its reference steps are the readable spec of the algorithm; assembly/scan.ts
+// follows them step for step, and the differential test holds the two tables equal on every input.
+// A fast path (fastRequestLine, fastFieldLine, with js-search.ts) reads an ordinary line once and
+// leaves anything unusual to the reference steps.
 
 import { TCHAR } from "../contract/charclass.js";
-import {
+import * as layout from "../contract/layout.js";
+import type { Tokenizer } from "../contract/tokenizer.js";
+import * as V from "../contract/violations.js";
+import { formatDateJs } from "./date-js.js";
+import { crlfAt, fieldNameEnd, fieldValueEnd, findLF, wordEnd } from "./js-search.js";
+
+// Module-local copies of the layout: V8 reads an imported binding again at every use, which
+// costs as much as the byte test itself in a hot loop.
+const {
   CONTENT_LENGTH_LIMIT, F_CHUNKED, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE,
   F_EXPECT_CONTINUE, F_HAS_CONTENT_LENGTH, F_HAS_TRANSFER_ENCODING, F_HTTP09,
   F_SEEN_CONNECTION, F_SEEN_EXPECT, HEADER_SLOTS, MAX_HEADER_LINE, MAX_HEADER_LINES,
@@ -12,10 +22,8 @@ import {
   T_REQUEST_LINE_END, T_SCAN_POS, T_TARGET_LEN, T_TARGET_OFF, T_TE_AT, T_VERSION_LEN,
   T_VERSION_MAJOR, T_VERSION_MINOR, T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
   VERSION_NUMBER_CAP,
-} from "../contract/layout.js";
-import type { Tokenizer } from "../contract/tokenizer.js";
-import * as V from "../contract/violations.js";
-import { formatDateJs } from "./date-js.js";
+} = layout;
+const TOKEN = TCHAR;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -65,6 +73,17 @@ export function scanHead(input: Uint8Array, s: number, n: number, t: Int32Array,
   let pos = t[T_SCAN_POS]!;
   let lineStart = t[T_LINE_START]!;
   for (;;) {
+    // A line not searched yet goes through the fast path first; anything unusual there comes
+    // back here, to the reference steps below.
+    if (pos === lineStart && pos < limit) {
+      const next = lineStart === 0 ? fastRequestLine(input, s, limit, t) : fastFieldLine(input, s, lineStart, limit, t);
+      if (next > 0) {
+        lineStart = next;
+        pos = next;
+        continue;
+      }
+      if (next < 0) return t[T_OUTCOME]!;
+    }
     const maxLine = lineStart === 0 ? MAX_REQUEST_LINE : MAX_HEADER_LINE;
     const lf = pos < limit ? findLF(input, s + pos, s + limit) - s : -1;
     if (lf < 0) {
@@ -84,12 +103,7 @@ export function scanHead(input: Uint8Array, s: number, n: number, t: Int32Array,
     if (lineStart === 0) {
       const rc = requestLine(input, s, contentEnd, t);
       if (rc !== OUTCOME_NEED_MORE) return rc;
-      if (t[T_FLAGS]! & F_HTTP09) {
-        t[T_SCAN_POS] = lineEnd;
-        t[T_LINE_START] = lineEnd;
-        t[T_OUTCOME] = lineEnd;
-        return lineEnd;
-      }
+      if (t[T_FLAGS]! & F_HTTP09) return done(t, lineEnd);
     } else {
       // CPython reads at most 100 lines after the request line, the blank line included.
       if (t[T_HEADER_COUNT]! + 1 > MAX_HEADER_LINES) return violate(t, V.V_TOO_MANY_HEADERS, lineStart);
@@ -100,23 +114,6 @@ export function scanHead(input: Uint8Array, s: number, n: number, t: Int32Array,
     lineStart = lineEnd;
     pos = lineEnd;
   }
-}
-
-/** Bytes past `to` that the native indexOf may search before a bounded loop is cheaper. */
-const SEARCH_SLACK = 4096;
-
-/**
- * The index of the first LF in input[from, to), or -1. TypedArray#indexOf runs natively but
- * cannot stop at `to`: when much lies beyond `to` (a preallocated buffer), it could search that
- * again on every call, so a bounded loop takes over there.
- */
-function findLF(input: Uint8Array, from: number, to: number): number {
-  if (input.length - to <= SEARCH_SLACK) {
-    const i = input.indexOf(LF, from);
-    return i >= 0 && i < to ? i : -1;
-  }
-  for (let i = from; i < to; i++) if (input[i] === LF) return i;
-  return -1;
 }
 
 function tooLong(lineStart: number): number {
@@ -130,10 +127,106 @@ function endOfHead(t: Int32Array, lineEnd: number): number {
   if ((flags & F_HAS_TRANSFER_ENCODING) !== 0 && (flags & F_CHUNKED) === 0) {
     return violate(t, V.V_TRANSFER_ENCODING_NOT_CHUNKED, t[T_TE_AT]!);
   }
+  return done(t, lineEnd);
+}
+
+/** The head is complete: its length is the outcome, and where a further call would resume. */
+function done(t: Int32Array, lineEnd: number): number {
   t[T_SCAN_POS] = lineEnd;
   t[T_LINE_START] = lineEnd;
   t[T_OUTCOME] = lineEnd;
   return lineEnd;
+}
+
+/**
+ * The fast path for the request line, when it has not been searched yet: one pass over its
+ * bytes finds the words and the CRLF. Returns where the next line starts; 0 to leave the line
+ * to the reference steps (a bare CR or LF, no CRLF below the limits); -1 when the outcome is in t.
+ */
+function fastRequestLine(input: Uint8Array, s: number, limit: number, t: Int32Array): number {
+  const end = s + (limit < MAX_REQUEST_LINE ? limit : MAX_REQUEST_LINE);
+  let words = 0;
+  let methodOff = 0;
+  let methodLen = 0;
+  let targetOff = 0;
+  let targetLen = 0;
+  let lastOff = 0;
+  let lastLen = 0;
+  let i = s;
+  for (;;) {
+    let b = 0;
+    while (i < end && ((b = input[i]!) === SP || b === HTAB)) i++;
+    if (i >= end || b === LF) return 0;
+    if (b === CR) break;
+    const w = i;
+    i = wordEnd(input, i + 1, end);
+    lastOff = w - s;
+    lastLen = i - w;
+    if (++words === 1) {
+      methodOff = lastOff;
+      methodLen = lastLen;
+    } else if (words === 2) {
+      targetOff = lastOff;
+      targetLen = lastLen;
+    }
+  }
+  if (crlfAt(input, i, end) < 0) return 0;
+  if (words >= 1) {
+    t[T_METHOD_OFF] = methodOff;
+    t[T_METHOD_LEN] = methodLen;
+  }
+  if (words >= 2) {
+    t[T_TARGET_OFF] = targetOff;
+    t[T_TARGET_LEN] = targetLen;
+  }
+  const lineEnd = i + 2 - s;
+  // Three words ending in HTTP/1.0 or HTTP/1.1 (nearly every request): what requestLineWords
+  // and version would write, without their general loops.
+  const v = s + lastOff;
+  if (words === 3 && lastLen === 8 && input[v] === 0x48 && input[v + 1] === 0x54 && input[v + 2] === 0x54 &&
+      input[v + 3] === 0x50 && input[v + 4] === 0x2f && input[v + 5] === 0x31 && input[v + 6] === 0x2e &&
+      (input[v + 7] === 0x31 || input[v + 7] === 0x30)) {
+    t[T_WORDS] = 3;
+    t[T_REQUEST_LINE_END] = i - s;
+    t[T_VERSION_OFF] = lastOff;
+    t[T_VERSION_LEN] = 8;
+    t[T_VERSION_MAJOR] = 1;
+    t[T_VERSION_MINOR] = input[v + 7]! - 0x30;
+    return lineEnd;
+  }
+  if (requestLineWords(input, s, i - s, t, words, lastOff, lastLen) !== OUTCOME_NEED_MORE) return -1;
+  if (t[T_FLAGS]! & F_HTTP09) {
+    done(t, lineEnd);
+    return -1;
+  }
+  return lineEnd;
+}
+
+/**
+ * The fast path for a header field line (or the blank line) at ls, not searched yet: the name,
+ * then the value's bytes checked while its CRLF is sought. Returns as fastRequestLine does; the
+ * reference steps get every line with a refused byte, and every line at a limit, so the
+ * violation, its offset and the order of the checks are theirs.
+ */
+function fastFieldLine(input: Uint8Array, s: number, ls: number, limit: number, t: Int32Array): number {
+  if (t[T_HEADER_COUNT]! + 1 > MAX_HEADER_LINES) return 0;
+  const a = s + ls;
+  const end = s + (limit - ls < MAX_HEADER_LINE ? limit : ls + MAX_HEADER_LINE);
+  const colon = fieldNameEnd(input, a, end);
+  if (colon === a) {
+    if (crlfAt(input, a, end) < 0) return 0;
+    endOfHead(t, ls + 2);
+    return -1;
+  }
+  if (colon >= end || input[colon] !== COLON) return 0;
+  const cr = fieldValueEnd(input, colon + 1, end);
+  if (cr < 0) return 0;
+  let vs = colon + 1;
+  while (vs < cr && (input[vs] === SP || input[vs] === HTAB)) vs++;
+  let ve = cr;
+  while (ve > vs && (input[ve - 1] === SP || input[ve - 1] === HTAB)) ve--;
+  if (field(input, s, ls, colon - a, vs - s, ve - vs, t) !== OUTCOME_NEED_MORE) return -1;
+  return cr + 2 - s;
 }
 
 /**
@@ -168,6 +261,11 @@ function requestLine(input: Uint8Array, s: number, end: number, t: Int32Array): 
       if (wordStart < 0) wordStart = i;
     }
   }
+  return requestLineWords(input, s, end, t, words, lastOff, lastLen);
+}
+
+/** The checks on the request line's words, once they are in t (method, target) and the arguments. */
+function requestLineWords(input: Uint8Array, s: number, end: number, t: Int32Array, words: number, lastOff: number, lastLen: number): number {
   t[T_WORDS] = words;
   t[T_REQUEST_LINE_END] = end;
   if (words === 0) return violate(t, V.V_EMPTY_REQUEST_LINE, 0);
@@ -227,7 +325,7 @@ function headerLine(input: Uint8Array, s: number, ls: number, ce: number, t: Int
   // RFC 9112 §5.2 (obs-fold) and §2.2 (whitespace before the first field): refused, 400.
   if (first === SP || first === HTAB) return violate(t, V.V_OBS_FOLD, ls);
   let i = ls;
-  while (i < ce && TCHAR[input[s + i]!] === 1) i++;
+  while (i < ce && TOKEN[input[s + i]!] === 1) i++;
   if (i === ce) return violate(t, V.V_MISSING_COLON, ce);
   const c = input[s + i]!;
   if (c !== COLON) {
@@ -251,20 +349,28 @@ function headerLine(input: Uint8Array, s: number, ls: number, ce: number, t: Int
   }
   let ve = ce;
   while (ve > vs && (input[s + ve - 1] === SP || input[s + ve - 1] === HTAB)) ve--;
-  const rc = special(input, s, ls, nameLen, vs, ve - vs, t);
+  return field(input, s, ls, nameLen, vs, ve - vs, t);
+}
+
+/** A valid field line: what the server reads without strings (special), then its slots. */
+function field(input: Uint8Array, s: number, no: number, nl: number, vo: number, vl: number, t: Int32Array): number {
+  const rc = special(input, s, no, nl, vo, vl, t);
   if (rc !== OUTCOME_NEED_MORE) return rc;
   const count = t[T_HEADER_COUNT]!;
   const h = T_HEADERS + count * HEADER_SLOTS;
-  t[h] = ls;
-  t[h + 1] = nameLen;
-  t[h + 2] = vs;
-  t[h + 3] = ve - vs;
+  t[h] = no;
+  t[h + 1] = nl;
+  t[h + 2] = vo;
+  t[h + 3] = vl;
   t[T_HEADER_COUNT] = count + 1;
   return OUTCOME_NEED_MORE;
 }
 
 /** The fields the server needs without making strings: framing, Connection, Expect. */
 function special(input: Uint8Array, s: number, no: number, nl: number, vo: number, vl: number, t: Int32Array): number {
+  // Content-Length, Connection, Transfer-Encoding, Expect: any other first letter is none of them.
+  const first = input[s + no]! | 0x20;
+  if (first !== 0x63 && first !== 0x74 && first !== 0x65) return OUTCOME_NEED_MORE;
   let flags = t[T_FLAGS]!;
   if (equalsLower(input, s + no, nl, CONTENT_LENGTH)) {
     // RFC 9112 §6.3 (5): repeated or conflicting Content-Length is unrecoverable (CVE-2019-20445).
