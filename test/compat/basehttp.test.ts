@@ -3,14 +3,27 @@
 // the raw requests of corpus.ts over 127.0.0.1; answers and log lines are compared byte for
 // byte, except where a case names the API.md clause that makes basehttp differ.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BASEHTTP_CASES, LOGGED, SIMPLE_CASES } from "./corpus.js";
 import { logLines, compare, useServers } from "./run.js";
 
-/** The contract lives in shared/ beside the checkout (CI lays a copy there too). */
-const API_MD = process.env.BASEHTTP_API_MD ?? fileURLToPath(new URL("../../../shared/spec/API.md", import.meta.url));
+/** The contract lives in shared/ beside the checkout (CI lays a copy there too): the nearest
+ * shared/spec/API.md found walking up from the repository, unless BASEHTTP_API_MD names one. */
+const API_MD = process.env.BASEHTTP_API_MD ?? findUp("shared/spec/API.md");
+
+function findUp(relative: string): string {
+  let dir = fileURLToPath(new URL("../..", import.meta.url));
+  for (;;) {
+    const candidate = join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`${relative} not found above the repository (set BASEHTTP_API_MD)`);
+    dir = parent;
+  }
+}
 
 describe("compat: BaseHTTPRequestHandler against CPython 3.11", () => {
   const sides = useServers(["echo10", "echo11", "error10", "error11", "errfmt"]);
