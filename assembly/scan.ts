@@ -6,20 +6,24 @@
 import {
   F_HAS_TRANSFER_ENCODING, F_CHUNKED, F_HTTP09, MAX_HEADER_LINE, MAX_HEADER_LINES,
   MAX_REQUEST_LINE, OUTCOME_NEED_LINE, OUTCOME_NEED_MORE, T_FLAGS, T_HEADER_COUNT, T_LINE_START,
-  T_OUTCOME, T_SCAN_POS, T_TE_AT, V_BARE_LF, V_HEAD_TOO_LARGE, V_HEADER_LINE_TOO_LONG,
+  T_HEADERS, T_OUTCOME, T_SCAN_POS, T_TE_AT, V_BARE_LF, V_HEAD_TOO_LARGE, V_HEADER_LINE_TOO_LONG,
   V_REQUEST_LINE_TOO_LONG, V_TOO_MANY_HEADERS, V_TRANSFER_ENCODING_NOT_CHUNKED,
 } from "./layout";
 import { headerLine, requestLine } from "./fields";
 import { findLF } from "./search";
 import { byteAt, getSlot, setInput, setSlot, staged, violate } from "./state";
+import { TABLE } from "./tables";
 
 /**
  * Scan the head of input [0, n) with the state in TABLE. `address` is where input offset 0 is
- * (or would be) in memory, `first` the first offset actually there. Returns T_OUTCOME, or
- * OUTCOME_NEED_LINE, with nothing written, when a complete line starts below `first`.
+ * (or would be) in memory, `first` the first offset actually there. `fresh` nonzero: a new head,
+ * whose zeroed state the loader did not copy in (TABLE's state slots are zeroed here).
+ * Returns T_OUTCOME, or OUTCOME_NEED_LINE, with nothing written, when a complete line starts
+ * below `first`.
  */
-export function scanHead(address: usize, first: i32, n: i32, headLimit: i32): i32 {
+export function scanHead(address: usize, first: i32, n: i32, headLimit: i32, fresh: i32): i32 {
   setInput(address, first);
+  if (fresh) resetState();
   const limit = n < headLimit ? n : headLimit;
   let pos = getSlot(T_SCAN_POS);
   let lineStart = getSlot(T_LINE_START);
@@ -57,6 +61,11 @@ export function scanHead(address: usize, first: i32, n: i32, headLimit: i32): i3
 // @ts-ignore: decorator
 @inline function tooLong(lineStart: i32): i32 {
   return lineStart == 0 ? V_REQUEST_LINE_TOO_LONG : V_HEADER_LINE_TOO_LONG;
+}
+
+/** Zero the state slots, as resetTable (src/contract/table.ts) does to the caller's table. */
+function resetState(): void {
+  for (let p = TABLE, end = TABLE + (<usize>T_HEADERS << 2); p < end; p += 8) store<u64>(p, 0);
 }
 
 /** Save the resume state and the outcome. */

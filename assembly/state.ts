@@ -1,5 +1,6 @@
 // The state of one scan call: where the request's bytes sit in linear memory, and the token
-// table (a fixed region the loader copies the caller's Int32Array into and back out of).
+// table (a fixed region the loader copies the caller's Int32Array into, or scanHead zeroes for a
+// new head, and back out of).
 // Every other assembly/ file reads input bytes and table slots through these helpers.
 
 import { OUTCOME_VIOLATION, T_OUTCOME, T_VIOLATION, T_VIOLATION_AT } from "./layout";

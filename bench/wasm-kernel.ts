@@ -10,7 +10,7 @@ import { wasmExports, type WasmVariant } from "../src/tokenizer/wasm.js";
 
 interface KernelExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  scanHead(address: number, first: number, n: number, headLimit: number): number;
+  scanHead(address: number, first: number, n: number, headLimit: number, fresh: number): number;
   tablePtr(): number;
   inputPtr(): number;
 }
@@ -32,15 +32,16 @@ export function wasmKernel(variant: WasmVariant, bytes: Uint8Array): () => void 
   const scanHead = x.scanHead;
   const scanAll = (): void => {
     for (let s = 0; s < n; ) {
+      // Zeroed in JavaScript, as resetTable zeroes the caller's table in copy+scan (`fresh` 0).
       slots.fill(0, t, t + T_HEADERS);
-      const len = scanHead(input + s, 0, n - s, HEAD_LIMIT);
+      const len = scanHead(input + s, 0, n - s, HEAD_LIMIT, 0);
       if (len <= 0) throw new Error(`wasm-${variant} kernel: outcome ${len} at ${s}`);
       s += len;
     }
   };
   // The kernel's table after the first head must equal the twin's, slot for slot.
   slots.fill(0, t, t + T_HEADERS);
-  scanHead(input, 0, n, HEAD_LIMIT);
+  scanHead(input, 0, n, HEAD_LIMIT, 0);
   const twin = newTable();
   resetTable(twin);
   scanHeadJs(bytes, 0, n, twin, HEAD_LIMIT);

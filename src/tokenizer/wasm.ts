@@ -1,12 +1,13 @@
 // The WASM backend: loads build/tokenizer{.simd,}.wasm (compiled from assembly/) at import and
 // drives it with undici's habits: one copy of each input byte into linear memory, views
 // re-derived only after memory.grow, SIMD binary first with a scalar fallback and an
-// environment override (BASEHTTP_WASM=simd|scalar). Fills the same table as src/tokenizer/js.ts.
+// environment override (BASEHTTP_WASM=simd|scalar). Fills the same table as src/tokenizer/js.ts;
+// a new head's state is zeroed in memory, not copied in; out come the state and new fields.
 
 import { readFileSync } from "node:fs";
 import {
-  HEADER_SLOTS, OUTCOME_NEED_LINE, T_HEADER_COUNT, T_HEADERS, T_LINE_START, T_SCAN_POS,
-  TABLE_SLOTS,
+  HEADER_SLOTS, MAX_HEADERS, OUTCOME_NEED_LINE, T_HEADER_COUNT, T_HEADERS, T_LINE_START,
+  T_SCAN_POS,
 } from "../contract/layout.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
 import { formatDateJs } from "./date-js.js";
@@ -31,7 +32,7 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** What assembly/index.ts exports (the layout constants aside). */
 interface TokenizerExports {
   readonly memory: WasmMemory;
-  scanHead(address: number, first: number, n: number, headLimit: number): number;
+  scanHead(address: number, first: number, n: number, headLimit: number, fresh: number): number;
   formatDate(seconds: number): number;
   tablePtr(): number;
   datePtr(): number;
@@ -40,8 +41,9 @@ interface TokenizerExports {
 
 /** Bytes after the staged input that the v128/u64 searches may read (assembly/search.ts). */
 const PAD = 16;
-/** Copies up to this size go byte by byte: cheaper than making a subarray. */
-const SMALL_COPY = 32;
+/** Part of an input up to this size is copied byte by byte: a subarray to copy it with set()
+ * costs as much (about 80 ns here; a whole input needs none and goes with one set()). */
+const SMALL_COPY = 64;
 /** Layout numbers used per call, as module-local constants (V8 reads imported bindings through
  * a cell on every use, which costs more than the loops they bound). */
 const STATE_SLOTS: number = T_HEADERS;
@@ -50,7 +52,15 @@ const LINE_SLOT: number = T_LINE_START;
 const SCAN_SLOT: number = T_SCAN_POS;
 const NEED_LINE: number = OUTCOME_NEED_LINE;
 const SLOTS_PER_HEADER: number = HEADER_SLOTS;
-const ALL_SLOTS: number = TABLE_SLOTS;
+const HEADER_CAP: number = MAX_HEADERS;
+/** From this many header fields of a new head on, its slots leave memory in one
+ * TypedArray.prototype.set of a cached view (about 20 ns here, whatever the count), below it
+ * as straight-line copies (about 5 ns for the state, 1.5 ns per field). */
+const SET_FROM = 8;
+// Table slots move as straight-line code (stateIsZero, stateIn, stateOut at the end of this
+// file; four slots per step for header fields): a loop over typed arrays costs V8 a bounds and
+// an interrupt check per slot, three times as much. They assume this layout.
+if (T_HEADERS !== 20 || HEADER_SLOTS !== 4) throw new Error("src/tokenizer/wasm.ts: the token table layout changed");
 /** |seconds| beyond a JavaScript Date's range is left to date-js.ts (assembly/date.ts). */
 const DATE_RANGE = 8.64e12;
 
@@ -96,7 +106,8 @@ wasmModule(DEFAULT_WASM_VARIANT);
  * One WASM instance with its own memory: a fixed token-table region, then the input region
  * where the bytes of the head being scanned are staged. The staged range of the last input is
  * remembered (the Tokenizer contract: bytes below `end` never change), so a resumed scan of a
- * growing buffer and pipelined heads in one chunk copy only bytes not yet in memory.
+ * growing buffer and pipelined heads in one chunk copy only bytes not yet in memory. The fast
+ * path is a server's: a new head in a new Buffer per socket read, copied whole with one set().
  */
 export class WasmTokenizer implements Tokenizer {
   readonly name: string;
@@ -109,6 +120,8 @@ export class WasmTokenizer implements Tokenizer {
   readonly #datePtr: number;
   #bytes!: Buffer;
   #slots!: Int32Array;
+  /** #prefixes[c]: the state slots and c header fields of the table region in memory. */
+  #prefixes!: Int32Array[];
   #capacity = 0;
   /** input[#from, #to) sits at #inputPtr. */
   #staged: Uint8Array | null = null;
@@ -132,17 +145,23 @@ export class WasmTokenizer implements Tokenizer {
     const hl = headLimit < 0x7fffffff ? headLimit | 0 : 0x7fffffff;
     const n = end - start;
     const last = start + (n < hl ? n : hl);
-    const slots = this.#slots;
-    const t = this.#tableSlot;
-    for (let i = 0; i < STATE_SLOTS; i++) slots[t + i] = table[i]!;
+    if (stateIsZero(table)) {
+      // A new head (resetTable): scanHead zeroes the state in memory, nothing is copied in. Its
+      // first line starts at `start`, which staging leaves in memory: no NEED_LINE.
+      this.#stage(input, start, start, last);
+      const rc = this.#call(start, n, hl, 1);
+      this.#copyOut(table, 0);
+      return rc;
+    }
+    stateIn(this.#slots, this.#tableSlot, table);
     const countBefore = table[COUNT_SLOT]!;
     const lineStart = start + table[LINE_SLOT]!;
     this.#stage(input, start + table[SCAN_SLOT]!, lineStart, last);
-    let rc = this.#call(start, n, hl);
+    let rc = this.#call(start, n, hl, 0);
     if (rc === NEED_LINE) {
       // Only after a cache miss: the line is copied whole, once, and the scan runs again.
       this.#restage(input, lineStart, last);
-      rc = this.#call(start, n, hl);
+      rc = this.#call(start, n, hl, 0);
     }
     this.#copyOut(table, countBefore);
     return rc;
@@ -159,21 +178,29 @@ export class WasmTokenizer implements Tokenizer {
     return this.#bytes.toString("latin1", this.#datePtr, this.#datePtr + length);
   }
 
-  #call(start: number, n: number, hl: number): number {
+  #call(start: number, n: number, hl: number, fresh: number): number {
     const from = this.#from;
-    return this.#scanHead(this.#inputPtr + (start - from), from > start ? from - start : 0, n, hl);
+    return this.#scanHead(this.#inputPtr + (start - from), from > start ? from - start : 0, n, hl, fresh);
   }
 
-  /** The state slots, and the header slots written by this call. */
-  #copyOut(table: Int32Array, countBefore: number): void {
+  /** The state slots, and the header slots written by this call (fields [before, after)). */
+  #copyOut(table: Int32Array, before: number): void {
     const slots = this.#slots;
     const t = this.#tableSlot;
-    for (let i = 0; i < STATE_SLOTS; i++) table[i] = slots[t + i]!;
-    const countAfter = table[COUNT_SLOT]!;
-    if (countAfter === countBefore) return;
-    const from = STATE_SLOTS + (countBefore > 0 ? countBefore : 0) * SLOTS_PER_HEADER;
-    const to = STATE_SLOTS + countAfter * SLOTS_PER_HEADER;
-    for (let i = from; i < to && i < ALL_SLOTS; i++) table[i] = slots[t + i]!;
+    const after = slots[t + COUNT_SLOT]!;
+    if (before === 0 && after >= SET_FROM && after <= HEADER_CAP) {
+      table.set(this.#prefixes[after]!);
+      return;
+    }
+    stateOut(table, slots, t);
+    const to = STATE_SLOTS + (after < HEADER_CAP ? after : HEADER_CAP) * SLOTS_PER_HEADER;
+    for (let i = STATE_SLOTS + (before > 0 ? before : 0) * SLOTS_PER_HEADER; i < to; i += SLOTS_PER_HEADER) {
+      const j = t + i;
+      table[i] = slots[j]!;
+      table[i + 1] = slots[j + 1]!;
+      table[i + 2] = slots[j + 2]!;
+      table[i + 3] = slots[j + 3]!;
+    }
   }
 
   /** Make input[scanPos, last) present and contiguous in memory, keeping what is there. */
@@ -213,10 +240,10 @@ export class WasmTokenizer implements Tokenizer {
   #copy(input: Uint8Array, from: number, to: number, at: number): void {
     const bytes = this.#bytes;
     this.#copied += to - from;
-    if (to - from <= SMALL_COPY) {
-      for (let i = from; i < to; i++) bytes[at++] = input[i]!;
-    } else if (from === 0 && to === input.length) {
+    if (from === 0 && to === input.length) {
       bytes.set(input, at);
+    } else if (to - from <= SMALL_COPY) {
+      for (let i = from; i < to; i++) bytes[at++] = input[i]!;
     } else {
       bytes.set(input.subarray(from, to), at);
     }
@@ -235,7 +262,67 @@ export class WasmTokenizer implements Tokenizer {
   #views(): void {
     const buffer = this.#memory.buffer;
     this.#bytes = Buffer.from(buffer);
-    this.#slots = new Int32Array(buffer);
+    const slots = (this.#slots = new Int32Array(buffer));
+    const t = this.#tableSlot;
+    this.#prefixes = [];
+    for (let c = 0; c <= HEADER_CAP; c++) this.#prefixes.push(slots.subarray(t, t + STATE_SLOTS + c * SLOTS_PER_HEADER));
     this.#capacity = buffer.byteLength - this.#inputPtr - PAD;
   }
+}
+
+/** Whether the state slots are all zero, as resetTable leaves them: a new head. */
+function stateIsZero(table: Int32Array): boolean {
+  return (
+    (table[0]! | table[1]! | table[2]! | table[3]! | table[4]! | table[5]! | table[6]! | table[7]! |
+      table[8]! | table[9]! | table[10]! | table[11]! | table[12]! | table[13]! | table[14]! |
+      table[15]! | table[16]! | table[17]! | table[18]! | table[19]!) === 0
+  );
+}
+
+/** The caller's state slots into memory (slot `t` on), to resume a head. */
+function stateIn(slots: Int32Array, t: number, table: Int32Array): void {
+  slots[t] = table[0]!;
+  slots[t + 1] = table[1]!;
+  slots[t + 2] = table[2]!;
+  slots[t + 3] = table[3]!;
+  slots[t + 4] = table[4]!;
+  slots[t + 5] = table[5]!;
+  slots[t + 6] = table[6]!;
+  slots[t + 7] = table[7]!;
+  slots[t + 8] = table[8]!;
+  slots[t + 9] = table[9]!;
+  slots[t + 10] = table[10]!;
+  slots[t + 11] = table[11]!;
+  slots[t + 12] = table[12]!;
+  slots[t + 13] = table[13]!;
+  slots[t + 14] = table[14]!;
+  slots[t + 15] = table[15]!;
+  slots[t + 16] = table[16]!;
+  slots[t + 17] = table[17]!;
+  slots[t + 18] = table[18]!;
+  slots[t + 19] = table[19]!;
+}
+
+/** The state slots back out of memory. */
+function stateOut(table: Int32Array, slots: Int32Array, t: number): void {
+  table[0] = slots[t]!;
+  table[1] = slots[t + 1]!;
+  table[2] = slots[t + 2]!;
+  table[3] = slots[t + 3]!;
+  table[4] = slots[t + 4]!;
+  table[5] = slots[t + 5]!;
+  table[6] = slots[t + 6]!;
+  table[7] = slots[t + 7]!;
+  table[8] = slots[t + 8]!;
+  table[9] = slots[t + 9]!;
+  table[10] = slots[t + 10]!;
+  table[11] = slots[t + 11]!;
+  table[12] = slots[t + 12]!;
+  table[13] = slots[t + 13]!;
+  table[14] = slots[t + 14]!;
+  table[15] = slots[t + 15]!;
+  table[16] = slots[t + 16]!;
+  table[17] = slots[t + 17]!;
+  table[18] = slots[t + 18]!;
+  table[19] = slots[t + 19]!;
 }
