@@ -1,8 +1,10 @@
 // How the handler answers each refused request head: the status, reason and explanation per
 // violation code of src/contract/violations.ts. CPython 3.11's own messages where it has the
-// check; for basehttp's stricter checks, a message naming the rule and its RFC section.
+// check; for basehttp's stricter checks, a message naming the rule and its RFC section. And the
+// error page send_error (handler.ts) sends with them.
 
 import * as V from "../contract/violations.js";
+import { htmlEscape, percentFormat } from "./format.js";
 
 /** [status, message, explain]; explain undefined: the status's standard description. */
 export type Answer = readonly [status: number, message: string, explain?: string];
@@ -56,3 +58,18 @@ export const DEFAULT_ERROR_MESSAGE = `<!DOCTYPE HTML>
 `;
 
 export const DEFAULT_ERROR_CONTENT_TYPE = "text/html;charset=utf-8";
+
+/**
+ * send_error's body: `format` (error_message_format) filled in with the code and the
+ * HTML-escaped message and explanation, UTF-8; null for a status that has no body (1xx, 204,
+ * 205, 304: RFC 9110 §15.2, §15.3.5, §15.3.6, §15.4.5).
+ */
+export function errorPage(format: string, code: number, message: string, explain: string): Buffer | null {
+  if (code < 200 || code === 204 || code === 205 || code === 304) return null;
+  const content = percentFormat(format, {
+    code,
+    message: htmlEscape(message, false),
+    explain: htmlEscape(explain, false),
+  });
+  return Buffer.from(content, "utf8");
+}

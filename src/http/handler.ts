@@ -15,13 +15,13 @@ import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
 import { StreamRequestHandler, type WritableFile } from "../socketserver/request-handler.js";
 import type { SocketReader } from "../socketserver/socket-reader.js";
 import { SocketWriter } from "../socketserver/socket-writer.js";
-import { DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, VIOLATION_ANSWERS } from "./answers.js";
+import { DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage, VIOLATION_ANSWERS } from "./answers.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, RequestBody } from "./body.js";
 import { Connection, HEAD_EOF, HEAD_TIMEOUT, type ConnectionLimits } from "./connection.js";
 import { httpDate, logDateTimeString } from "./date.js";
-import { ChunkedEncodingError, ValueError } from "./errors.js";
-import { escapeControl, htmlEscape, percentFormat, pyRepr } from "./format.js";
-import { statusLine, unsafeHeadText, versionString } from "./head-text.js";
+import { ChunkedEncodingError } from "./errors.js";
+import { escapeControl, percentFormat, pyRepr } from "./format.js";
+import { connectionOption, invalidHeader, statusLine, unsafeHeadText, versionString } from "./head-text.js";
 import { latin1 } from "./latin1.js";
 import { HTTPMessage } from "./message.js";
 import {
@@ -448,18 +448,11 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   send_error(code: number, message?: string | null, explain?: string | null): void {
     const [shortmsg, longmsg] = this.responses[code] ?? ["???", "???"];
     const msg = message ?? shortmsg;
-    const exp = explain ?? longmsg;
     this.log_error("code %d, message %s", code, msg);
     this.send_response(code, msg);
     this.send_header("Connection", "close");
-    let body: Buffer | null = null;
-    if (code >= 200 && code !== 204 && code !== 205 && code !== 304) {
-      const content = percentFormat(this.error_message_format, {
-        code,
-        message: htmlEscape(msg, false),
-        explain: htmlEscape(exp, false),
-      });
-      body = Buffer.from(content, "utf8");
+    const body = errorPage(this.error_message_format, code, msg, explain ?? longmsg);
+    if (body !== null) {
       this.send_header("Content-Type", this.error_content_type);
       this.send_header("Content-Length", String(body.length));
     }
@@ -490,15 +483,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    */
   send_header(keyword: string, value: string | number): void {
     const v = typeof value === "string" ? value : String(value);
-    if (unsafeHeadText(keyword) || unsafeHeadText(v)) {
-      throw new ValueError(`Invalid header ${pyRepr(keyword)}: ${pyRepr(v)}`);
-    }
+    if (unsafeHeadText(keyword) || unsafeHeadText(v)) invalidHeader(keyword, v);
     if (this.request_version !== "HTTP/0.9") this.#headerBuffer += keyword + ": " + v + "\r\n";
-    if (keyword.length === 10 && keyword.toLowerCase() === "connection") {
-      const lower = v.toLowerCase();
-      if (lower === "close") this.close_connection = true;
-      else if (lower === "keep-alive") this.close_connection = false;
-    }
+    const close = connectionOption(keyword, v);
+    if (close !== undefined) this.close_connection = close;
   }
 
   /** End the header block and write it out (one write with the status line). */

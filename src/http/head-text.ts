@@ -1,6 +1,7 @@
 // The text of response heads that handler.ts buffers: the check that keeps CR, LF, NUL and
-// characters beyond ISO-8859-1 out of them, and the status line and Server value, which repeat
-// from one response to the next and are made once while they stay the same.
+// characters beyond ISO-8859-1 out of them, the status line and Server value, which repeat
+// from one response to the next and are made once while they stay the same, and what a sent
+// `Connection` header means.
 
 import { ValueError } from "./errors.js";
 import { pyRepr } from "./format.js";
@@ -26,6 +27,11 @@ export function unsafeHeadText(text: string): boolean {
   return false;
 }
 
+/** send_header's refusal of a name or value unsafe in a head (out of line: the check stays small). */
+export function invalidHeader(keyword: string, value: string): never {
+  throw new ValueError(`Invalid header ${pyRepr(keyword)}: ${pyRepr(value)}`);
+}
+
 /** The last status line made. */
 let lastStatus = { protocol: "", code: -1, text: "", line: "" };
 
@@ -48,3 +54,16 @@ export function versionString(server: string, sys: string): string {
   if (v.server !== server || v.sys !== sys) v = lastVersion = { server, sys, both: server + " " + sys };
   return v.both;
 }
+
+/**
+ * What a header the handler sends does to `close_connection`, as in CPython: `Connection:
+ * close` sets it (true), `Connection: keep-alive` clears it (false); any other, undefined.
+ */
+export function connectionOption(keyword: string, value: string): boolean | undefined {
+  if (keyword.length !== 10 || keyword.toLowerCase() !== "connection") return undefined;
+  const lower = value.toLowerCase();
+  if (lower === "close") return true;
+  if (lower === "keep-alive") return false;
+  return undefined;
+}
+
