@@ -22,8 +22,8 @@ import { httpDate, logDateTimeString } from "./date.js";
 import { ChunkedEncodingError } from "./errors.js";
 import { escapeControl, percentFormat, pyRepr } from "./format.js";
 import { connectionOption, invalidHeader, statusLine, unsafeHeadText, versionString } from "./head-text.js";
-import { latin1 } from "./latin1.js";
 import { HTTPMessage } from "./message.js";
+import { RequestFields, type MessageClass } from "./request-fields.js";
 import {
   handlerMethodName, isPlainRequestLine, requestMethod, requestTarget, requestVersion,
 } from "./request-line.js";
@@ -32,7 +32,6 @@ import { responses } from "./status.js";
 
 /** A request body left unread up to this size is read and dropped to keep the connection. */
 const DISCARD_LIMIT = 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
 
 /** Limits for a handler run outside HTTPServer (a plain TCPServer, or socketless tests). */
 const DEFAULT_LIMITS: ConnectionLimits = {
@@ -42,8 +41,7 @@ const DEFAULT_LIMITS: ConnectionLimits = {
   keepAliveTimeout: 5,
 };
 
-/** The constructor of `headers`: a view over the request bytes and the token table. */
-export type MessageClass = new (source: Uint8Array, start: number, table: Int32Array) => HTTPMessage;
+export type { MessageClass } from "./request-fields.js";
 
 /**
  * HTTP request handler base class. Subclass it and define `do_GET()`, `do_POST()`, ... (sync
@@ -91,18 +89,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   request_version = "";
   close_connection = true;
 
-  /** `headers` once built or assigned (undefined before the first request). */
-  #headers: HTTPMessage | undefined = undefined;
-  /** The head `headers` is built from on first access: its bytes, start and token table (one
-   * of the connection's two, intact until the head after next is read); null when built. */
-  #headersTable: Int32Array | null = null;
-  #headersSource: Buffer | null = null;
-  #headersStart = 0;
-  /** `requestline` once decoded or assigned; null: decode #lineSource[#lineStart, #lineEnd). */
-  #requestline: string | null = "";
-  #lineSource: Uint8Array | null = null;
-  #lineStart = 0;
-  #lineEnd = 0;
+  /** headers, requestline and raw_requestline, made when first read. */
+  readonly #fields = new RequestFields();
 
   #conn: Connection | null = null;
   #limits: ConnectionLimits = DEFAULT_LIMITS;
@@ -112,7 +100,6 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   #expectPending = false;
   /** writer.written when the response began (a 500 is possible while nothing went out). */
   #writtenAtStart = 0;
-  #rawRequestline: Uint8Array | null = null;
 
   /**
    * The request headers (a `MessageClass`), built on first access: a handler that never reads
@@ -120,49 +107,29 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * previous request (undefined before the first).
    */
   get headers(): HTTPMessage {
-    if (this.#headersTable !== null) this.#buildHeaders();
-    return this.#headers as HTTPMessage;
+    return this.#fields.headers(this);
   }
 
   set headers(value: HTTPMessage) {
-    this.#headersTable = null;
-    this.#headersSource = null;
-    this.#headers = value;
-  }
-
-  #buildHeaders(): void {
-    const table = this.#headersTable!;
-    this.#headersTable = null;
-    this.#headers = new this.MessageClass(this.#headersSource!, this.#headersStart, table);
-    this.#headersSource = null;
+    this.#fields.setHeaders(value);
   }
 
   /** The request line without its CRLF, decoded (ISO-8859-1) on first access. */
   get requestline(): string {
-    let line = this.#requestline;
-    if (line === null) {
-      line = latin1(this.#lineSource!, this.#lineStart, this.#lineEnd);
-      this.#requestline = line;
-      this.#lineSource = null;
-    }
-    return line;
+    return this.#fields.requestline();
   }
 
   set requestline(value: string) {
-    this.#lineSource = null;
-    this.#requestline = value;
+    this.#fields.setRequestline(value);
   }
 
   /** The request line as received, with its CRLF. */
   get raw_requestline(): Uint8Array {
-    if (this.#rawRequestline !== null) return this.#rawRequestline;
-    const c = this.#conn;
-    if (c === null || c.table[T_WORDS] === 0) return EMPTY;
-    return c.head.subarray(c.headStart, c.headStart + c.table[T_REQUEST_LINE_END]! + 2);
+    return this.#fields.rawRequestline(this.#conn ?? undefined);
   }
 
   set raw_requestline(value: Uint8Array) {
-    this.#rawRequestline = value;
+    this.#fields.setRawRequestline(value);
   }
 
   override setup(): void {
@@ -241,9 +208,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   #readHead(c: Connection): number | Promise<number> {
-    // The next head is read into the table of the head before this one: headers not built yet
-    // from that table are built now (only after a request whose parse_request failed).
-    if (this.#headersTable !== null && this.#headersTable === c.spare) this.#buildHeaders();
+    // The next head is read into the table of the head before this one.
+    this.#fields.release(c.spare, this);
     return c.readHead();
   }
 
@@ -252,7 +218,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     let result: unknown;
     try {
       this.#headerBuffer = "";
-      this.#rawRequestline = null;
+      this.#fields.setRawRequestline(null);
       this.#expectPending = false;
       this.#writtenAtStart = c.writer.written;
       this.rfile.reset(BODY_NONE);
@@ -363,10 +329,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       return this.#refuse(violation);
     }
     // The request line is decoded only if asked for (log_request, an error answer).
-    this.#lineSource = src;
-    this.#lineStart = s;
-    this.#lineEnd = s + t[T_REQUEST_LINE_END]!;
-    this.#requestline = null;
+    this.#fields.requestlineFrom(src, s, s + t[T_REQUEST_LINE_END]!);
     if (words >= 3) {
       const version = requestVersion(src, s, t);
       if (violation === V.V_BAD_VERSION) {
@@ -408,9 +371,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.path = path;
     if (violation !== V.V_NONE) return this.#refuse(violation);
     // `headers` is built from this table when first read.
-    this.#headersTable = t;
-    this.#headersSource = src;
-    this.#headersStart = s;
+    this.#fields.headersFrom(src, s, t);
     const flags = t[T_FLAGS]!;
     if (flags & F_CONNECTION_CLOSE) this.close_connection = true;
     else if (flags & F_CONNECTION_KEEP_ALIVE && this.protocol_version >= "HTTP/1.1") this.close_connection = false;

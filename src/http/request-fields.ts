@@ -1,0 +1,109 @@
+// The request fields BaseHTTPRequestHandler (handler.ts) makes only when they are read:
+// `headers` (a MessageClass over the head's bytes and token table), `requestline` (decoded
+// ISO-8859-1) and `raw_requestline` (a view of the received bytes). parse_request points
+// them at the head just read; a handler that never reads them does not pay for them.
+
+import { T_REQUEST_LINE_END, T_WORDS } from "../contract/layout.js";
+import type { Connection } from "./connection.js";
+import { latin1 } from "./latin1.js";
+import type { HTTPMessage } from "./message.js";
+
+/** The constructor of `headers`: a view over the request bytes and the token table. */
+export type MessageClass = new (source: Uint8Array, start: number, table: Int32Array) => HTTPMessage;
+
+/** What builds `headers`: the handler, whose MessageClass is read when they are built. */
+interface MessageMaker {
+  readonly MessageClass: MessageClass;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** One handler's lazily made request fields, reused from request to request. */
+export class RequestFields {
+  /** `headers` once built or assigned (undefined before the first request). */
+  #headers: HTTPMessage | undefined = undefined;
+  /** The head `headers` is built from on first access: its bytes, start and token table (one
+   * of the connection's two, intact until the head after next is read); null when built. */
+  #headersTable: Int32Array | null = null;
+  #headersSource: Buffer | null = null;
+  #headersStart = 0;
+  /** `requestline` once decoded or assigned; null: decode #lineSource[#lineStart, #lineEnd). */
+  #requestline: string | null = "";
+  #lineSource: Uint8Array | null = null;
+  #lineStart = 0;
+  #lineEnd = 0;
+  /** `raw_requestline` as assigned; null: the current head's request line. */
+  #rawRequestline: Uint8Array | null = null;
+
+  /** `headers`, built now if they are still bytes and a token table. */
+  headers(maker: MessageMaker): HTTPMessage {
+    if (this.#headersTable !== null) this.#build(maker);
+    return this.#headers as HTTPMessage;
+  }
+
+  /** Assign `headers` (no longer made from a head). */
+  setHeaders(value: HTTPMessage): void {
+    this.#headersTable = null;
+    this.#headersSource = null;
+    this.#headers = value;
+  }
+
+  /** `requestline`, decoded now if it is still bytes. */
+  requestline(): string {
+    let line = this.#requestline;
+    if (line === null) {
+      line = latin1(this.#lineSource!, this.#lineStart, this.#lineEnd);
+      this.#requestline = line;
+      this.#lineSource = null;
+    }
+    return line;
+  }
+
+  /** Assign `requestline` (no longer decoded from a head). */
+  setRequestline(value: string): void {
+    this.#lineSource = null;
+    this.#requestline = value;
+  }
+
+  /** `raw_requestline`: as assigned, else the request line of `c`'s current head with its CRLF. */
+  rawRequestline(c: Connection | undefined): Uint8Array {
+    if (this.#rawRequestline !== null) return this.#rawRequestline;
+    if (c === undefined || c.table[T_WORDS] === 0) return EMPTY;
+    return c.head.subarray(c.headStart, c.headStart + c.table[T_REQUEST_LINE_END]! + 2);
+  }
+
+  /** Assign `raw_requestline`; null: the current head's again (a new request). */
+  setRawRequestline(value: Uint8Array | null): void {
+    this.#rawRequestline = value;
+  }
+
+  // Pointed at each head by parse_request; kept by the request loop while the next head is read.
+
+  /** `headers` are the head at `source[start]` described by `table`, built when first read. */
+  headersFrom(source: Buffer, start: number, table: Int32Array): void {
+    this.#headersTable = table;
+    this.#headersSource = source;
+    this.#headersStart = start;
+  }
+
+  /** `requestline` is `source[start, end)`, decoded when first read. */
+  requestlineFrom(source: Uint8Array, start: number, end: number): void {
+    this.#lineSource = source;
+    this.#lineStart = start;
+    this.#lineEnd = end;
+    this.#requestline = null;
+  }
+
+  /** The next head is about to be read into `table`: headers not built yet from it are built
+   * now (only after a request whose parse_request failed). */
+  release(table: Int32Array, maker: MessageMaker): void {
+    if (this.#headersTable !== null && this.#headersTable === table) this.#build(maker);
+  }
+
+  #build(maker: MessageMaker): void {
+    const table = this.#headersTable!;
+    this.#headersTable = null;
+    this.#headers = new maker.MessageClass(this.#headersSource!, this.#headersStart, table);
+    this.#headersSource = null;
+  }
+}
