@@ -2,58 +2,19 @@
 // --tls-password-file (HTTPSServer, CPython 3.14's options and messages): spawned as a user runs
 // it, certificates made at test time by the openssl command, requests on 127.0.0.1.
 
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exchangeRaw } from "../http/simple-client.js";
+import { killAll, run, waitFor } from "./spawn-cli.js";
 
-const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-const TSX = import.meta.resolve("tsx");
 const SERVING = (scheme: "HTTP" | "HTTPS") =>
   new RegExp(`^Serving ${scheme} on 127\\.0\\.0\\.1 port (\\d+) \\(${scheme.toLowerCase()}://127\\.0\\.0\\.1:(\\d+)/\\) \\.\\.\\.$`, "m");
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-const running = new Set<ChildProcess>();
-
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, ["--import", TSX, MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  running.add(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-  const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-    child.on("exit", (code, signal) => {
-      running.delete(child);
-      resolve([code, signal]);
-    });
-  });
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
-
-/** Wait (at most 20 s) until `pattern` shows up in `read()`. */
-async function waitFor(read: () => string, pattern: RegExp, exited?: Promise<unknown>): Promise<RegExpExecArray> {
-  const deadline = Date.now() + 20_000;
-  let gone = false;
-  void exited?.then(() => (gone = true));
-  for (;;) {
-    const m = pattern.exec(read());
-    if (m) return m;
-    if (gone || Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(read())}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** One TLS request trusting only the test certificate; everything until the server closes. */
 function tlsExchange(port: number, data: string, ca: Buffer): Promise<string> {
@@ -90,7 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of running) child.kill("SIGKILL");
+  killAll();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -2,61 +2,17 @@
 // "Serving HTTP on ..." line read from stdout, real requests on 127.0.0.1, the log lines on
 // stderr, and the exit codes: 0 on SIGTERM/SIGINT, 2 on command-line errors (as argparse).
 
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "../http/simple-client.js";
+import { killAll, run, waitFor } from "./spawn-cli.js";
 
-const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-/** tsx's loader by absolute URL, so the command can run from any working directory. */
-const TSX = import.meta.resolve("tsx");
 const SERVING = /^Serving HTTP on (\S+) port (\d+) \(http:\/\/(\S+):(\d+)\/\) \.\.\.$/m;
 const LOG_LINE = /^127\.0\.0\.1 - - \[\d{2}\/[A-Z][a-z]{2}\/\d{4} \d{2}:\d{2}:\d{2}\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/m;
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-const running = new Set<ChildProcess>();
-
-function run(args: string[], cwd?: string): Run {
-  const child = spawn(process.execPath, ["--import", TSX, MAIN, ...args], {
-    cwd: cwd ?? process.cwd(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.add(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-  const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-    child.on("exit", (code, signal) => {
-      running.delete(child);
-      resolve([code, signal]);
-    });
-  });
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
-
-/** Wait (at most 20 s) until `pattern` shows up in `read()`. */
-async function waitFor(read: () => string, pattern: RegExp, exited?: Promise<unknown>): Promise<RegExpExecArray> {
-  const deadline = Date.now() + 20_000;
-  let gone = false;
-  void exited?.then(() => (gone = true));
-  for (;;) {
-    const m = pattern.exec(read());
-    if (m) return m;
-    if (gone || Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(read())}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 let dir: string;
 
@@ -66,7 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of running) child.kill("SIGKILL");
+  killAll();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -15,25 +15,11 @@ import { V_BARE_CR, V_HEAD_TOO_LARGE } from "../../src/contract/violations.js";
 import { JsTokenizer } from "../../src/tokenizer/js.js";
 import { allTokenizers, tokenizerFor } from "../../src/tokenizer/select.js";
 import { WasmTokenizer } from "../../src/tokenizer/wasm.js";
+import { FIREFOX } from "../../bench/corpus.js";
 
 const latin1 = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, "latin1"));
 const head = (lines: string[]): Uint8Array => latin1(lines.map((l) => l + "\r\n").join("") + "\r\n");
 
-/** The request picohttpparser's bench.c (and llhttp, httparse) time: 703 bytes, 9 fields. */
-const FIREFOX = head([
-  "GET /wp-content/uploads/2010/03/hello-kitty-darth-vader-pink.jpg HTTP/1.1",
-  "Host: www.kittyhell.com",
-  "User-Agent: Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10.6; ja-JP-mac; rv:1.9.2.3) Gecko/20100401 Firefox/3.6.3 Pathtraq/0.9",
-  "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-  "Accept-Language: ja,en-us;q=0.7,en;q=0.3",
-  "Accept-Encoding: gzip,deflate",
-  "Accept-Charset: Shift_JIS,utf-8;q=0.7,*;q=0.7",
-  "Keep-Alive: 115",
-  "Connection: keep-alive",
-  "Cookie: wp_ozh_wsa_visits=2; wp_ozh_wsa_visit_lasttime=xxxxxxxxxx; " +
-    "__utma=xxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.x; " +
-    "__utmz=xxxxxxxxx.xxxxxxxxxx.x.x.utmccn=(referral)|utmcsr=reader.livedoor.com|utmcct=/reader/|utmcmd=referral",
-]);
 
 const HEADS: Array<[string, Uint8Array]> = [
   ["firefox", FIREFOX],
