@@ -4,7 +4,7 @@
 // SocketReader (zero-copy views); handler.ts resets it per request and discards leftovers.
 
 import type { ReadableFile } from "../socketserver/request-handler.js";
-import { join, type SocketReader } from "../socketserver/socket-reader.js";
+import { join, lines, type SocketReader } from "../socketserver/socket-reader.js";
 import { ConnectionResetError } from "../socketserver/errors.js";
 import { ChunkedEncodingError } from "./errors.js";
 
@@ -256,12 +256,8 @@ export class RequestBody implements ReadableFile {
     return join(parts, got);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    for (;;) {
-      const line = await this.readline();
-      if (line.length === 0) return;
-      yield line;
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return lines(this);
   }
 
   /** Read and drop the rest of the body: true when done, false when it holds more than

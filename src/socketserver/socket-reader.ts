@@ -185,12 +185,17 @@ export class SocketReader {
     return join(parts, got);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    for (;;) {
-      const line = await this.readline();
-      if (line.length === 0) return;
-      yield line;
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return lines(this);
+  }
+}
+
+/** Python's iteration over a file: readline() until it returns nothing. */
+export async function* lines(file: { readline(): Promise<Buffer> }): AsyncGenerator<Buffer> {
+  for (;;) {
+    const line = await file.readline();
+    if (line.length === 0) return;
+    yield line;
   }
 }
 
