@@ -89,13 +89,14 @@ export function tokenizerCandidate(tok: Tokenizer, kernelFor?: (bytes: Buffer) =
 }
 
 interface NodeParser {
-  initialize(type: number, resource: object): void;
+  initialize(type: number, resource: object, maxHeaderSize?: number): void;
   execute(buf: Buffer): number | Error;
   [callback: number]: unknown;
 }
 interface NodeParserClass {
   new (): NodeParser;
   REQUEST: number;
+  kOnHeaders: number;
   kOnHeadersComplete: number;
 }
 
@@ -142,8 +143,25 @@ export function llhttpCandidate(): Candidate {
     family: "reference",
     prepare(bytes: Buffer, sink: Sink): Prepared {
       const p = new HTTPParser();
-      p.initialize(HTTPParser.REQUEST, {});
-      p[HTTPParser.kOnHeadersComplete] = (major: number, minor: number, headers: string[], method: number, url: string): number => {
+      // maxHeaderSize 1 MiB (the default, 16 KiB, would refuse the sweep's largest head).
+      p.initialize(HTTPParser.REQUEST, {}, 1 << 20);
+      // Past 32 fields the binding flushes them early through kOnHeaders and passes none to
+      // kOnHeadersComplete; node:http (parserOnHeaders) collects them, and so does this.
+      let early: string[] = [];
+      let earlyUrl = "";
+      p[HTTPParser.kOnHeaders] = (headers: string[], url: string): void => {
+        early = early.concat(headers);
+        earlyUrl += url;
+      };
+      p[HTTPParser.kOnHeadersComplete] = (major: number, minor: number, headers: string[] | undefined, method: number, url: string | undefined): number => {
+        if (!headers) {
+          headers = early;
+          early = [];
+        }
+        if (!url) {
+          url = earlyUrl;
+          earlyUrl = "";
+        }
         consumeHeaderList(headers, sink, methods[method]!, url, `HTTP/${major}.${minor}`);
         return 1;
       };

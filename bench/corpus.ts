@@ -122,3 +122,14 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   { name: "pipelined-16x-firefox", bytes: PIPELINED, requests: 16, expected: FIREFOX_EXPECTED },
 ];
+
+/**
+ * LARGE as a GET with no body, for the server benchmark (its handlers answer GET): the same
+ * 25 fields and size, Content-Length swapped for a field of the same length.
+ */
+export const LARGE_GET = Buffer.from(
+  LARGE.toString("latin1")
+    .replace(/^POST /, "GET ")
+    .replace("Content-Length: 1234\r\n", "X-Client-Build: 1234\r\n"),
+  "latin1",
+);

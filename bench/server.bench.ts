@@ -1,50 +1,88 @@
-// The server benchmark: basehttp (parser wasm and js) against node:http, each in its own child
-// process (bench/server-child.ts) with the same hello-world handler, loaded by wrk on 127.0.0.1:
-// keep-alive with 50 connections, then HTTP/1.1 pipelining 16 deep (bench/wrk/pipeline-16.lua).
-// Servers alternate round by round; req/s medians and ratios go to bench/results/server.json.
-// Options: --rounds N, --duration S, --connections N, --servers a,b,c.
+// The server benchmark: the same hello-world handler in node:http, basehttp (parser wasm and
+// js), CPython's ThreadingHTTPServer (when python3 is there) and a raw node:net ceiling, each in
+// its own process (bench/server-child.ts, bench/server_python.py), loaded by wrk on 127.0.0.1:
+// keep-alive, HTTP/1.1 pipelining 16 deep, and one request per connection (`Connection: close`).
+// With --heads large every request is the corpus's 2 KB head with 25 fields (LARGE_GET), to see
+// whether the parser's share of a request grows enough for its backend to show.
+// Before timing, every server must give the same answers (status, Content-Type, Content-Length,
+// body; keep-alive kept, close honoured). Rounds alternate the servers (A B C, B C A, ...).
+// Writes bench/results/server.json (or server-large.json). Options: --quick, --rounds N,
+// --duration S, --connections N, --servers a,b,c, --modes keep-alive,pipelined,close, --heads hello|large.
 
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { roundSpread, showSpread, sig, spread, table } from "./stats.js";
+import { LARGE_GET } from "./corpus.js";
+import { begin, finish, option, QUICK, type Target } from "./result.js";
+import { roundSpread, showSpread, sig, spread, table, type Spread } from "./stats.js";
 
-const argv = process.argv.slice(2);
-function option(name: string, fallback: string): string {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1]! : fallback;
-}
-const ROUNDS = Number(option("--rounds", "3"));
-const DURATION = Number(option("--duration", "5"));
+const HEADS = option("--heads", "hello");
+const LARGE = HEADS === "large";
+const ROUNDS = Number(option("--rounds", QUICK ? "2" : "3"));
+const DURATION = Number(option("--duration", QUICK ? "2" : "4"));
 const CONNECTIONS = Number(option("--connections", "50"));
-const hasBasehttp = existsSync(fileURLToPath(new URL("../src/http/server.ts", import.meta.url)));
-const SERVERS = option("--servers", hasBasehttp ? "node,basehttp-wasm,basehttp-js" : "node").split(",");
+const HAS_PYTHON = commandExists("python3");
+const DEFAULT_SERVERS = LARGE ? "node,basehttp-wasm,basehttp-js" : `node,basehttp-wasm,basehttp-js,${HAS_PYTHON ? "python," : ""}net`;
+const SERVERS = option("--servers", DEFAULT_SERVERS).split(",");
+const MODES = option("--modes", LARGE ? "keep-alive,pipelined" : "keep-alive,pipelined,close").split(",");
 const CHILD = fileURLToPath(new URL("./server-child.ts", import.meta.url));
-const PIPELINE_LUA = fileURLToPath(new URL("./wrk/pipeline-16.lua", import.meta.url));
+const PYTHON_CHILD = fileURLToPath(new URL("./server_python.py", import.meta.url));
 
-interface Scenario {
+/** Display names, as the report shows them. */
+export const SERVER_LABEL: Record<string, string> = {
+  node: "node:http",
+  "basehttp-wasm": "basehttp wasm",
+  "basehttp-js": "basehttp js",
+  python: "CPython ThreadingHTTPServer",
+  net: "raw node:net (ceiling)",
+};
+
+function commandExists(cmd: string): boolean {
+  try {
+    execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The request every connection sends: the minimal GET, or the 2 KB head. */
+const REQUEST = LARGE ? LARGE_GET.toString("latin1") : "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+interface Mode {
   name: string;
   /** Requests per write on each connection. */
   depth: number;
-  script?: string;
+  close: boolean;
 }
-const SCENARIOS: Scenario[] = [
-  { name: `keep-alive, ${CONNECTIONS} connections`, depth: 1 },
-  { name: `pipelined x16, ${CONNECTIONS} connections`, depth: 16, script: PIPELINE_LUA },
-];
+const MODE_TABLE: Record<string, Mode> = {
+  "keep-alive": { name: "keep-alive", depth: 1, close: false },
+  pipelined: { name: "pipelined x16", depth: 16, close: false },
+  close: { name: "connection per request", depth: 1, close: true },
+};
+
+/** A wrk script that writes `depth` copies of `request` per turn (wrk counts each answer). */
+function luaScript(request: string, depth: number): string {
+  const quoted = '"' + request.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r/g, "\\r").replace(/\n/g, "\\n") + '"';
+  return `-- generated by bench/server.bench.ts\ninit = function(args)\n  burst = string.rep(${quoted}, ${depth})\nend\nrequest = function()\n  return burst\nend\n`;
+}
 
 interface Running {
   kind: string;
-  /** The request parser the child reports it runs (llhttp, wasm-simd, js ...). */
+  /** The request parser the child reports it runs (llhttp, wasm-simd, js, cpython, none). */
   parser: string;
   child: ChildProcess;
   port: number;
 }
 
 function start(kind: string): Promise<Running> {
-  const child = spawn(process.execPath, ["--no-warnings", "--import", "tsx", CHILD, kind], { stdio: ["ignore", "pipe", "inherit"] });
+  const child =
+    kind === "python"
+      ? spawn("python3", [PYTHON_CHILD], { stdio: ["ignore", "pipe", "inherit"] })
+      : spawn(process.execPath, ["--no-warnings", "--import", "tsx", CHILD, kind], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind}: not listening after 30 s`)), 30_000);
     let out = "";
@@ -56,50 +94,84 @@ function start(kind: string): Promise<Running> {
         resolve({ kind, parser: m[2]!, child, port: Number(m[1]) });
       }
     });
+    child.on("error", (e) => reject(new Error(`${kind}: ${e.message}`)));
     child.on("exit", (code) => reject(new Error(`${kind}: exited with ${code} before listening`)));
   });
 }
 
-/**
- * Before any timing: 16 pipelined requests on one connection must come back as 16 answers
- * `200` with the hello-world body, and the connection must stay open (keep-alive).
- */
-function verify(s: Running): Promise<void> {
-  const req = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(16);
+/** What must be the same from every server: status, Content-Type, Content-Length, body. */
+function normalise(raw: string): string[] {
+  const out: string[] = [];
+  let rest = raw;
+  while (rest.length) {
+    const end = rest.indexOf("\r\n\r\n");
+    if (end < 0) throw new Error(`an incomplete answer: ${JSON.stringify(rest.slice(0, 200))}`);
+    const [status, ...fields] = rest.slice(0, end).split("\r\n");
+    const get = (name: string): string | undefined =>
+      fields.find((f) => f.toLowerCase().startsWith(name + ":"))?.slice(name.length + 1).trim();
+    const length = Number(get("content-length"));
+    const body = rest.slice(end + 4, end + 4 + length);
+    out.push(`${status!.replace(/^HTTP\/1\.[01] /, "")} | ${get("content-type")} | ${length} | ${body}`);
+    rest = rest.slice(end + 4 + length);
+  }
+  return out;
+}
+
+/** Sends `payload` on one connection; resolves with what came back once `answers` are complete (or the peer closed). */
+function exchange(port: number, payload: string, answers: number, expectClose: boolean): Promise<{ text: string; closed: boolean }> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect(s.port, "127.0.0.1");
+    const sock = net.connect(port, "127.0.0.1");
     let got = "";
-    const fail = (why: string): void => {
+    let done = false;
+    const finishWith = (closed: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
       sock.destroy();
-      reject(new Error(`${s.kind}: ${why}\n${got.slice(0, 400)}`));
+      resolve({ text: got, closed });
     };
-    const timer = setTimeout(() => fail("no 16 answers within 5 s"), 5000);
-    sock.on("connect", () => sock.write(req));
+    const timer = setTimeout(() => finishWith(false), 5000);
+    sock.on("connect", () => sock.write(payload));
     sock.on("data", (d: Buffer) => {
       got += d.toString("latin1");
-      const answers = got.split("HTTP/1.1 200 ").length - 1;
-      const bodies = got.split("\r\n\r\nHello, world!").length - 1;
-      if (answers === 16 && bodies === 16) {
-        clearTimeout(timer);
-        if (!/content-type: text\/plain\r\n/i.test(got) || !/content-length: 13\r\n/i.test(got)) fail("headers differ");
-        sock.end();
-        resolve();
+      try {
+        if (!expectClose && normalise(got).length === answers) setTimeout(() => finishWith(false), 100);
+      } catch {
+        // not complete yet
       }
     });
-    sock.on("close", () => fail("connection closed early"));
-    sock.on("error", (e) => fail(e.message));
+    sock.on("end", () => finishWith(true));
+    sock.on("error", (e) => (done ? undefined : reject(e)));
   });
+}
+
+/**
+ * The check before any timing: 16 pipelined requests give 16 answers and the connection stays
+ * open; a request with `Connection: close` gets one answer and the server closes. Returns the
+ * normalised answers, which must be equal for every server.
+ */
+async function verify(s: Running): Promise<string> {
+  const ka = await exchange(s.port, REQUEST.repeat(16), 16, false);
+  const answers = normalise(ka.text);
+  if (answers.length !== 16) throw new Error(`${s.kind}: ${answers.length} answers to 16 pipelined requests`);
+  if (ka.closed) throw new Error(`${s.kind}: closed a keep-alive connection`);
+  if (MODES.includes("close")) {
+    const closeReq = REQUEST.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
+    const cl = await exchange(s.port, closeReq, 1, true);
+    if (!cl.closed) throw new Error(`${s.kind}: kept the connection after Connection: close`);
+    if (!/\r\nconnection: close\r\n/i.test(cl.text)) throw new Error(`${s.kind}: no Connection: close in the answer`);
+    answers.push(...normalise(cl.text));
+  }
+  return answers.join("\n");
 }
 
 interface WrkRun {
   rps: number;
   /** Share of one core the server process used during the run (1 = a full core). */
   serverCpu: number;
-  /** The same for wrk: near 1, the load generator may be what limits req/s. */
   wrkCpu: number;
   latencyP50Ms: number;
   errors: number;
-  non2xx: number;
 }
 
 function unitMs(value: string, unit: string): number {
@@ -107,32 +179,37 @@ function unitMs(value: string, unit: string): number {
   return unit === "us" ? v / 1000 : unit === "s" ? v * 1000 : v;
 }
 
-/**
- * CPU seconds (user + system) from /proc (Linux): of process `pid`, or with `children`, of its
- * children already waited for (so, for this process, of every finished wrk run).
- */
+/** CPU seconds (user + system) of `pid`, or with `children`, of its waited-for children (Linux /proc). */
 function cpuSeconds(pid: number | "self" | undefined, children = false): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     const at = children ? 13 : 11;
-    return (Number(fields[at]) + Number(fields[at + 1])) / CLOCK_TICKS;
+    return (Number(fields[at]) + Number(fields[at + 1])) / 100; // USER_HZ
   } catch {
     return NaN;
   }
 }
-/** USER_HZ: /proc reports CPU time in these ticks (100 on Linux). */
-const CLOCK_TICKS = 100;
 
-function wrk(server: Running, sc: Scenario, seconds: number): WrkRun {
-  const port = server.port;
+let scriptDir: string | undefined;
+function scriptFor(depth: number): string | undefined {
+  if (!LARGE && depth === 1) return undefined;
+  scriptDir ??= mkdtempSync(path.join(os.tmpdir(), "basehttp-bench-"));
+  const file = path.join(scriptDir, `d${depth}.lua`);
+  writeFileSync(file, luaScript(REQUEST, depth));
+  return file;
+}
+
+function wrk(server: Running, mode: Mode, seconds: number): WrkRun {
   const cpuBefore = cpuSeconds(server.child.pid);
   const wrkBefore = cpuSeconds("self", true);
   const started = performance.now();
-  const args = ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", ...(sc.script ? ["-s", sc.script] : []), `http://127.0.0.1:${port}/`];
+  const script = scriptFor(mode.depth);
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency"];
+  if (script) args.push("-s", script);
+  if (mode.close) args.push("-H", "Connection: close");
+  args.push(`http://127.0.0.1:${server.port}/`);
   const out = execFileSync("wrk", args, { encoding: "utf8", timeout: (seconds + 30) * 1000 });
   const elapsed = (performance.now() - started) / 1000;
-  const serverCpu = (cpuSeconds(server.child.pid) - cpuBefore) / elapsed;
-  const wrkCpu = (cpuSeconds("self", true) - wrkBefore) / elapsed;
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
   if (!rps) throw new Error(`wrk output not understood:\n${out}`);
   const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
@@ -140,94 +217,156 @@ function wrk(server: Running, sc: Scenario, seconds: number): WrkRun {
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   return {
     rps: Number(rps[1]),
-    serverCpu,
-    wrkCpu,
+    serverCpu: (cpuSeconds(server.child.pid) - cpuBefore) / elapsed,
+    wrkCpu: (cpuSeconds("self", true) - wrkBefore) / elapsed,
     latencyP50Ms: p50 ? unitMs(p50[1]!, p50[2]!) : NaN,
-    errors: sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
-    non2xx: non2xx ? Number(non2xx[1]) : 0,
+    errors: (sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0) + (non2xx ? Number(non2xx[1]) : 0),
   };
+}
+
+export interface ServerRow {
+  case: string;
+  server: string;
+  kind: string;
+  parser: string;
+  reqPerSec: Spread;
+  /** Server CPU time per request, microseconds (CPU seconds / requests). */
+  cpuUsPerRequest: Spread;
+  serverCpu: Spread;
+  wrkCpu: Spread;
+  latencyP50Ms: Spread;
+  errors: number;
+}
+
+/** r(a)/r(b) of median req/s in one case; null when either is missing. */
+function rpsRatio(rows: readonly ServerRow[], c: string, a: string, b: string, field: "reqPerSec" | "cpuUsPerRequest" = "reqPerSec"): number | null {
+  const x = rows.find((r) => r.case === c && r.kind === a)?.[field].median;
+  const y = rows.find((r) => r.case === c && r.kind === b)?.[field].median;
+  return x && y ? sig(x / y) : null;
+}
+
+function overlap(rows: readonly ServerRow[], c: string, a: string, b: string): boolean {
+  const x = rows.find((r) => r.case === c && r.kind === a)?.reqPerSec;
+  const y = rows.find((r) => r.case === c && r.kind === b)?.reqPerSec;
+  return !!x && !!y && x.min <= y.max && y.min <= x.max;
+}
+
+function targetsOf(rows: readonly ServerRow[]): Target[] {
+  const out: Target[] = [];
+  const at = (issue: number, name: string, value: number | null, op: ">=" | "<=", limit: number, target: string, note?: string): void => {
+    out.push({ issue, name, value, target, met: value === null ? null : op === ">=" ? value >= limit : value <= limit, ...(note ? { note } : {}) });
+  };
+  const heads = LARGE ? "2 KB heads, " : "";
+  if (!LARGE) {
+    const ka = MODE_TABLE["keep-alive"]!.name;
+    at(6, "keep-alive hello, wrk -c50: basehttp (wasm) / node:http req/s", rpsRatio(rows, ka, "basehttp-wasm", "node"), ">=", 1.5, ">= 1.5x");
+    at(6, "keep-alive hello: basehttp (wasm) / node:http server CPU time per request", rpsRatio(rows, ka, "basehttp-wasm", "node", "cpuUsPerRequest"), "<=", 0.6, "<= 0.6x",
+      "issue 6 writes '>= 0.6x node:http's server CPU time per request'; less CPU per request is better, so it is read as at most 0.6x");
+    at(6, "pipelined x16: basehttp (wasm) / node:http req/s", rpsRatio(rows, MODE_TABLE.pipelined!.name, "basehttp-wasm", "node"), ">=", 5, ">= 5x");
+    const cl = MODE_TABLE.close!.name;
+    at(6, "connection per request: basehttp (wasm) / node:http req/s", rpsRatio(rows, cl, "basehttp-wasm", "node"), ">=", 1, ">= 1.0x");
+    at(6, "connection per request: basehttp (wasm) / raw node:net req/s", rpsRatio(rows, cl, "basehttp-wasm", "net"), ">=", 0.95, ">= 0.95x");
+  }
+  for (const m of MODES) {
+    const c = MODE_TABLE[m]!.name;
+    const v = rpsRatio(rows, c, "basehttp-wasm", "basehttp-js");
+    at(6, `${heads}${c}: wasm / js req/s (wasm >= js end to end)`, v, ">=", 1, ">= 1.0x",
+      v !== null && overlap(rows, c, "basehttp-wasm", "basehttp-js") ? "the two ranges (min-max over rounds) overlap: within this machine's noise" : undefined);
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
-  try {
-    execFileSync("wrk", ["-v"], { stdio: "ignore" });
-  } catch (e) {
-    // wrk -v exits 1 after printing its version; only a missing binary is fatal.
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error("wrk not found: apt-get install -y wrk");
-  }
-  console.log(`server benchmark: ${SERVERS.join(", ")}; ${ROUNDS} rounds x ${DURATION} s, wrk -t1 -c${CONNECTIONS}`);
+  const head = begin(LARGE ? "server-large" : "server", QUICK);
+  if (!commandExists("wrk")) throw new Error("wrk not found: apt-get install -y wrk");
+  const modes = MODES.map((m) => {
+    const mode = MODE_TABLE[m];
+    if (!mode) throw new Error(`unknown mode ${m}`);
+    return mode;
+  });
+  console.log(`server benchmark (${LARGE ? `${LARGE_GET.length}-byte heads, 25 fields` : "hello"}): ${SERVERS.join(", ")}; ${modes.map((m) => m.name).join(", ")}; ${ROUNDS} rounds x ${DURATION} s, wrk -t1 -c${CONNECTIONS}`);
   const servers: Running[] = [];
+  const skipped: { server: string; reason: string }[] = [];
   try {
-    for (const kind of SERVERS) servers.push(await start(kind));
-    for (const s of servers) await verify(s);
+    for (const kind of SERVERS) {
+      try {
+        servers.push(await start(kind));
+      } catch (e) {
+        skipped.push({ server: kind, reason: (e as Error).message });
+        console.log(`  ${kind}: not started: ${(e as Error).message}`);
+      }
+    }
+    // Every server must give what the first one gives (node:http when it runs).
+    let reference: { kind: string; answers: string } | undefined;
+    for (const s of [...servers]) {
+      try {
+        const answers = await verify(s);
+        reference ??= { kind: s.kind, answers };
+        if (answers !== reference.answers) throw new Error(`answers differ from ${reference.kind}'s:\n${answers}\n---\n${reference.answers}`);
+      } catch (e) {
+        skipped.push({ server: s.kind, reason: (e as Error).message });
+        console.log(`  ${s.kind}: excluded: ${(e as Error).message}`);
+        s.child.kill("SIGTERM");
+        servers.splice(servers.indexOf(s), 1);
+      }
+    }
+    console.log(`  every server answered the same (${servers.map((s) => s.kind).join(", ")}); warming up`);
+    // JIT warm-up, not recorded: every mode in the full run, the first only with --quick.
+    for (const mode of QUICK ? modes.slice(0, 1) : modes) for (const s of servers) wrk(s, mode, 1);
     const runs = new Map<string, WrkRun[]>();
-    for (const sc of SCENARIOS) for (const s of servers) wrk(s, sc, 1); // JIT warm-up, not recorded
+    const total = ROUNDS * modes.length * servers.length;
+    let n = 0;
     for (let r = 0; r < ROUNDS; r++) {
-      for (const sc of SCENARIOS) {
+      for (const mode of modes) {
         for (let i = 0; i < servers.length; i++) {
           const s = servers[(i + r) % servers.length]!;
-          const run = wrk(s, sc, DURATION);
-          const key = `${sc.name}|${s.kind}`;
+          const run = wrk(s, mode, DURATION);
+          const key = `${mode.name}|${s.kind}`;
           runs.set(key, [...(runs.get(key) ?? []), run]);
-          console.log(`  round ${r + 1} ${sc.name} ${s.kind}: ${Math.round(run.rps)} req/s, server CPU ${Math.round(run.serverCpu * 100)}%, wrk CPU ${Math.round(run.wrkCpu * 100)}%${run.errors + run.non2xx ? ` (${run.errors} socket errors, ${run.non2xx} non-2xx)` : ""}`);
+          console.log(`  [${++n}/${total}] round ${r + 1} ${mode.name} ${s.kind}: ${Math.round(run.rps)} req/s, server CPU ${Math.round(run.serverCpu * 100)}%, wrk CPU ${Math.round(run.wrkCpu * 100)}%${run.errors ? ` (${run.errors} errors)` : ""}`);
         }
       }
     }
-    report(runs, servers);
+    const rows: ServerRow[] = modes.flatMap((mode) =>
+      servers.map(({ kind, parser }) => {
+        const list = runs.get(`${mode.name}|${kind}`)!;
+        return {
+          case: mode.name,
+          server: SERVER_LABEL[kind] ?? kind,
+          kind,
+          parser,
+          reqPerSec: roundSpread(spread(list.map((x) => x.rps))),
+          cpuUsPerRequest: roundSpread(spread(list.map((x) => (x.serverCpu / x.rps) * 1e6))),
+          serverCpu: roundSpread(spread(list.map((x) => x.serverCpu)), 2),
+          wrkCpu: roundSpread(spread(list.map((x) => x.wrkCpu)), 2),
+          latencyP50Ms: roundSpread(spread(list.map((x) => x.latencyP50Ms))),
+          errors: list.reduce((a, x) => a + x.errors, 0),
+        };
+      }),
+    );
+    for (const mode of modes) {
+      console.log(`\n${mode.name}: median (min–max) over ${ROUNDS} rounds`);
+      console.log(table(
+        ["server", "parser", "req/s", "CPU µs/req", "server CPU", "wrk CPU", "p50 ms", "errors"],
+        rows.filter((x) => x.case === mode.name).map((x) => [x.server, x.parser, showSpread(x.reqPerSec), showSpread(x.cpuUsPerRequest), showSpread(x.serverCpu, 2), showSpread(x.wrkCpu, 2), showSpread(x.latencyP50Ms), String(x.errors)]),
+      ));
+    }
+    const targets = targetsOf(rows);
+    console.log(`\ntargets`);
+    console.log(table(["issue", "target", "limit", "measured", ""], targets.map((t) => [String(t.issue), t.name, t.target, String(t.value ?? "-"), t.met === null ? "not measured" : t.met ? "met" : "MISSED"])));
+    finish(head, {
+      loadGenerator: `wrk -t1 -c${CONNECTIONS} -d${DURATION}s`,
+      rounds: ROUNDS,
+      requestBytes: Buffer.byteLength(REQUEST, "latin1"),
+      chart: { metric: "reqPerSec", label: "requests per second", better: "higher" },
+      note: "Each server in its own process, one at a time, rotated round by round. Medians with min and max over rounds. cpuUsPerRequest: the server process's CPU time (user + system, /proc) divided by the requests served.",
+      skipped,
+      rows: rows as unknown as Record<string, unknown>[],
+      targets,
+    });
   } finally {
     for (const s of servers) s.child.kill("SIGTERM");
   }
-}
-
-function report(runs: Map<string, WrkRun[]>, servers: readonly Running[]): void {
-  const scenarios = SCENARIOS.map((sc) => {
-    const rows = servers.map(({ kind, parser }) => {
-      const list = runs.get(`${sc.name}|${kind}`)!;
-      return {
-        server: kind,
-        parser,
-        reqPerSec: roundSpread(spread(list.map((x) => x.rps))),
-        latencyP50Ms: roundSpread(spread(list.map((x) => x.latencyP50Ms))),
-        serverCpu: roundSpread(spread(list.map((x) => x.serverCpu)), 2),
-        wrkCpu: roundSpread(spread(list.map((x) => x.wrkCpu)), 2),
-        /** Requests per CPU-second of the server: less sensitive to other load than req/s. */
-        reqPerCpuSecond: roundSpread(spread(list.map((x) => x.rps / x.serverCpu))),
-        errors: list.reduce((a, x) => a + x.errors + x.non2xx, 0),
-      };
-    });
-    const node = rows.find((x) => x.server === "node")?.reqPerSec.median;
-    const vsNode: Record<string, number> = {};
-    const nodeCpu = rows.find((x) => x.server === "node")?.reqPerCpuSecond.median;
-    const perCpuVsNode: Record<string, number> = {};
-    for (const x of rows) {
-      if (x.server === "node") continue;
-      if (node) vsNode[x.server] = sig(x.reqPerSec.median / node);
-      if (nodeCpu) perCpuVsNode[x.server] = sig(x.reqPerCpuSecond.median / nodeCpu);
-    }
-    return { name: sc.name, depth: sc.depth, results: rows, ratioVsNode: vsNode, perCpuRatioVsNode: perCpuVsNode };
-  });
-  for (const s of scenarios) {
-    console.log(`\n${s.name}: req/s and p50 latency, median (min–max) over ${ROUNDS} rounds`);
-    console.log(table(
-      ["server", "parser", "req/s", "server CPU", "wrk CPU", "req/CPU-s", "p50 ms", "errors"],
-      s.results.map((x) => [x.server, x.parser, showSpread(x.reqPerSec), showSpread(x.serverCpu, 2), showSpread(x.wrkCpu, 2), showSpread(x.reqPerCpuSecond), showSpread(x.latencyP50Ms), String(x.errors)]),
-    ));
-    const show = (r: Record<string, number>): string => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(", ") || "-";
-    console.log(`vs node:http (above 1: better): req/s ${show(s.ratioVsNode)}; req per server CPU-second ${show(s.perCpuRatioVsNode)}`);
-  }
-  const result = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: os.cpus()[0]?.model ?? "unknown",
-    cores: os.cpus().length,
-    loadavg: os.loadavg().map((l) => sig(l, 2)),
-    loadGenerator: `wrk -t1 -c${CONNECTIONS} -d${DURATION}s`,
-    rounds: ROUNDS,
-    note: "Each server in its own process, one at a time, alternating round by round. req/s: median with min and max across rounds (noise on a shared 2-core machine: wrk and the server share it).",
-    scenarios,
-  };
-  writeFileSync(new URL("./results/server.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
-  console.log("\nwrote bench/results/server.json");
 }
 
 await main();

@@ -1,0 +1,51 @@
+// The candidates of the in-process benchmarks (tokenizer.bench.ts, sweep.bench.ts), and their
+// tasks: each candidate in each mode it offers, batched to about 32 KB per timed call.
+
+import type { Tokenizer } from "../src/contract/tokenizer.js";
+import { allTokenizers } from "../src/tokenizer/select.js";
+import { WasmTokenizer } from "../src/tokenizer/wasm.js";
+import { httpParserJsCandidate, llhttpCandidate, tokenizerCandidate, type Candidate, type Sink } from "./candidates.js";
+import { llhttpWasmAvailable, llhttpWasmCandidate } from "./llhttp-wasm.js";
+import { batched, type Timed } from "./timing.js";
+import { wasmKernel } from "./wasm-kernel.js";
+
+/** Defeats dead-code elimination: everything the consumers read is summed here. */
+let acc = 0;
+const sink: Sink = (method, target, version, host, cl, conn) => {
+  acc += method.length + target.length + version.length + host.length + cl + conn.length;
+};
+
+/** Every candidate: the basehttp backends (WASM ones also as a bare kernel), then the peers. */
+export function allCandidates(): Candidate[] {
+  const loaded = allTokenizers().map((tok: Tokenizer) =>
+    tokenizerCandidate(tok, tok instanceof WasmTokenizer ? (bytes: Buffer) => wasmKernel(tok.variant, bytes) : undefined),
+  );
+  const peers: Candidate[] = [llhttpCandidate()];
+  for (const v of ["simd", "scalar"] as const) {
+    if (llhttpWasmAvailable(v)) peers.push(llhttpWasmCandidate(v));
+    else console.log(`llhttp-wasm ${v}: not available (is the undici devDependency installed?)`);
+  }
+  peers.push(httpParserJsCandidate());
+  return [...loaded, ...peers];
+}
+
+/** The tasks of one buffer: each candidate in each mode it offers. */
+export function tasksFor(bytes: Buffer, requests: number, candidates: readonly Candidate[], modes = ["full", "copy+scan", "kernel"]): Timed[] {
+  const out: Timed[] = [];
+  for (const c of candidates) {
+    const p = c.prepare(bytes, sink);
+    const byMode: Record<string, (() => void) | undefined> = { full: p.full, "copy+scan": p.copyScan, kernel: p.kernel };
+    for (const mode of modes) {
+      const fn = byMode[mode];
+      if (!fn) continue;
+      const { run, batch } = batched(fn, bytes.length);
+      out.push({ backend: c.name, mode, run, perCall: batch * requests, samples: [] });
+    }
+  }
+  return out;
+}
+
+/** Read by nobody; keeps what the consumers made alive to the optimiser. */
+export function checksum(): number {
+  return acc;
+}
