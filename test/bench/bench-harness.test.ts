@@ -1,0 +1,135 @@
+// The benchmark harness's own logic (bench/): the sweep's heads, llhttp-wasm as undici ships it
+// driven for requests, the crossover arithmetic, the SVG charts and the generated report. No
+// timing is asserted: only that what the report says follows from the figures it is given.
+
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { answers } from "../../bench/candidates.js";
+import { SCENARIOS } from "../../bench/corpus.js";
+import { llhttpWasmCandidate } from "../../bench/llhttp-wasm.js";
+import { crossing, writeReport, type ScenarioEntry } from "../../bench/report.js";
+import type { Result } from "../../bench/result.js";
+import { barChart, lineChart } from "../../bench/svg.js";
+import { COUNTS, crossovers, headOfSize, headWithFields, SIZES } from "../../bench/sweep.bench.js";
+
+describe("sweep heads", () => {
+  it("has exactly the sizes it names", () => {
+    for (const size of SIZES) expect(headOfSize(size).length).toBe(size);
+    expect(() => headOfSize(45)).toThrow(RangeError);
+  });
+  it("has exactly the field counts it names, each head ending in a blank line", () => {
+    for (const count of COUNTS) {
+      const text = headWithFields(count).toString("latin1");
+      expect(text.endsWith("\r\n\r\n")).toBe(true);
+      expect(text.split("\r\n").length - 3).toBe(count);
+    }
+  });
+});
+
+describe("llhttp-wasm from undici, driven for requests", () => {
+  for (const variant of ["scalar", "simd"] as const) {
+    it(`${variant}: reads every corpus request as the other parsers do, pipelined included`, () => {
+      for (const sc of SCENARIOS) {
+        expect(answers(llhttpWasmCandidate(variant), sc.bytes)).toEqual(Array.from({ length: sc.requests }, () => sc.expected));
+      }
+    });
+  }
+  it("reports llhttp's error for a malformed request", () => {
+    const prepared = llhttpWasmCandidate("scalar").prepare(Buffer.from("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"), () => {});
+    expect(() => prepared.full()).toThrow(/llhttp_execute returned \d+ \(.+\)/);
+  });
+});
+
+describe("crossovers", () => {
+  const pts = (pairs: [number, number, number][]) => pairs.map(([x, a, b]) => ({ x, a, b }));
+  it("interpolates where the first line becomes faster, on a log axis", () => {
+    const found = crossovers(pts([[10, 200, 100], [1000, 50, 100]]));
+    expect(found).toEqual([{ x: 100, aFasterAbove: true }]);
+  });
+  it("finds none when one line is faster everywhere", () => {
+    expect(crossovers(pts([[10, 50, 100], [100, 60, 100]]))).toEqual([]);
+  });
+  it("crossing() keeps the last change to faster and forgets one undone later", () => {
+    const line = (ys: number[]) => ys.map((y, i) => ({ x: 10 ** (i + 1), y }));
+    expect(crossing(line([2, 0.5]), line([1, 1]))).toBeCloseTo(100 / Math.sqrt(10), 6);
+    expect(crossing(line([2, 0.5, 2]), line([1, 1, 1]))).toBeUndefined();
+    expect(crossing(line([0.5, 0.5]), line([1, 1]))).toBeUndefined();
+  });
+});
+
+describe("SVG charts", () => {
+  it("draws one bar per value with its whisker, and escapes labels", () => {
+    const svg = barChart({ title: "a <b>", unit: "req/s", better: "higher", groups: [{ label: "g", bars: [{ label: "x&y", value: 10, min: 8, max: 12 }, { label: "z", value: 5 }] }] });
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.match(/<rect x=/g)).toHaveLength(2);
+    expect(svg).toContain("a &lt;b&gt;");
+    expect(svg).toContain("x&amp;y");
+    expect(svg.match(/<path d="M/g)).toHaveLength(1);
+  });
+  it("draws a line per series and marks a crossover inside the axis", () => {
+    const svg = lineChart({ title: "t", xLabel: "bytes", yLabel: "ns", series: [{ label: "a", points: [{ x: 40, y: 400 }, { x: 16384, y: 1800 }] }, { label: "b", points: [{ x: 40, y: 300 }, { x: 16384, y: 4000 }] }], markers: [{ x: 70, label: "cross" }, { x: 1e9, label: "outside" }] });
+    expect(svg.match(/<path d="M[^"]*" fill="none"/g)).toHaveLength(2);
+    expect(svg).toContain(">cross</text>");
+    expect(svg).not.toContain("outside");
+  });
+});
+
+function result(scenario: string, rows: Record<string, unknown>[], extra: Partial<Result> = {}): Result {
+  return {
+    scenario, date: "2026-12-01T12:00:00.000Z", quick: true, durationSeconds: 1,
+    machine: { cpu: "cpu", cores: 2, memoryGiB: 1, os: "os", node: "v20", loadavgBefore: [1, 1, 1], loadavgAfter: [2, 2, 2] },
+    rows, targets: [], ...extra,
+  };
+}
+const sp = (median: number, min = median, max = median) => ({ median, min, max });
+
+describe("the report", () => {
+  const tok = (c: string, backend: string, mode: string, ns: number) => ({ case: c, backend, mode, nsPerRequest: sp(ns) });
+  const srv = (c: string, kind: string, rps: [number, number, number], cpu: number) => ({ case: c, server: kind, kind, parser: "p", reqPerSec: sp(...rps), cpuUsPerRequest: sp(cpu), errors: 0 });
+  const entries: ScenarioEntry[] = [
+    { name: "tokenizer", status: "ok", result: result("tokenizer", [
+      tok("firefox-703B", "wasm-simd", "full", 500), tok("firefox-703B", "js", "full", 1000), tok("firefox-703B", "llhttp", "full", 2000),
+      tok("firefox-703B", "llhttp-wasm-simd", "full", 1000), tok("minimal", "wasm-simd", "full", 400), tok("minimal", "js", "full", 300),
+    ], { targets: [{ issue: 9, name: "wasm / twin", value: 0.5, target: "<= 0.5", met: true }] }) },
+    { name: "sweep", status: "ok", result: result("sweep", [
+      ...[[40, 400, 300], [4000, 1000, 4000]].flatMap(([x, w, j]) => [
+        { case: "size", x, backend: "wasm-simd", mode: "full", nsPerRequest: sp(w!) },
+        { case: "size", x, backend: "js", mode: "full", nsPerRequest: sp(j!) },
+      ]),
+    ]) },
+    { name: "server", status: "ok", result: result("server", [
+      srv("keep-alive", "basehttp-wasm", [100, 90, 110], 10), srv("keep-alive", "basehttp-js", [95, 85, 105], 10), srv("keep-alive", "node", [70, 70, 70], 14),
+    ], { targets: [{ issue: 6, name: "keep-alive vs node", value: 1.43, target: ">= 1.5x", met: false }] }) },
+    { name: "static", status: "failed", reason: "exited with 1: boom" },
+  ];
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench-report-"));
+  const { report, headline } = writeReport(entries, { date: "2026-12-01T12:00:00.000Z", command: "npm run bench -- --quick", quick: true, durationSeconds: 100 }, [], pathToFileURL(dir + "/"));
+
+  it("computes 'Does WebAssembly pay?' from the figures", () => {
+    expect(report).toContain("WASM needs 0.5x the twin's time");
+    expect(report).toContain("0.25x the time of Node's native llhttp binding");
+    expect(report).toMatch(/overtakes the twin's at about \d+ bytes/);
+    expect(report).toContain("the ranges over rounds overlap, so level within noise");
+    // 400 ns of 10 µs per request; the twin (300 ns) is faster on this small head.
+    expect(report).toContain("parsing (WASM) is about 4 % of the server's 10 µs");
+    expect(report).toContain("the twin parses faster here, by 1 % of it");
+  });
+  it("shows every target beside its value, met or missed, and why a scenario is missing", () => {
+    expect(report).toMatch(/\| 6 \| keep-alive vs node \| 1\.43 \| >= 1\.5x \| \*\*missed\*\* \|/);
+    expect(report).toMatch(/\| 9 \| wasm \/ twin \| 0\.5 \| <= 0\.5 \| met \|/);
+    expect(report).toContain("Not measured: failed: exited with 1: boom.");
+  });
+  it("draws at least one SVG per measured scenario and links it", () => {
+    const files = readdirSync(path.join(dir, "charts"));
+    expect(files).toEqual(expect.arrayContaining(["tokenizer.svg", "tokenizer-scan.svg", "sweep-size.svg", "server.svg"]));
+    for (const f of files) expect(report).toContain(`(charts/${f})`);
+    expect(readFileSync(path.join(dir, "charts", "sweep-size.svg"), "utf8")).toContain("wasm = twin (full) at");
+  });
+  it("puts the medians in the headline table", () => {
+    expect(headline).toContain("| parse the 703-byte Firefox request, with strings (ns) | 500 | 1000 | 2000 | 1000 |");
+    expect(headline).toContain("| hello, keep-alive (req/s) | 100 | 95 | 70 |");
+  });
+});
