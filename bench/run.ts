@@ -53,7 +53,21 @@ function runOne(sc: Scenario, limitSeconds: number): Promise<{ code: number | nu
   const [cmd, args] = sc.npm
     ? ["npm", ["run", "--silent", sc.npm, "--", "--quick"]]
     : [process.execPath, ["--no-warnings", "--import", "tsx", fileURLToPath(new URL(sc.script!, import.meta.url)), ...(sc.args ?? []), ...(QUICK ? ["--quick"] : [])]];
+  // Its own process group, so that a time limit or Ctrl-C stops the servers it started too.
   const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const stopGroup = (): void => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      child.kill("SIGTERM");
+    }
+  };
+  const onSignal = (): void => {
+    stopGroup();
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   const tail: string[] = [];
   const forward = (chunk: Buffer): void => {
     for (const line of chunk.toString().split("\n")) {
@@ -68,19 +82,20 @@ function runOne(sc: Scenario, limitSeconds: number): Promise<{ code: number | nu
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      child.kill("SIGTERM");
-    }
+    stopGroup();
   }, limitSeconds * 1000);
+  const done = (): void => {
+    clearTimeout(timer);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
   return new Promise((resolve) => {
     child.on("error", (e) => {
-      clearTimeout(timer);
+      done();
       resolve({ code: -1, tail: [...tail, e.message], timedOut });
     });
     child.on("close", (code) => {
-      clearTimeout(timer);
+      done();
       resolve({ code, tail, timedOut });
     });
   });
