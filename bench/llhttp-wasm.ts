@@ -135,7 +135,7 @@ const RING = 4;
  * once. kernel: execute on bytes staged once, callbacks returning at once. The headers-complete
  * callback returns 1 ("no body"), as the other llhttp candidates do.
  */
-export function llhttpWasmCandidate(variant: LlhttpWasmVariant): Candidate {
+export function llhttpWasmCandidate(variant: LlhttpWasmVariant, decodeAll = false): Candidate {
   const name = variant === "simd" ? "llhttp-wasm-simd" : "llhttp-wasm";
   return {
     name,
@@ -202,6 +202,40 @@ export function llhttpWasmCandidate(variant: LlhttpWasmVariant): Candidate {
           return 1;
         },
       };
+      // With decodeAll, every name and value becomes a string, as Node's binding and basehttp's
+      // parseRequestHead hand them over; the consumer then picks its three fields from the list.
+      const list: string[] = [];
+      const all: Callbacks = {
+        onUrl: strings.onUrl,
+        onHeaderField(at, len) {
+          const s = latin1(src, at - data, at - data + len);
+          if (lastWasValue) list.push(s);
+          else list[list.length - 1] += s;
+          lastWasValue = false;
+          return 0;
+        },
+        onHeaderValue(at, len) {
+          const s = latin1(src, at - data, at - data + len);
+          if (!lastWasValue) list.push(s);
+          else list[list.length - 1] += s;
+          lastWasValue = true;
+          return 0;
+        },
+        onHeadersComplete() {
+          for (let i = 0; i < list.length; i += 2) {
+            const name = list[i]!;
+            const value = list[i + 1]!;
+            if (name.length === 4 && host === "" && name.toLowerCase() === "host") host = value;
+            else if (name.length === 10 && !seenConn && name.toLowerCase() === "connection") {
+              seenConn = true;
+              const lower = value.toLowerCase();
+              conn = lower === "close" || lower === "keep-alive" ? lower : "";
+            } else if (name.length === 14 && name.toLowerCase() === "content-length") cl = Number(value);
+          }
+          list.length = 0;
+          return strings.onHeadersComplete();
+        },
+      };
       const fail = (r: number): never => {
         const p = x.llhttp_get_error_reason(parser);
         const mem = new Uint8Array(x.memory.buffer);
@@ -221,7 +255,7 @@ export function llhttpWasmCandidate(variant: LlhttpWasmVariant): Candidate {
         if (r !== 0) fail(r);
       };
       return {
-        full: () => run(strings, true),
+        full: decodeAll ? () => run(all, true) : () => run(strings, true),
         copyScan: () => run(idle, true),
         kernel: () => run(idle, false),
       };
