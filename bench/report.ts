@@ -181,7 +181,10 @@ function doesWasmPay(f: Figures): string {
   }
   // End to end.
   const e2e: string[] = [];
-  let anyMatters = false;
+  const ahead: string[] = [];
+  const level: string[] = [];
+  const behind: string[] = [];
+  const shares: number[] = [];
   for (const [scenario, tokCase, heads] of [["server", "minimal", "hello"], ["server-large", "large-25-headers", "2 KB heads"]] as const) {
     const pw = f.tok(tokCase, "wasm-simd")?.median;
     const pj = f.tok(tokCase, "js")?.median;
@@ -195,7 +198,9 @@ function doesWasmPay(f: Figures): string {
       const cpu = (rw.cpuUsPerRequest as Sp).median * 1000; // ns
       const share = pw !== undefined ? pw / cpu : undefined;
       const diff = pw !== undefined && pj !== undefined ? (pj - pw) / cpu : undefined;
-      if (diff !== undefined && Math.abs(diff) >= 0.05) anyMatters = true;
+      const where = `${heads} ${c}`;
+      (overlap ? level : a.median > b.median ? ahead : behind).push(where);
+      if (share !== undefined) shares.push(share);
       e2e.push(
         `${heads}, ${c}: wasm ${fmt(a.median)} req/s, js ${fmt(b.median)} (wasm/js ${times(a.median / b.median)}; ${overlap ? "the ranges over rounds overlap, so level within noise" : a.median > b.median ? "wasm ahead beyond the noise" : "js ahead beyond the noise"})` +
           (share !== undefined
@@ -223,11 +228,17 @@ function doesWasmPay(f: Figures): string {
           ? `${label}: the twin would cost 5 % more CPU per request than WASM from heads of about ${at.x} bytes (a request costing ${fmt((base + at.y) / 1000)} µs of which WASM parsing is ${fmt(at.y)} ns)`
           : `${label}: not within 16 KB heads: even there the backends differ by less than 5 % of a request's CPU`,
       );
-      if (at) anyMatters ||= at.x <= 1024;
     }
     out.push(`**Where the backend would start to matter**, holding the rest of a hello request's cost (${fmt(((pipe ?? ka)!.cpuUsPerRequest as Sp).median)} µs pipelined) fixed and adding the size sweep's parse times: ${lines.join("; ")}.`);
   }
-  verdicts.push(anyMatters ? "end to end: measurably, where heads are large" : "end to end: not measurably at these sizes — the parser is a few per cent of a request, the socket write dominates");
+  if (ahead.length + level.length + behind.length) {
+    const parts: string[] = [];
+    if (ahead.length) parts.push(`WASM ahead beyond the noise in ${ahead.join(", ")}`);
+    if (level.length) parts.push(`level within the noise in ${level.join(", ")}`);
+    if (behind.length) parts.push(`the twin ahead beyond the noise in ${behind.join(", ")}`);
+    const range = shares.length ? ` (parsing is ${pct(Math.min(...shares))} to ${pct(Math.max(...shares))} of a request's server CPU)` : "";
+    verdicts.push(`end to end: ${parts.join("; ")}${range}`);
+  }
   return [`_Answer: ${verdicts.join("; ")}._`, ...out].join("\n\n");
 }
 

@@ -118,6 +118,7 @@ describe("the report", () => {
     // 400 ns of 10 µs per request; the twin (300 ns) is faster on this small head.
     expect(report).toContain("parsing (WASM) is about 4 % of the server's 10 µs");
     expect(report).toContain("the twin parses faster here, by 1 % of it");
+    expect(report).toContain("_Answer: the parser alone: yes; end to end: level within the noise in hello keep-alive (parsing is 4 % to 4 % of a request's server CPU)._");
   });
   it("shows every target beside its value, met or missed, and why a scenario is missing", () => {
     expect(report).toMatch(/\| 6 \| keep-alive vs node \| 1\.43 \| >= 1\.5x \| \*\*missed\*\* \|/);
