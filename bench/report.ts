@@ -270,8 +270,8 @@ function charts(name: string, result: Result, dir: URL): string[] {
     return { label, value: s.median, min: s.min, max: s.max };
   };
   const groupBy = (list: Row[], bar: (r: Row) => { label: string; value: number; min?: number; max?: number }): BarGroup[] => {
-    const cases = [...new Set(list.map((r) => String(r.case ?? name)))];
-    return cases.map((c) => ({ label: c, bars: list.filter((r) => String(r.case ?? name) === c).map(bar) }));
+    const cases = [...new Set(list.map((r) => caseOf(r, name)))];
+    return cases.map((c) => ({ label: c, bars: list.filter((r) => caseOf(r, name) === c).map(bar) }));
   };
   if (name === "tokenizer") {
     return [
@@ -309,17 +309,28 @@ function charts(name: string, result: Result, dir: URL): string[] {
   const labelOf = (r: Row): string => String(r.server ?? r.backend ?? r.name ?? r.formatter ?? "?");
   const groups = groupBy(usable, (r) => spreadBar(labelOf(r), numeric(r)![1]));
   const units = new Set(usable.map((r) => numeric(r)![0]));
-  if (units.size > 1) for (const g of groups) g.unit = numeric(usable.find((r) => String(r.case ?? name) === g.label)!)![0];
+  if (units.size > 1) for (const g of groups) g.unit = numeric(usable.find((r) => caseOf(r, name) === g.label)!)![0];
   const label = result.chart?.label ?? [...units].join(", ");
   return [write(`${name}.svg`, barChart({ title: TITLES[name] ?? name, unit: label, ...(result.chart ? { better: result.chart.better } : {}), groups, perGroupScale: units.size > 1 || name === "server" || name === "server-large" || name === "stress" || name === "static" }), name)];
 }
 
-/** A markdown table of a scenario's rows: strings first, then every measurement. */
+/** The sub-scenario a row belongs to (`case`; some harnesses call it `scenario`). */
+function caseOf(r: Row, fallback: string): string {
+  return String(r.case ?? r.scenario ?? fallback);
+}
+
+/** Markdown tables of a scenario's rows, one per case, with the fields that case's rows have. */
 function rowsTable(result: Result): string {
   const rows = result.rows;
   if (!rows.length) return "_No rows._";
-  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => !["family", "kind"].includes(k));
-  return mdTable(keys, rows.map((r) => keys.map((k) => cell(r[k]))));
+  const cases = [...new Set(rows.map((r) => caseOf(r, result.scenario)))];
+  return cases
+    .map((c) => {
+      const list = rows.filter((r) => caseOf(r, result.scenario) === c);
+      const keys = [...new Set(list.flatMap((r) => Object.keys(r)))].filter((k) => !["family", "kind", "case", "scenario"].includes(k));
+      return `**${c}**\n\n` + mdTable(keys, list.map((r) => keys.map((k) => cell(r[k]))));
+    })
+    .join("\n\n");
 }
 
 function tokenizerTable(result: Result): string {
@@ -371,7 +382,7 @@ function serverTable(result: Result): string {
 }
 
 function load(m: Result["machine"]): string {
-  return `${m.loadavgBefore.join(", ")} → ${m.loadavgAfter?.join(", ") ?? "?"}`;
+  return `${m.loadavgBefore?.join(", ") ?? "?"} → ${m.loadavgAfter?.join(", ") ?? "?"}`;
 }
 
 /** Writes REPORT.md and the charts; returns the headline table (for the README). */
@@ -390,8 +401,8 @@ export function writeReport(entries: ScenarioEntry[], meta: RunMeta, extraTarget
   parts.push(mdTable(["scenario", "status", "seconds", "load average before → after", "date"], entries.map((e) => [
     e.name,
     e.status === "ok" ? (e.earlier ? "from an earlier run" : "ok") : `${e.status}: ${cell(e.reason ?? "")}`,
-    e.result ? String(e.result.durationSeconds) : e.seconds !== undefined ? String(Math.round(e.seconds)) : "-",
-    e.result ? load(e.result.machine) : "-",
+    e.result?.durationSeconds !== undefined ? String(e.result.durationSeconds) : e.seconds !== undefined ? String(Math.round(e.seconds)) : "-",
+    e.result?.machine ? load(e.result.machine) : "-",
     e.result ? e.result.date.slice(0, 16).replace("T", " ") : "-",
   ])));
   const head = headline(f);
@@ -414,7 +425,7 @@ export function writeReport(entries: ScenarioEntry[], meta: RunMeta, extraTarget
     const r = e.result;
     const notes: string[] = [];
     if (e.earlier) notes.push(`From an earlier run (${r.date}).`);
-    notes.push(`${r.durationSeconds} s${r.quick ? ", quick" : ""}; load average ${load(r.machine)}.`);
+    notes.push(`${r.durationSeconds ?? "?"} s${r.quick ? ", quick" : ""}; load average ${r.machine ? load(r.machine) : "not recorded"}.`);
     if (typeof r.note === "string") notes.push(r.note);
     if (typeof r.loadGenerator === "string") notes.push(`Load: \`${r.loadGenerator}\`, ${String(r.rounds)} rounds, ${String(r.requestBytes)}-byte requests.`);
     const skipped = r.skipped as { server: string; reason: string }[] | undefined;

@@ -24,6 +24,9 @@ const FIXED: Record<string, string> = {
   "wasm-simd": PALETTE[0]!, "basehttp wasm": PALETTE[0]!, "wasm-scalar": "#7aa6ef", js: PALETTE[1]!, "basehttp js": PALETTE[1]!,
   llhttp: PALETTE[2]!, "node:http": PALETTE[2]!, "llhttp-wasm-simd": PALETTE[3]!, "llhttp-wasm": "#e0899a",
   "http-parser-js": PALETTE[4]!, "CPython ThreadingHTTPServer": PALETTE[5]!, "raw node:net (ceiling)": PALETTE[7]!,
+  // the server kinds as harnesses name them
+  node: PALETTE[2]!, "basehttp-wasm": PALETTE[0]!, "basehttp-js": PALETTE[1]!, python: PALETTE[5]!, net: PALETTE[7]!,
+  basehttp: PALETTE[0]!, "http-server": PALETTE[4]!, "python3 -m http.server": PALETTE[5]!,
 };
 export function colourOf(label: string): string {
   const base = label.split(" ")[0]!;
