@@ -39,14 +39,14 @@ function equalsLower(at: i32, len: i32, word: usize, wordLen: i32): bool {
   return true;
 }
 
-/** The request line [0, end): words split on runs of SP/HTAB, then version, word count, HTTP/0.9.
+/** The request line [rs, end): words split on runs of SP/HTAB, then version, word count, HTTP/0.9.
  * js.ts walks it byte by byte; here each word's end is found by findWordEnd, which also stops
  * at a CR, so the same words are recorded before the same BARE_CR as there. */
-export function requestLine(end: i32): i32 {
+export function requestLine(rs: i32, end: i32): i32 {
   let words = 0;
   let lastOff = 0;
   let lastLen = 0;
-  let i = 0;
+  let i = rs;
   while (true) {
     while (i < end && isWhite(byteAt(i))) i++;
     if (i >= end) break;
@@ -67,14 +67,14 @@ export function requestLine(end: i32): i32 {
   }
   setSlot(T_WORDS, words);
   setSlot(T_REQUEST_LINE_END, end);
-  if (words == 0) return violate(V_EMPTY_REQUEST_LINE, 0);
+  if (words == 0) return violate(V_EMPTY_REQUEST_LINE, rs);
   if (words >= 3) {
     setSlot(T_VERSION_OFF, lastOff);
     setSlot(T_VERSION_LEN, lastLen);
     const rc = version(lastOff, lastLen);
     if (rc != OUTCOME_NEED_MORE) return rc;
   }
-  if (words > 3 || words < 2) return violate(V_BAD_REQUEST_SYNTAX, 0);
+  if (words > 3 || words < 2) return violate(V_BAD_REQUEST_SYNTAX, rs);
   if (words == 2) return http09();
   return OUTCOME_NEED_MORE;
 }

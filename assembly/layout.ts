@@ -22,7 +22,8 @@ export const T_CL_HI: i32 = 16;
 export const T_CL_LO: i32 = 17;
 export const T_HEADER_COUNT: i32 = 18;
 export const T_TE_AT: i32 = 19;
-export const T_HEADERS: i32 = 20;
+export const T_REQUEST_LINE_START: i32 = 20;
+export const T_HEADERS: i32 = 21;
 export const HEADER_SLOTS: i32 = 4;
 export const MAX_HEADERS: i32 = 100;
 export const TABLE_SLOTS: i32 = T_HEADERS + HEADER_SLOTS * MAX_HEADERS;
@@ -44,6 +45,7 @@ export const F_SEEN_EXPECT: i32 = 256;
 
 export const MAX_REQUEST_LINE: i32 = 65536;
 export const MAX_HEADER_LINE: i32 = 65536;
+export const MAX_EMPTY_LINES: i32 = 8;
 export const MAX_HEADER_LINES: i32 = 100;
 export const DEFAULT_HEAD_LIMIT: i32 = 1024 * 1024;
 export const CONTENT_LENGTH_LIMIT: i64 = 100_000_000_000_000;

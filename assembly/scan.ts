@@ -4,10 +4,10 @@
 // lives in the token table (assembly/tables.ts TABLE), the bytes at `base` (assembly/state.ts).
 
 import {
-  F_HAS_TRANSFER_ENCODING, F_CHUNKED, F_HTTP09, MAX_HEADER_LINE, MAX_HEADER_LINES,
+  F_HAS_TRANSFER_ENCODING, F_CHUNKED, F_HTTP09, MAX_EMPTY_LINES, MAX_HEADER_LINE, MAX_HEADER_LINES,
   MAX_REQUEST_LINE, OUTCOME_NEED_LINE, OUTCOME_NEED_MORE, T_FLAGS, T_HEADER_COUNT, T_LINE_START,
-  T_HEADERS, T_OUTCOME, T_SCAN_POS, T_TE_AT, V_BARE_LF, V_HEAD_TOO_LARGE, V_HEADER_LINE_TOO_LONG,
-  V_REQUEST_LINE_TOO_LONG, V_TOO_MANY_HEADERS, V_TRANSFER_ENCODING_NOT_CHUNKED,
+  T_HEADERS, T_OUTCOME, T_REQUEST_LINE_START, T_SCAN_POS, T_TE_AT, V_BARE_LF, V_HEAD_TOO_LARGE,
+  V_HEADER_LINE_TOO_LONG, V_REQUEST_LINE_TOO_LONG, V_TOO_MANY_HEADERS, V_TRANSFER_ENCODING_NOT_CHUNKED,
 } from "./layout";
 import { headerLine, requestLine } from "./fields";
 import { findLF } from "./search";
@@ -27,23 +27,35 @@ export function scanHead(address: usize, first: i32, n: i32, headLimit: i32, fre
   const limit = n < headLimit ? n : headLimit;
   let pos = getSlot(T_SCAN_POS);
   let lineStart = getSlot(T_LINE_START);
+  // The request line starts at rs, after the empty lines skipped so far; lineStart == rs while
+  // it is the line being read.
+  let rs = getSlot(T_REQUEST_LINE_START);
   while (true) {
-    const maxLine = lineStart == 0 ? MAX_REQUEST_LINE : MAX_HEADER_LINE;
+    const maxLine = lineStart == rs ? MAX_REQUEST_LINE : MAX_HEADER_LINE;
     const lf = pos < limit ? findLF(pos, limit) : -1;
     if (lf < 0) {
-      if (limit - lineStart > maxLine) return violate(tooLong(lineStart), lineStart + maxLine);
+      if (limit - lineStart > maxLine) return violate(tooLong(lineStart == rs), lineStart + maxLine);
       if (n > headLimit) return violate(V_HEAD_TOO_LARGE, headLimit);
       return done(limit, lineStart, OUTCOME_NEED_MORE);
     }
     const lineEnd = lf + 1;
-    if (lineEnd - lineStart > maxLine) return violate(tooLong(lineStart), lineStart + maxLine);
+    if (lineEnd - lineStart > maxLine) return violate(tooLong(lineStart == rs), lineStart + maxLine);
     if (lineStart < staged) return needLine();
     // RFC 9112 §2.2: a line ends in CRLF; a bare LF is refused (parsers that accept it disagree
     // with those that do not about where a message ends: request smuggling).
     if (lf == lineStart || byteAt(lf - 1) != 0x0d) return violate(V_BARE_LF, lf);
     const contentEnd = lf - 1;
-    if (lineStart == 0) {
-      const rc = requestLine(contentEnd);
+    if (lineStart == rs) {
+      // RFC 9112 §2.2: empty lines before the request line SHOULD be ignored (a client may end
+      // a body with an extra CRLF); a few are, one more closes the connection as CPython does.
+      if (contentEnd == lineStart && rs < 2 * MAX_EMPTY_LINES) {
+        rs = lineEnd;
+        setSlot(T_REQUEST_LINE_START, rs);
+        lineStart = lineEnd;
+        pos = lineEnd;
+        continue;
+      }
+      const rc = requestLine(rs, contentEnd);
       if (rc != OUTCOME_NEED_MORE) return rc;
       if (getSlot(T_FLAGS) & F_HTTP09) return done(lineEnd, lineEnd, lineEnd);
     } else {
@@ -59,13 +71,16 @@ export function scanHead(address: usize, first: i32, n: i32, headLimit: i32, fre
 }
 
 // @ts-ignore: decorator
-@inline function tooLong(lineStart: i32): i32 {
-  return lineStart == 0 ? V_REQUEST_LINE_TOO_LONG : V_HEADER_LINE_TOO_LONG;
+@inline function tooLong(requestLine: bool): i32 {
+  return requestLine ? V_REQUEST_LINE_TOO_LONG : V_HEADER_LINE_TOO_LONG;
 }
 
 /** Zero the state slots, as resetTable (src/contract/table.ts) does to the caller's table. */
 function resetState(): void {
-  for (let p = TABLE, end = TABLE + (<usize>T_HEADERS << 2); p < end; p += 8) store<u64>(p, 0);
+  const end = TABLE + (<usize>T_HEADERS << 2);
+  let p = TABLE;
+  for (; p + 8 <= end; p += 8) store<u64>(p, 0);
+  if (p < end) store<u32>(p, 0);
 }
 
 /** Save the resume state and the outcome. */

@@ -26,7 +26,7 @@ export const T_VERSION_MAJOR = 11;
 export const T_VERSION_MINOR = 12;
 /** Number of SP/HTAB-separated words in the request line. */
 export const T_WORDS = 13;
-/** End of the request line's text (its CRLF excluded); the line starts at offset 0. */
+/** End of the request line's text (its CRLF excluded); the line starts at T_REQUEST_LINE_START. */
 export const T_REQUEST_LINE_END = 14;
 /** Bit set, see F_* below. */
 export const T_FLAGS = 15;
@@ -37,8 +37,11 @@ export const T_CL_LO = 17;
 export const T_HEADER_COUNT = 18;
 /** Offset of the last Transfer-Encoding field value (for the final-coding violation). */
 export const T_TE_AT = 19;
+/** Offset of the request line's first byte: after the empty lines (CRLF) skipped before it
+ * (RFC 9112 §2.2, at most MAX_EMPTY_LINES of them), 0 when there were none. */
+export const T_REQUEST_LINE_START = 20;
 /** First header slot; each header takes HEADER_SLOTS slots: name off, name len, value off, value len. */
-export const T_HEADERS = 20;
+export const T_HEADERS = 21;
 export const HEADER_SLOTS = 4;
 /** Header fields a table can hold. CPython refuses 100 (its count includes the blank line). */
 export const MAX_HEADERS = 100;
@@ -70,6 +73,10 @@ export const F_SEEN_EXPECT = 256;
 /** Limits, as CPython 3.11 (request line and header line include their CRLF). */
 export const MAX_REQUEST_LINE = 65536;
 export const MAX_HEADER_LINE = 65536;
+/** Empty lines (CRLF) skipped before a request line (RFC 9112 §2.2 SHOULD ignore "at least one";
+ * a bound, so a peer cannot keep a connection busy with them). One more is V_EMPTY_REQUEST_LINE:
+ * closed without an answer, as CPython closes on the first. */
+export const MAX_EMPTY_LINES = 8;
 /** Lines after the request line, blank line included, that CPython accepts. */
 export const MAX_HEADER_LINES = 100;
 /** Default cap on the whole head (API.md). */

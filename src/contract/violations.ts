@@ -3,7 +3,8 @@
 // assembly/layout.ts repeats the numbers.
 
 export const V_NONE = 0;
-/** Empty request line: CPython closes the connection without an answer. */
+/** Request line of SP/HTAB only, or an empty line beyond the MAX_EMPTY_LINES skipped before a
+ * request line (RFC 9112 §2.2): closed without an answer, as CPython closes on an empty line. */
 export const V_EMPTY_REQUEST_LINE = 1;
 /** Request line over 65,536 bytes with its CRLF: 414 (CPython). */
 export const V_REQUEST_LINE_TOO_LONG = 2;

@@ -3,6 +3,7 @@
 // in the received chunk and in a fresh growable buffer when it spans chunks; and the time
 // limits (head, keep-alive idle, body discard), checked by one sweep per server.
 
+import { T_REQUEST_LINE_START, T_SCAN_POS } from "../contract/layout.js";
 import { newTable, resetTable } from "../contract/table.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
 import type { SocketReader } from "../socketserver/socket-reader.js";
@@ -20,6 +21,11 @@ const WAIT_DISCARD = 3;
 
 const EMPTY = Buffer.alloc(0);
 const INITIAL_HEAD_BUFFER = 4096;
+
+/** After a need-more scan: nothing received but empty lines skipped before a request line. */
+function onlyEmptyLines(t: Int32Array): boolean {
+  return t[T_SCAN_POS] === t[T_REQUEST_LINE_START];
+}
 
 /** Thrown into a connection's reader when one of its time limits passes, or on shutdown. */
 class Expired extends Error {
@@ -113,15 +119,17 @@ export class Connection {
       r.pos = r.end;
       resetTable(t);
       tokenizer.scan(acc, 0, accEnd, t, headLimit);
-      this.#arm(WAIT_HEAD);
+      this.#arm(onlyEmptyLines(t) ? this.#waitKind() : WAIT_HEAD);
     } else {
-      this.#arm(this.#heads === 0 ? WAIT_HEAD : WAIT_IDLE);
+      this.#arm(this.#waitKind());
     }
     for (;;) {
       const chunk = r.takeChunk();
       if (chunk === undefined) {
-        if (acc === null && this.#draining) return this.#end(HEAD_EOF);
-        this.#idle = acc === null;
+        // Empty lines skipped before a request line (RFC 9112 §2.2) begin no request.
+        const idle = acc === null || onlyEmptyLines(t);
+        if (idle && this.#draining) return this.#end(HEAD_EOF);
+        this.#idle = idle;
         await r.wait();
         this.#idle = false;
         continue;
@@ -134,7 +142,6 @@ export class Connection {
       }
       let outcome: number;
       if (acc === null) {
-        if (this.#kind === WAIT_IDLE) this.#arm(WAIT_HEAD);
         outcome = tokenizer.scan(chunk, 0, chunk.length, t, headLimit);
         if (outcome !== 0) {
           r.buf = chunk;
@@ -142,6 +149,7 @@ export class Connection {
           r.end = chunk.length;
           return this.#found(chunk, 0, outcome);
         }
+        this.#headBegun(t);
         // Same bytes from the same start: the table's resume state carries over to the copy.
         accEnd = chunk.length;
         acc = Buffer.allocUnsafe(Math.max(INITIAL_HEAD_BUFFER, accEnd * 2));
@@ -162,7 +170,18 @@ export class Connection {
         r.end = accEnd;
         return this.#found(acc, 0, outcome);
       }
+      this.#headBegun(t);
     }
+  }
+
+  /** Before a head: the head time limit on a new connection, the keep-alive one after a request. */
+  #waitKind(): number {
+    return this.#heads === 0 ? WAIT_HEAD : WAIT_IDLE;
+  }
+
+  /** Bytes of a head arrived: an idle connection is now waiting for a head (not for empty lines). */
+  #headBegun(t: Int32Array): void {
+    if (this.#kind === WAIT_IDLE && !onlyEmptyLines(t)) this.#arm(WAIT_HEAD);
   }
 
   #end(result: number): number {

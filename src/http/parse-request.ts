@@ -5,7 +5,7 @@
 
 import {
   F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE, T_FLAGS, T_REQUEST_LINE_END,
-  T_VERSION_MAJOR, T_VERSION_MINOR, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
+  T_REQUEST_LINE_START, T_VERSION_MAJOR, T_VERSION_MINOR, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
 } from "../contract/layout.js";
 import * as V from "../contract/violations.js";
 import { VIOLATION_ANSWERS } from "./answers.js";
@@ -34,7 +34,7 @@ export function parseRequest(h: BaseHTTPRequestHandler, loop: RequestLoop, field
   const src = c.head;
   const s = c.headStart;
   // The request line is decoded only if asked for (log_request, an error answer).
-  fields.requestlineFrom(src, s, s + t[T_REQUEST_LINE_END]!);
+  fields.requestlineFrom(src, s + t[T_REQUEST_LINE_START]!, s + t[T_REQUEST_LINE_END]!);
   if (words >= 3) {
     const version = requestVersion(src, s, t);
     if (violation === V.V_BAD_VERSION) return refuseAsCPython(h, violation, version);
@@ -69,9 +69,11 @@ export function parseRequest(h: BaseHTTPRequestHandler, loop: RequestLoop, field
 function refuseRequestLine(h: BaseHTTPRequestHandler, c: Connection, violation: number): false {
   const src = c.head;
   const s = c.headStart;
+  // The line starts after the empty lines skipped before it (RFC 9112 §2.2).
+  const start = c.table[T_REQUEST_LINE_START]!;
   let end = c.table[T_VIOLATION_AT]!;
-  while (end > 0 && (src[s + end - 1] === 0x0d || src[s + end - 1] === 0x0a)) end--;
-  h.requestline = latin1(src, s, s + end);
+  while (end > start && (src[s + end - 1] === 0x0d || src[s + end - 1] === 0x0a)) end--;
+  h.requestline = latin1(src, s + start, s + end);
   h.request_version = "";
   return refuse(h, violation);
 }

@@ -3,7 +3,7 @@
 // ISO-8859-1) and `raw_requestline` (a view of the received bytes). parse_request points
 // them at the head just read; a handler that never reads them does not pay for them.
 
-import { T_REQUEST_LINE_END, T_WORDS } from "../contract/layout.js";
+import { T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_WORDS } from "../contract/layout.js";
 import type { Connection } from "./connection.js";
 import { latin1 } from "./latin1.js";
 import type { HTTPMessage } from "./message.js";
@@ -69,7 +69,7 @@ export class RequestFields {
   rawRequestline(c: Connection | undefined): Uint8Array {
     if (this.#rawRequestline !== null) return this.#rawRequestline;
     if (c === undefined || c.table[T_WORDS] === 0) return EMPTY;
-    return c.head.subarray(c.headStart, c.headStart + c.table[T_REQUEST_LINE_END]! + 2);
+    return c.head.subarray(c.headStart + c.table[T_REQUEST_LINE_START]!, c.headStart + c.table[T_REQUEST_LINE_END]! + 2);
   }
 
   /** Assign `raw_requestline`; null: the current head's again (a new request). */

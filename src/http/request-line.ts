@@ -4,7 +4,7 @@
 // (bench/candidates.ts) both read a request line through these functions.
 
 import {
-  T_METHOD_LEN, T_METHOD_OFF, T_REQUEST_LINE_END, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_OFF, T_WORDS,
+  T_METHOD_LEN, T_METHOD_OFF, T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_OFF, T_WORDS,
 } from "../contract/layout.js";
 import { latin1 } from "./latin1.js";
 
@@ -62,17 +62,17 @@ export function requestVersion(source: Uint8Array, start: number, table: Int32Ar
  * then it equals its three words joined by spaces, and need not be decoded again.
  */
 export function isPlainRequestLine(source: Uint8Array, start: number, table: Int32Array): boolean {
-  const methodLen = table[T_METHOD_LEN]!;
+  const methodEnd = table[T_METHOD_OFF]! + table[T_METHOD_LEN]!;
   const targetOff = table[T_TARGET_OFF]!;
   const targetEnd = targetOff + table[T_TARGET_LEN]!;
   const versionOff = table[T_VERSION_OFF]!;
   return (
     table[T_WORDS] === 3 &&
-    table[T_METHOD_OFF] === 0 &&
-    targetOff === methodLen + 1 &&
+    table[T_METHOD_OFF] === table[T_REQUEST_LINE_START] &&
+    targetOff === methodEnd + 1 &&
     versionOff === targetEnd + 1 &&
     table[T_REQUEST_LINE_END] === versionOff + table[T_VERSION_LEN]! &&
-    source[start + methodLen] === 0x20 &&
+    source[start + methodEnd] === 0x20 &&
     source[start + targetEnd] === 0x20
   );
 }

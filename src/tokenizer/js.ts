@@ -2,25 +2,23 @@
 // own bytes (no copy). Its reference steps are the readable spec of the algorithm; assembly/scan.ts
 // follows them step for step, and the differential test holds the two tables equal on every input.
 // A fast path (fastRequestLine, fastFieldLine, with js-search.ts) reads an ordinary line once and
-// leaves anything unusual to the reference steps.
+// leaves anything unusual to the reference steps; js-fields.ts stores and interprets the fields.
 
 import { TCHAR } from "../contract/charclass.js";
 import * as layout from "../contract/layout.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
 import * as V from "../contract/violations.js";
 import { formatDateJs } from "./date-js.js";
+import { bytes, field, violate } from "./js-fields.js";
 import { crlfAt, fieldNameEnd, fieldValueEnd, findLF, wordEnd } from "./js-search.js";
 
 // Module-local copies of the layout: V8 reads an imported binding again at every use, which
 // costs as much as the byte test itself in a hot loop.
 const {
-  CONTENT_LENGTH_LIMIT, F_CHUNKED, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE,
-  F_EXPECT_CONTINUE, F_HAS_CONTENT_LENGTH, F_HAS_TRANSFER_ENCODING, F_HTTP09,
-  F_SEEN_CONNECTION, F_SEEN_EXPECT, HEADER_SLOTS, MAX_HEADER_LINE, MAX_HEADER_LINES,
-  MAX_REQUEST_LINE, OUTCOME_NEED_MORE, OUTCOME_VIOLATION, T_CL_HI, T_CL_LO, T_FLAGS,
-  T_HEADER_COUNT, T_HEADERS, T_LINE_START, T_METHOD_LEN, T_METHOD_OFF, T_OUTCOME,
-  T_REQUEST_LINE_END, T_SCAN_POS, T_TARGET_LEN, T_TARGET_OFF, T_TE_AT, T_VERSION_LEN,
-  T_VERSION_MAJOR, T_VERSION_MINOR, T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
+  F_CHUNKED, F_HAS_TRANSFER_ENCODING, F_HTTP09, MAX_EMPTY_LINES, MAX_HEADER_LINE, MAX_HEADER_LINES,
+  MAX_REQUEST_LINE, OUTCOME_NEED_MORE, T_FLAGS, T_HEADER_COUNT, T_LINE_START, T_METHOD_LEN,
+  T_METHOD_OFF, T_OUTCOME, T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_SCAN_POS, T_TARGET_LEN,
+  T_TARGET_OFF, T_TE_AT, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR, T_VERSION_OFF, T_WORDS,
   VERSION_NUMBER_CAP,
 } = layout;
 const TOKEN = TCHAR;
@@ -31,37 +29,7 @@ const SP = 0x20;
 const HTAB = 0x09;
 const COLON = 0x3a;
 
-/** Lower-case names of the fields the tokenizer interprets, as bytes. */
-const CONTENT_LENGTH = bytes("content-length");
-const TRANSFER_ENCODING = bytes("transfer-encoding");
-const CONNECTION = bytes("connection");
-const EXPECT = bytes("expect");
-const CLOSE = bytes("close");
-const KEEP_ALIVE = bytes("keep-alive");
-const CONTINUE_100 = bytes("100-continue");
-const CHUNKED = bytes("chunked");
 const HTTP_SLASH = bytes("HTTP/");
-
-function bytes(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
-
-/** ASCII case-insensitive comparison of input[at, at+len) with a lower-case word. */
-function equalsLower(input: Uint8Array, at: number, len: number, word: Uint8Array): boolean {
-  if (len !== word.length) return false;
-  for (let i = 0; i < len; i++) {
-    const b = input[at + i]!;
-    if ((b >= 0x41 && b <= 0x5a ? b | 0x20 : b) !== word[i]) return false;
-  }
-  return true;
-}
-
-function violate(t: Int32Array, code: number, at: number): number {
-  t[T_VIOLATION] = code;
-  t[T_VIOLATION_AT] = at;
-  t[T_OUTCOME] = OUTCOME_VIOLATION;
-  return OUTCOME_VIOLATION;
-}
 
 /**
  * Scan the head of input[s, s+n) with the state in t; offsets written are relative to s.
@@ -72,11 +40,14 @@ export function scanHead(input: Uint8Array, s: number, n: number, t: Int32Array,
   const limit = n < headLimit ? n : headLimit;
   let pos = t[T_SCAN_POS]!;
   let lineStart = t[T_LINE_START]!;
+  // The request line starts at rs, after the empty lines skipped so far; lineStart === rs while
+  // it is the line being read.
+  let rs = t[T_REQUEST_LINE_START]!;
   for (;;) {
     // A line not searched yet goes through the fast path first; anything unusual there comes
     // back here, to the reference steps below.
     if (pos === lineStart && pos < limit) {
-      const next = lineStart === 0 ? fastRequestLine(input, s, limit, t) : fastFieldLine(input, s, lineStart, limit, t);
+      const next = lineStart === rs ? fastRequestLine(input, s, rs, limit, t) : fastFieldLine(input, s, lineStart, limit, t);
       if (next > 0) {
         lineStart = next;
         pos = next;
@@ -84,10 +55,10 @@ export function scanHead(input: Uint8Array, s: number, n: number, t: Int32Array,
       }
       if (next < 0) return t[T_OUTCOME]!;
     }
-    const maxLine = lineStart === 0 ? MAX_REQUEST_LINE : MAX_HEADER_LINE;
+    const maxLine = lineStart === rs ? MAX_REQUEST_LINE : MAX_HEADER_LINE;
     const lf = pos < limit ? findLF(input, s + pos, s + limit) - s : -1;
     if (lf < 0) {
-      if (limit - lineStart > maxLine) return violate(t, tooLong(lineStart), lineStart + maxLine);
+      if (limit - lineStart > maxLine) return violate(t, tooLong(lineStart === rs), lineStart + maxLine);
       if (n > headLimit) return violate(t, V.V_HEAD_TOO_LARGE, headLimit);
       t[T_SCAN_POS] = limit;
       t[T_LINE_START] = lineStart;
@@ -95,13 +66,20 @@ export function scanHead(input: Uint8Array, s: number, n: number, t: Int32Array,
       return OUTCOME_NEED_MORE;
     }
     const lineEnd = lf + 1;
-    if (lineEnd - lineStart > maxLine) return violate(t, tooLong(lineStart), lineStart + maxLine);
+    if (lineEnd - lineStart > maxLine) return violate(t, tooLong(lineStart === rs), lineStart + maxLine);
     // RFC 9112 §2.2: a line ends in CRLF; a bare LF is refused (parsers that accept it disagree
     // with those that do not about where a message ends: request smuggling).
     if (lf === lineStart || input[s + lf - 1] !== CR) return violate(t, V.V_BARE_LF, lf);
     const contentEnd = lf - 1;
-    if (lineStart === 0) {
-      const rc = requestLine(input, s, contentEnd, t);
+    if (lineStart === rs) {
+      // RFC 9112 §2.2: empty lines before the request line SHOULD be ignored (a client may end
+      // a body with an extra CRLF); a few are, one more closes the connection as CPython does.
+      if (contentEnd === lineStart && rs < 2 * MAX_EMPTY_LINES) {
+        t[T_REQUEST_LINE_START] = rs = lineEnd;
+        lineStart = pos = lineEnd;
+        continue;
+      }
+      const rc = requestLine(input, s, rs, contentEnd, t);
       if (rc !== OUTCOME_NEED_MORE) return rc;
       if (t[T_FLAGS]! & F_HTTP09) return done(t, lineEnd);
     } else {
@@ -116,8 +94,8 @@ export function scanHead(input: Uint8Array, s: number, n: number, t: Int32Array,
   }
 }
 
-function tooLong(lineStart: number): number {
-  return lineStart === 0 ? V.V_REQUEST_LINE_TOO_LONG : V.V_HEADER_LINE_TOO_LONG;
+function tooLong(requestLine: boolean): number {
+  return requestLine ? V.V_REQUEST_LINE_TOO_LONG : V.V_HEADER_LINE_TOO_LONG;
 }
 
 function endOfHead(t: Int32Array, lineEnd: number): number {
@@ -143,8 +121,8 @@ function done(t: Int32Array, lineEnd: number): number {
  * bytes finds the words and the CRLF. Returns where the next line starts; 0 to leave the line
  * to the reference steps (a bare CR or LF, no CRLF below the limits); -1 when the outcome is in t.
  */
-function fastRequestLine(input: Uint8Array, s: number, limit: number, t: Int32Array): number {
-  const end = s + (limit < MAX_REQUEST_LINE ? limit : MAX_REQUEST_LINE);
+function fastRequestLine(input: Uint8Array, s: number, rs: number, limit: number, t: Int32Array): number {
+  const end = s + (limit - rs < MAX_REQUEST_LINE ? limit : rs + MAX_REQUEST_LINE);
   let words = 0;
   let methodOff = 0;
   let methodLen = 0;
@@ -152,7 +130,7 @@ function fastRequestLine(input: Uint8Array, s: number, limit: number, t: Int32Ar
   let targetLen = 0;
   let lastOff = 0;
   let lastLen = 0;
-  let i = s;
+  let i = s + rs;
   for (;;) {
     let b = 0;
     while (i < end && ((b = input[i]!) === SP || b === HTAB)) i++;
@@ -170,11 +148,10 @@ function fastRequestLine(input: Uint8Array, s: number, limit: number, t: Int32Ar
       targetLen = lastLen;
     }
   }
-  if (crlfAt(input, i, end) < 0) return 0;
-  if (words >= 1) {
-    t[T_METHOD_OFF] = methodOff;
-    t[T_METHOD_LEN] = methodLen;
-  }
+  // No words (an empty line, to be skipped or refused) is the reference steps' too.
+  if (words === 0 || crlfAt(input, i, end) < 0) return 0;
+  t[T_METHOD_OFF] = methodOff;
+  t[T_METHOD_LEN] = methodLen;
   if (words >= 2) {
     t[T_TARGET_OFF] = targetOff;
     t[T_TARGET_LEN] = targetLen;
@@ -230,15 +207,15 @@ function fastFieldLine(input: Uint8Array, s: number, ls: number, limit: number, 
 }
 
 /**
- * The request line [0, end): words split on runs of SP/HTAB (API.md), then CPython 3.11's
+ * The request line [rs, end): words split on runs of SP/HTAB (API.md), then CPython 3.11's
  * parse_request checks in its order: version (when 3+ words), word count, HTTP/0.9 method.
  */
-function requestLine(input: Uint8Array, s: number, end: number, t: Int32Array): number {
+function requestLine(input: Uint8Array, s: number, rs: number, end: number, t: Int32Array): number {
   let words = 0;
   let wordStart = -1;
   let lastOff = 0;
   let lastLen = 0;
-  for (let i = 0; i <= end; i++) {
+  for (let i = rs; i <= end; i++) {
     const b = i < end ? input[s + i]! : SP;
     if (b === SP || b === HTAB) {
       if (wordStart >= 0) {
@@ -268,14 +245,14 @@ function requestLine(input: Uint8Array, s: number, end: number, t: Int32Array): 
 function requestLineWords(input: Uint8Array, s: number, end: number, t: Int32Array, words: number, lastOff: number, lastLen: number): number {
   t[T_WORDS] = words;
   t[T_REQUEST_LINE_END] = end;
-  if (words === 0) return violate(t, V.V_EMPTY_REQUEST_LINE, 0);
+  if (words === 0) return violate(t, V.V_EMPTY_REQUEST_LINE, t[T_REQUEST_LINE_START]!);
   if (words >= 3) {
     t[T_VERSION_OFF] = lastOff;
     t[T_VERSION_LEN] = lastLen;
     const rc = version(input, s, lastOff, lastLen, t);
     if (rc !== OUTCOME_NEED_MORE) return rc;
   }
-  if (words > 3 || words < 2) return violate(t, V.V_BAD_REQUEST_SYNTAX, 0);
+  if (words > 3 || words < 2) return violate(t, V.V_BAD_REQUEST_SYNTAX, t[T_REQUEST_LINE_START]!);
   if (words === 2) {
     const m = s + t[T_METHOD_OFF]!;
     if (t[T_METHOD_LEN] !== 3 || input[m]! !== 0x47 || input[m + 1]! !== 0x45 || input[m + 2]! !== 0x54) {
@@ -350,71 +327,6 @@ function headerLine(input: Uint8Array, s: number, ls: number, ce: number, t: Int
   let ve = ce;
   while (ve > vs && (input[s + ve - 1] === SP || input[s + ve - 1] === HTAB)) ve--;
   return field(input, s, ls, nameLen, vs, ve - vs, t);
-}
-
-/** A valid field line: what the server reads without strings (special), then its slots. */
-function field(input: Uint8Array, s: number, no: number, nl: number, vo: number, vl: number, t: Int32Array): number {
-  const rc = special(input, s, no, nl, vo, vl, t);
-  if (rc !== OUTCOME_NEED_MORE) return rc;
-  const count = t[T_HEADER_COUNT]!;
-  const h = T_HEADERS + count * HEADER_SLOTS;
-  t[h] = no;
-  t[h + 1] = nl;
-  t[h + 2] = vo;
-  t[h + 3] = vl;
-  t[T_HEADER_COUNT] = count + 1;
-  return OUTCOME_NEED_MORE;
-}
-
-/** The fields the server needs without making strings: framing, Connection, Expect. */
-function special(input: Uint8Array, s: number, no: number, nl: number, vo: number, vl: number, t: Int32Array): number {
-  // Content-Length, Connection, Transfer-Encoding, Expect: any other first letter is none of them.
-  const first = input[s + no]! | 0x20;
-  if (first !== 0x63 && first !== 0x74 && first !== 0x65) return OUTCOME_NEED_MORE;
-  let flags = t[T_FLAGS]!;
-  if (equalsLower(input, s + no, nl, CONTENT_LENGTH)) {
-    // RFC 9112 §6.3 (5): repeated or conflicting Content-Length is unrecoverable (CVE-2019-20445).
-    if (flags & F_HAS_CONTENT_LENGTH) return violate(t, V.V_REPEATED_CONTENT_LENGTH, no);
-    // RFC 9112 §6.3 (3): Transfer-Encoding with Content-Length is a smuggling vector (CVE-2019-15605 class).
-    if (flags & F_HAS_TRANSFER_ENCODING) return violate(t, V.V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH, no);
-    // RFC 9110 §8.6: Content-Length = 1*DIGIT.
-    if (vl === 0) return violate(t, V.V_INVALID_CONTENT_LENGTH, vo);
-    let value = 0;
-    for (let k = 0; k < vl; k++) {
-      const d = input[s + vo + k]! - 0x30;
-      if (d < 0 || d > 9) return violate(t, V.V_INVALID_CONTENT_LENGTH, vo + k);
-      value = value * 10 + d;
-      if (value >= CONTENT_LENGTH_LIMIT) return violate(t, V.V_INVALID_CONTENT_LENGTH, vo + k);
-    }
-    t[T_CL_HI] = Math.floor(value / 4294967296);
-    t[T_CL_LO] = value % 4294967296 | 0;
-    flags |= F_HAS_CONTENT_LENGTH;
-  } else if (equalsLower(input, s + no, nl, TRANSFER_ENCODING)) {
-    if (flags & F_HAS_CONTENT_LENGTH) return violate(t, V.V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH, no);
-    // The final coding is the last list element of the last field (RFC 9112 §6.1).
-    let e = vo + vl;
-    let b = e;
-    while (b > vo && input[s + b - 1] !== 0x2c) b--;
-    while (b < e && (input[s + b] === SP || input[s + b] === HTAB)) b++;
-    while (e > b && (input[s + e - 1] === SP || input[s + e - 1] === HTAB)) e--;
-    flags |= F_HAS_TRANSFER_ENCODING;
-    flags = equalsLower(input, s + b, e - b, CHUNKED) ? flags | F_CHUNKED : flags & ~F_CHUNKED;
-    t[T_TE_AT] = vo;
-  } else if (equalsLower(input, s + no, nl, CONNECTION)) {
-    // CPython looks at the first Connection field only, compared whole.
-    if ((flags & F_SEEN_CONNECTION) === 0) {
-      flags |= F_SEEN_CONNECTION;
-      if (equalsLower(input, s + vo, vl, CLOSE)) flags |= F_CONNECTION_CLOSE;
-      else if (equalsLower(input, s + vo, vl, KEEP_ALIVE)) flags |= F_CONNECTION_KEEP_ALIVE;
-    }
-  } else if (equalsLower(input, s + no, nl, EXPECT)) {
-    if ((flags & F_SEEN_EXPECT) === 0) {
-      flags |= F_SEEN_EXPECT;
-      if (equalsLower(input, s + vo, vl, CONTINUE_100)) flags |= F_EXPECT_CONTINUE;
-    }
-  }
-  t[T_FLAGS] = flags;
-  return OUTCOME_NEED_MORE;
 }
 
 /** The TypeScript backend. */

@@ -60,7 +60,7 @@ const SET_FROM = 8;
 // Table slots move as straight-line code (stateIsZero, stateIn, stateOut at the end of this
 // file; four slots per step for header fields): a loop over typed arrays costs V8 a bounds and
 // an interrupt check per slot, three times as much. They assume this layout.
-if (T_HEADERS !== 20 || HEADER_SLOTS !== 4) throw new Error("src/tokenizer/wasm.ts: the token table layout changed");
+if (T_HEADERS !== 21 || HEADER_SLOTS !== 4) throw new Error("src/tokenizer/wasm.ts: the token table layout changed");
 /** |seconds| beyond a JavaScript Date's range is left to date-js.ts (assembly/date.ts). */
 const DATE_RANGE = 8.64e12;
 
@@ -275,7 +275,7 @@ function stateIsZero(table: Int32Array): boolean {
   return (
     (table[0]! | table[1]! | table[2]! | table[3]! | table[4]! | table[5]! | table[6]! | table[7]! |
       table[8]! | table[9]! | table[10]! | table[11]! | table[12]! | table[13]! | table[14]! |
-      table[15]! | table[16]! | table[17]! | table[18]! | table[19]!) === 0
+      table[15]! | table[16]! | table[17]! | table[18]! | table[19]! | table[20]!) === 0
   );
 }
 
@@ -301,6 +301,7 @@ function stateIn(slots: Int32Array, t: number, table: Int32Array): void {
   slots[t + 17] = table[17]!;
   slots[t + 18] = table[18]!;
   slots[t + 19] = table[19]!;
+  slots[t + 20] = table[20]!;
 }
 
 /** The state slots back out of memory. */
@@ -325,4 +326,5 @@ function stateOut(table: Int32Array, slots: Int32Array, t: number): void {
   table[17] = slots[t + 17]!;
   table[18] = slots[t + 18]!;
   table[19] = slots[t + 19]!;
+  table[20] = slots[t + 20]!;
 }

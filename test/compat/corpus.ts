@@ -98,7 +98,8 @@ const ECHO_SAME: [string, string][] = [
   ["HTTP/0.9 POST: 400, body only", "POST /x\r\n\r\n"],
   ["HTTP/0.9 HEAD: 400, body only", "HEAD /x\r\n\r\n"],
   ["HTTP/0.9 GET", "GET /x\r\n\r\n"],
-  ["empty request line: nothing", "\r\nGET / HTTP/1.0\r\n\r\n"],
+  ["nine empty lines before a request line: nothing", "\r\n".repeat(9) + "GET / HTTP/1.0\r\n\r\n"],
+  ["a request line of SP only: nothing", " \r\nGET / HTTP/1.0\r\n\r\n"],
   ["CRLF alone: nothing", "\r\n"],
   ["connect and close: nothing", ""],
   ["request line of 65,536 bytes", pad("GET /", " HTTP/1.0\r\n", LINE_LIMIT) + "\r\n"],
@@ -134,7 +135,6 @@ const ECHO11_SAME: [string, string][] = [
   ["100 Continue, then a pipelined request", "POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhiGET /n HTTP/1.1\r\n\r\n"],
   ["501 closes the connection", "SPAM / HTTP/1.1\r\n\r\n" + NEXT],
   ["HEAD then GET", "HEAD / HTTP/1.1\r\n\r\nGET /x HTTP/1.1\r\n\r\n"],
-  ["an empty line after a request ends the connection", "GET / HTTP/1.1\r\n\r\n\r\n" + NEXT],
   ["400 four words closes the connection", "GET / x HTTP/1.1\r\n\r\n" + NEXT],
   ["100 headers: 431", "GET / HTTP/1.1\r\n" + headers(100) + "\r\n" + NEXT],
   ["414 on HTTP/1.1", pad("GET /", " HTTP/1.1\r\n", LINE_LIMIT + 1) + "\r\n"],
@@ -157,6 +157,17 @@ const VERSION_ERRORS: [string, string][] = [
 ];
 
 const ECHO_DIFFERS: Case[] = [
+  c("echo10", "an empty line before the request line is skipped", "\r\nGET / HTTP/1.0\r\n\r\n", differs(CLAUSES.emptyLines, (py, bh) => {
+    expect(py.text).toBe("");
+    expect(parts(bh.text).map((p) => p.statusLine)).toEqual(["HTTP/1.0 200 OK"]);
+    expect(bh.text).toContain("requestline=GET / HTTP/1.0\n");
+  })),
+  c("echo11", "an empty line after a request keeps the connection", "GET / HTTP/1.1\r\n\r\n\r\n" + NEXT, differs(CLAUSES.emptyLines, (py, bh) => {
+    expect(parts(py.text).map((p) => p.statusLine)).toEqual(["HTTP/1.1 200 OK"]);
+    const b = parts(bh.text);
+    expect(b.map((p) => p.statusLine)).toEqual(["HTTP/1.1 200 OK", "HTTP/1.1 200 OK"]);
+    expect(b[1]!.body).toContain("path=/next\n");
+  })),
   ...VERSION_ERRORS.map(([v, s]) => c("echo10", `version ${JSON.stringify(v)}`, `GET / ${v}\r\n\r\n`, versionError(`HTTP/1.0 ${s}`))),
   c("echo10", "version in the 'HTTP/ 1.1' split", "GET / HTTP/ 1.1\r\n\r\n", versionError("HTTP/1.0 400 Bad request version ('1.1')")),
   c("echo11", "HTTP/2.0 on an HTTP/1.1 server", "GET / HTTP/2.0\r\n\r\n", versionError("HTTP/1.1 505 Invalid HTTP version (2.0)")),

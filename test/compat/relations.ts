@@ -24,6 +24,7 @@ export const CLAUSES = {
   http09: ["HTTP/0.9 `GET /path` is answered at once, body only, without waiting for headers (CPython's later fix gh-70765)"],
   splitSpHtab: ["The request line is split on runs of SP and HTAB"],
   trimValues: ["header values lose leading and trailing SP/HTAB (RFC 9110 §5.5)"],
+  emptyLines: ["Empty lines (CRLF) before a request line are skipped (RFC 9112 §2.2), a few of them at most"],
   unreadBody: [
     "A request body the handler did not read (per `Content-Length` or chunked) is discarded before the next request on the same connection",
   ],

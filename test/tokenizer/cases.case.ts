@@ -8,7 +8,7 @@ import {
   DEFAULT_HEAD_LIMIT, F_CHUNKED, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE, F_HAS_CONTENT_LENGTH,
   F_HAS_TRANSFER_ENCODING, F_HTTP09, F_SEEN_CONNECTION, F_SEEN_EXPECT, HEADER_SLOTS, T_CL_HI, T_CL_LO,
   T_FLAGS, T_HEADER_COUNT, T_HEADERS, T_LINE_START, T_METHOD_LEN, T_METHOD_OFF, T_OUTCOME,
-  T_REQUEST_LINE_END, T_SCAN_POS, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR,
+  T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_SCAN_POS, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR,
   T_VERSION_MINOR, T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS, OUTCOME_VIOLATION,
 } from "../../src/contract/layout.js";
 import { contentLength, newTable } from "../../src/contract/table.js";
@@ -31,7 +31,7 @@ const SLOT_NAMES: Record<number, string> = {
   0: "OUTCOME", 1: "VIOLATION", 2: "VIOLATION_AT", 3: "SCAN_POS", 4: "LINE_START", 5: "METHOD_OFF",
   6: "METHOD_LEN", 7: "TARGET_OFF", 8: "TARGET_LEN", 9: "VERSION_OFF", 10: "VERSION_LEN",
   11: "VERSION_MAJOR", 12: "VERSION_MINOR", 13: "WORDS", 14: "REQUEST_LINE_END", 15: "FLAGS",
-  16: "CL_HI", 17: "CL_LO", 18: "HEADER_COUNT", 19: "TE_AT",
+  16: "CL_HI", 17: "CL_LO", 18: "HEADER_COUNT", 19: "TE_AT", 20: "REQUEST_LINE_START",
 };
 
 function slotName(i: number): string {
@@ -79,6 +79,8 @@ export function checkCase(c: Case, input: Uint8Array, start: number, t: Int32Arr
     want("violation offset", t[T_VIOLATION_AT], o.at);
   }
   const complete = o.kind === "complete";
+  // Empty lines skipped before the request line: 0 unless listed, for a complete head.
+  if (e.emptyLines !== undefined || complete) want("request line start", t[T_REQUEST_LINE_START], 2 * (e.emptyLines ?? 0));
   if (e.method && !same(slice(t[T_METHOD_OFF]!, t[T_METHOD_LEN]!), e.method)) {
     errs.push(`method: got ${show(slice(t[T_METHOD_OFF]!, t[T_METHOD_LEN]!))}, expected ${show(e.method)}`);
   }
@@ -100,9 +102,9 @@ export function checkCase(c: Case, input: Uint8Array, start: number, t: Int32Arr
   const headers = e.headers ?? (complete ? [] : undefined);
   if (headers) errs.push(...checkHeaders(headers, slice, t));
   if (complete) {
-    // A complete head's request line ends at the first LF, and the internal "seen" flags
-    // follow from the stored fields.
-    const lf = input.indexOf(0x0a, start) - start;
+    // A complete head's request line ends at the first LF after it starts, and the internal
+    // "seen" flags follow from the stored fields.
+    const lf = input.indexOf(0x0a, start + t[T_REQUEST_LINE_START]!) - start;
     want("request line end", t[T_REQUEST_LINE_END], lf - 1);
     const names = (headers ?? []).map(([n]) => Buffer.from(n).toString("latin1").toLowerCase());
     want("seen Connection", (t[T_FLAGS]! & F_SEEN_CONNECTION) !== 0, names.includes("connection"));

@@ -58,7 +58,8 @@ const header = fc.oneof(
 /** A head built from parts, most of them well-formed, some breaking a rule on purpose. */
 const head = fc
   .record({
-    lead: fc.oneof({ weight: 12, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.constantFrom(" ", "\t", "\r\n") }),
+    lead: fc.oneof({ weight: 12, arbitrary: fc.constant("") },
+      { weight: 2, arbitrary: fc.constantFrom(" ", "\t", "\r\n", "\r\n\r\n", "\r\n ", "\n", "\r\n".repeat(8), "\r\n".repeat(9)) }),
     method, s1: sep, target, s2: sep, version,
     headers: fc.array(header, { maxLength: 12 }),
     body: fc.constantFrom("", "", "hello", "0\r\n\r\n", "GET / HTTP/1.1\r\n\r\n"),

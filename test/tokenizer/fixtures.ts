@@ -20,6 +20,8 @@ export interface Expected {
   target?: Uint8Array;
   version?: { text: Uint8Array; major: number; minor: number };
   words?: number;
+  /** Empty lines skipped before the request line (T_REQUEST_LINE_START / 2). */
+  emptyLines?: number;
   /** Public flag names (F_* without the F_ prefix, kebab-case); undefined when not listed. */
   flags?: string[];
   contentLength?: number;
@@ -133,6 +135,7 @@ function parseExpect(lines: string[], where: string): Expected {
     else if (word === "version" && (m = /^(?:(\S+) )?(\d+)\.(\d+)$/.exec(arg))) {
       e.version = { text: decode(m[1] ?? ""), major: Number(m[2]), minor: Number(m[3]) };
     } else if (word === "words") e.words = Number(arg);
+    else if (word === "empty-lines") e.emptyLines = Number(arg);
     else if (word === "flags") {
       e.flags = arg === "none" ? [] : arg.split(/\s+/);
       for (const f of e.flags) if (!FLAG_NAMES.includes(f)) throw new Error(`${where}: unknown flag ${f}`);
