@@ -299,6 +299,14 @@ function charts(name: string, result: Result, dir: URL): string[] {
     }
     return out;
   }
+  const extra: string[] = [];
+  if (name === "server" || name === "server-large") {
+    // CPU time per request moves much less than req/s when other processes take the CPU.
+    const cpuRows = rows.filter((r) => isSpread(r.cpuUsPerRequest));
+    if (cpuRows.length) {
+      extra.push(write(`${name}-cpu.svg`, barChart({ title: `${TITLES[name]}: server CPU time per request`, unit: "µs of server CPU per request", better: "lower", perGroupScale: true, groups: groupBy(cpuRows, (r) => spreadBar(String(r.server), r.cpuUsPerRequest)) }), `${name} CPU per request`));
+    }
+  }
   const metric = result.chart?.metric;
   const numeric = (r: Row): [string, unknown] | undefined => {
     if (metric && r[metric] !== undefined) return [metric, r[metric]];
@@ -311,7 +319,7 @@ function charts(name: string, result: Result, dir: URL): string[] {
   const units = new Set(usable.map((r) => numeric(r)![0]));
   if (units.size > 1) for (const g of groups) g.unit = numeric(usable.find((r) => caseOf(r, name) === g.label)!)![0];
   const label = result.chart?.label ?? [...units].join(", ");
-  return [write(`${name}.svg`, barChart({ title: TITLES[name] ?? name, unit: label, ...(result.chart ? { better: result.chart.better } : {}), groups, perGroupScale: units.size > 1 || name === "server" || name === "server-large" || name === "stress" || name === "static" }), name)];
+  return [write(`${name}.svg`, barChart({ title: TITLES[name] ?? name, unit: label, ...(result.chart ? { better: result.chart.better } : {}), groups, perGroupScale: units.size > 1 || name === "server" || name === "server-large" || name === "stress" || name === "static" }), name), ...extra];
 }
 
 /** The sub-scenario a row belongs to (`case`; some harnesses call it `scenario`). */

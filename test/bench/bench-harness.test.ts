@@ -127,7 +127,7 @@ describe("the report", () => {
   });
   it("draws at least one SVG per measured scenario and links it", () => {
     const files = readdirSync(path.join(dir, "charts"));
-    expect(files).toEqual(expect.arrayContaining(["tokenizer.svg", "tokenizer-scan.svg", "sweep-size.svg", "server.svg"]));
+    expect(files).toEqual(expect.arrayContaining(["tokenizer.svg", "tokenizer-scan.svg", "sweep-size.svg", "server.svg", "server-cpu.svg"]));
     for (const f of files) expect(report).toContain(`(charts/${f})`);
     expect(readFileSync(path.join(dir, "charts", "sweep-size.svg"), "utf8")).toContain("wasm = twin (full) at");
   });
