@@ -3,7 +3,7 @@
 // (name, value, and the framing/Connection/Expect fields the server needs without strings).
 
 import {
-  CONTENT_LENGTH_LIMIT, F_CHUNKED, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE,
+  CONTENT_LENGTH_LIMIT, F_CHUNKED, F_CHUNKED_NOT_LAST, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE,
   F_EXPECT_CONTINUE, F_HAS_CONTENT_LENGTH, F_HAS_TRANSFER_ENCODING, F_HTTP09,
   F_SEEN_CONNECTION, F_SEEN_EXPECT, HEADER_SLOTS, OUTCOME_NEED_MORE, T_CL_HI, T_CL_LO, T_FLAGS,
   T_HEADER_COUNT, T_HEADERS, T_METHOD_LEN, T_METHOD_OFF, T_REQUEST_LINE_END, T_TARGET_LEN,
@@ -208,6 +208,9 @@ function transferEncoding(no: i32, vo: i32, vl: i32, flags: i32): i32 {
   let e = vo + vl;
   let b = e;
   while (b > vo && byteAt(b - 1) != 0x2c) b--;
+  // RFC 9112 §6.1: chunked is applied once, last. A field after one that ended in chunked, or
+  // chunked among this field's earlier elements, puts it before the final coding.
+  if (flags & F_CHUNKED || (b > vo && listHasChunked(vo, b - 1))) flags |= F_CHUNKED_NOT_LAST;
   while (b < e && isWhite(byteAt(b))) b++;
   while (e > b && isWhite(byteAt(e - 1))) e--;
   flags |= F_HAS_TRANSFER_ENCODING;
@@ -215,4 +218,19 @@ function transferEncoding(no: i32, vo: i32, vl: i32, flags: i32): i32 {
   setSlot(T_TE_AT, vo);
   setSlot(T_FLAGS, flags);
   return OUTCOME_NEED_MORE;
+}
+
+/** Whether a list element of input [a, z) (split on commas, OWS trimmed) is `chunked`. */
+function listHasChunked(a: i32, z: i32): bool {
+  for (let i = a; i <= z; ) {
+    let j = i;
+    while (j < z && byteAt(j) != 0x2c) j++;
+    let x = i;
+    let y = j;
+    while (x < y && isWhite(byteAt(x))) x++;
+    while (y > x && isWhite(byteAt(y - 1))) y--;
+    if (equalsLower(x, y - x, CHUNKED, 7)) return true;
+    i = j + 1;
+  }
+  return false;
 }

@@ -42,6 +42,7 @@ export const F_EXPECT_CONTINUE: i32 = 32;
 export const F_HTTP09: i32 = 64;
 export const F_SEEN_CONNECTION: i32 = 128;
 export const F_SEEN_EXPECT: i32 = 256;
+export const F_CHUNKED_NOT_LAST: i32 = 512;
 
 export const MAX_REQUEST_LINE: i32 = 65536;
 export const MAX_HEADER_LINE: i32 = 65536;

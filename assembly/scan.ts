@@ -4,7 +4,7 @@
 // lives in the token table (assembly/tables.ts TABLE), the bytes at `base` (assembly/state.ts).
 
 import {
-  F_HAS_TRANSFER_ENCODING, F_CHUNKED, F_HTTP09, MAX_EMPTY_LINES, MAX_HEADER_LINE, MAX_HEADER_LINES,
+  F_HAS_TRANSFER_ENCODING, F_CHUNKED, F_CHUNKED_NOT_LAST, F_HTTP09, MAX_EMPTY_LINES, MAX_HEADER_LINE, MAX_HEADER_LINES,
   MAX_REQUEST_LINE, OUTCOME_NEED_LINE, OUTCOME_NEED_MORE, T_FLAGS, T_HEADER_COUNT, T_LINE_START,
   T_HEADERS, T_OUTCOME, T_REQUEST_LINE_START, T_SCAN_POS, T_TE_AT, V_BARE_LF, V_HEAD_TOO_LARGE,
   V_HEADER_LINE_TOO_LONG, V_REQUEST_LINE_TOO_LONG, V_TOO_MANY_HEADERS, V_TRANSFER_ENCODING_NOT_CHUNKED,
@@ -99,8 +99,8 @@ function needLine(): i32 {
 function endOfHead(lineEnd: i32): i32 {
   const flags = getSlot(T_FLAGS);
   // RFC 9112 §6.3 (4): a request whose final transfer coding is not chunked has no reliable
-  // length; the server must answer 400 and close.
-  if ((flags & F_HAS_TRANSFER_ENCODING) != 0 && (flags & F_CHUNKED) == 0) {
+  // length; the server must answer 400 and close. Nor has one that applies chunked twice (§6.1).
+  if ((flags & F_HAS_TRANSFER_ENCODING) != 0 && (flags & (F_CHUNKED | F_CHUNKED_NOT_LAST)) != F_CHUNKED) {
     return violate(V_TRANSFER_ENCODING_NOT_CHUNKED, getSlot(T_TE_AT));
   }
   return done(lineEnd, lineEnd, lineEnd);

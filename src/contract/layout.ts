@@ -69,6 +69,8 @@ export const F_HTTP09 = 64;
 export const F_SEEN_CONNECTION = 128;
 /** Internal: an Expect field has been seen (only the first one counts). */
 export const F_SEEN_EXPECT = 256;
+/** Internal: `chunked` came before the final transfer coding (applied twice, or not last). */
+export const F_CHUNKED_NOT_LAST = 512;
 
 /** Limits, as CPython 3.11 (request line and header line include their CRLF). */
 export const MAX_REQUEST_LINE = 65536;

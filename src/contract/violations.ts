@@ -43,7 +43,9 @@ export const V_INVALID_CONTENT_LENGTH = 17;
 export const V_REPEATED_CONTENT_LENGTH = 18;
 /** Transfer-Encoding together with Content-Length (RFC 9112 §6.1, §6.3 (3); CL.TE smuggling, CVE-2019-15605 class). 400. */
 export const V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH = 19;
-/** Transfer-Encoding whose final coding is not chunked (RFC 9112 §6.3 (4); CVE-2020-8287). 400. */
+/** Transfer-Encoding whose final coding is not chunked (RFC 9112 §6.3 (4); CVE-2020-8287), or
+ * that applies chunked more than once (RFC 9112 §6.1: "MUST NOT apply chunked more than once";
+ * llhttp refuses it too). 400. */
 export const V_TRANSFER_ENCODING_NOT_CHUNKED = 20;
 
 export const VIOLATION_COUNT = 21;

@@ -7,7 +7,7 @@ import * as V from "../contract/violations.js";
 
 // Module-local copies of the layout (see js.ts).
 const {
-  CONTENT_LENGTH_LIMIT, F_CHUNKED, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE,
+  CONTENT_LENGTH_LIMIT, F_CHUNKED, F_CHUNKED_NOT_LAST, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE,
   F_HAS_CONTENT_LENGTH, F_HAS_TRANSFER_ENCODING, F_SEEN_CONNECTION, F_SEEN_EXPECT, HEADER_SLOTS,
   OUTCOME_NEED_MORE, OUTCOME_VIOLATION, T_CL_HI, T_CL_LO, T_FLAGS, T_HEADER_COUNT, T_HEADERS, T_OUTCOME,
   T_TE_AT, T_VIOLATION, T_VIOLATION_AT,
@@ -90,6 +90,9 @@ function special(input: Uint8Array, s: number, no: number, nl: number, vo: numbe
     let e = vo + vl;
     let b = e;
     while (b > vo && input[s + b - 1] !== 0x2c) b--;
+    // RFC 9112 §6.1: chunked is applied once, last. A field after one that ended in chunked, or
+    // chunked among this field's earlier elements, puts it before the final coding.
+    if (flags & F_CHUNKED || (b > vo && listHasChunked(input, s, vo, b - 1))) flags |= F_CHUNKED_NOT_LAST;
     while (b < e && (input[s + b] === SP || input[s + b] === HTAB)) b++;
     while (e > b && (input[s + e - 1] === SP || input[s + e - 1] === HTAB)) e--;
     flags |= F_HAS_TRANSFER_ENCODING;
@@ -112,3 +115,17 @@ function special(input: Uint8Array, s: number, no: number, nl: number, vo: numbe
   return OUTCOME_NEED_MORE;
 }
 
+/** Whether a list element of input[a, z) (split on commas, OWS trimmed) is `chunked`. */
+function listHasChunked(input: Uint8Array, s: number, a: number, z: number): boolean {
+  for (let i = a; i <= z; ) {
+    let j = i;
+    while (j < z && input[s + j] !== 0x2c) j++;
+    let x = i;
+    let y = j;
+    while (x < y && (input[s + x] === SP || input[s + x] === HTAB)) x++;
+    while (y > x && (input[s + y - 1] === SP || input[s + y - 1] === HTAB)) y--;
+    if (equalsLower(input, s + x, y - x, CHUNKED)) return true;
+    i = j + 1;
+  }
+  return false;
+}

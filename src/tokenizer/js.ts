@@ -15,7 +15,7 @@ import { crlfAt, fieldNameEnd, fieldValueEnd, findLF, wordEnd } from "./js-searc
 // Module-local copies of the layout: V8 reads an imported binding again at every use, which
 // costs as much as the byte test itself in a hot loop.
 const {
-  F_CHUNKED, F_HAS_TRANSFER_ENCODING, F_HTTP09, MAX_EMPTY_LINES, MAX_HEADER_LINE, MAX_HEADER_LINES,
+  F_CHUNKED, F_CHUNKED_NOT_LAST, F_HAS_TRANSFER_ENCODING, F_HTTP09, MAX_EMPTY_LINES, MAX_HEADER_LINE, MAX_HEADER_LINES,
   MAX_REQUEST_LINE, OUTCOME_NEED_MORE, T_FLAGS, T_HEADER_COUNT, T_LINE_START, T_METHOD_LEN,
   T_METHOD_OFF, T_OUTCOME, T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_SCAN_POS, T_TARGET_LEN,
   T_TARGET_OFF, T_TE_AT, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR, T_VERSION_OFF, T_WORDS,
@@ -101,8 +101,8 @@ function tooLong(requestLine: boolean): number {
 function endOfHead(t: Int32Array, lineEnd: number): number {
   const flags = t[T_FLAGS]!;
   // RFC 9112 §6.3 (4): a request whose final transfer coding is not chunked has no reliable
-  // length; the server must answer 400 and close.
-  if ((flags & F_HAS_TRANSFER_ENCODING) !== 0 && (flags & F_CHUNKED) === 0) {
+  // length; the server must answer 400 and close. Nor has one that applies chunked twice (§6.1).
+  if ((flags & F_HAS_TRANSFER_ENCODING) !== 0 && (flags & (F_CHUNKED | F_CHUNKED_NOT_LAST)) !== F_CHUNKED) {
     return violate(t, V.V_TRANSFER_ENCODING_NOT_CHUNKED, t[T_TE_AT]!);
   }
   return done(t, lineEnd);

@@ -92,6 +92,8 @@ const CASES: [string, string, string][] = [
     refused(400, "Transfer-Encoding with Content-Length", "RFC 9112 section 6.3: a request may not carry both")],
   ["400 for a Transfer-Encoding not ending in chunked", `${GOOD}Transfer-Encoding: chunked, gzip\r\n\r\n`,
     refused(400, "Transfer-Encoding not ending in chunked", "RFC 9112 section 6.3: the final transfer coding must be chunked")],
+  ["400 for chunked applied twice (two Transfer-Encoding fields)", `${GOOD}Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+    refused(400, "Transfer-Encoding not ending in chunked", "RFC 9112 section 6.3: the final transfer coding must be chunked")],
   ["400 for a bare LF ending the request line", "GET / HTTP/1.1\nHost: x\r\n\r\n",
     answer(400, "Bare LF in request head", "Bare LF in request head", "RFC 9112 section 2.2: lines end with CRLF")],
 ];

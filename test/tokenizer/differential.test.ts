@@ -43,7 +43,7 @@ const name = fc.oneof(
   token(TCHAR, 12),
 );
 const value = fc.oneof(
-  fc.constantFrom("chunked", "gzip, chunked", "chunked, gzip", "chunked,", "Chunked", "gzip", "close", "keep-alive",
+  fc.constantFrom("chunked", "gzip, chunked", "chunked, gzip", "chunked,", "chunked, chunked", " ,chunked", "x, chunked ,chunked", "Chunked", "gzip", "close", "keep-alive",
     "Close", "close, upgrade", "100-continue", "100-Continue", "5", "0", "4294967296", "99999999999999",
     "100000000000000", "+5", "5, 5", "", "example.com"),
   token(VCHAR, 24),
