@@ -1,0 +1,370 @@
+// `npm run stress`: what a connection costs, basehttp (parser wasm and js) against node:http and
+// a raw node:net server in the same run, each server in its own process (stress-server.ts) and
+// the load in others (wrk, stress-client.ts); loopback only, bounded in time. Prints a table and
+// writes bench/results/stress.json with the issue-6 targets beside the figures.
+// Options: --quick (about a minute), --rounds N, --duration S, --idle N, --servers a,b,c.
+
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { median, sig, table } from "./stats.js";
+
+const argv = process.argv.slice(2);
+const QUICK = argv.includes("--quick");
+function option(name: string, fallback: string): string {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1]! : fallback;
+}
+const ROUNDS = Number(option("--rounds", QUICK ? "1" : "3"));
+const DURATION = Number(option("--duration", QUICK ? "2" : "4"));
+const IDLE = Number(option("--idle", QUICK ? "2000" : "10000"));
+const FLOODERS = 200;
+const UPLOAD_CL = QUICK ? 256 << 20 : 1 << 30;
+const UPLOAD_CHUNKED = QUICK ? 128 << 20 : 512 << 20;
+const SERVERS = option("--servers", "net,node,basehttp-wasm,basehttp-js").split(",");
+const HTTP_SERVERS = SERVERS.filter((k) => k !== "net");
+const BASEHTTP = HTTP_SERVERS.filter((k) => k.startsWith("basehttp"));
+const SERVER = fileURLToPath(new URL("./stress-server.ts", import.meta.url));
+const CLIENT = fileURLToPath(new URL("./stress-client.ts", import.meta.url));
+const PIPELINE_LUA = fileURLToPath(new URL("./wrk/pipeline-16.lua", import.meta.url));
+const EXEC_ARGV = ["--no-warnings", "--import", "tsx"];
+const loadBefore = os.loadavg();
+
+interface Running {
+  kind: string;
+  parser: string;
+  child: ChildProcess;
+  port: number;
+}
+
+/** The next IPC message `cmd` from a child. */
+function message<T extends object>(child: ChildProcess, cmd: string, timeoutMs = 120_000): Promise<T & { cmd: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${cmd} from child within ${timeoutMs} ms`)), timeoutMs);
+    const on = (m: T & { cmd: string }): void => {
+      if (m.cmd !== cmd) return;
+      clearTimeout(timer);
+      child.off("message", on);
+      resolve(m);
+    };
+    child.on("message", on);
+  });
+}
+
+async function ask<T extends object>(s: Running, cmd: string): Promise<T> {
+  const reply = message<T>(s.child, cmd);
+  s.child.send({ cmd });
+  return reply;
+}
+
+async function start(kind: string): Promise<Running> {
+  const child = fork(SERVER, [kind], { execArgv: [...EXEC_ARGV, "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const m = await message<{ port: number; parser: string }>(child, "ready", 30_000);
+  return { kind, parser: m.parser, child, port: m.port };
+}
+
+async function stop(s: Running): Promise<void> {
+  const exited = new Promise((r) => s.child.once("exit", r));
+  s.child.kill("SIGKILL");
+  await exited;
+}
+
+function client(args: (string | number)[]): ChildProcess {
+  return fork(CLIENT, args.map(String), { execArgv: EXEC_ARGV, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+}
+
+interface WrkRun {
+  rps: number;
+  cpuPerRequestUs: number;
+  errors: number;
+}
+
+async function wrk(s: Running, seconds: number, extra: string[]): Promise<WrkRun> {
+  const before = (await ask<{ cpu: number }>(s, "cpu")).cpu;
+  let out: string;
+  try {
+    out = execFileSync("wrk", ["-t1", "-c50", `-d${seconds}s`, ...extra, `http://127.0.0.1:${s.port}/`], { encoding: "utf8", timeout: (seconds + 30) * 1000 });
+  } catch (e) {
+    out = String((e as { stdout?: string }).stdout ?? "");
+  }
+  const after = (await ask<{ cpu: number }>(s, "cpu")).cpu;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  // With `Connection: close`, wrk counts the server's closes as read errors: only connect,
+  // write and timeout errors are failures.
+  const errors = (sockErr ? Number(sockErr[1]) + Number(sockErr[3]) + Number(sockErr[4]) : 0) + non2xx;
+  return { rps, cpuPerRequestUs: ((after - before) / total) * 1e6, errors };
+}
+
+/** Rounds of one wrk scenario over `servers`, rotated; medians per server. */
+async function wrkScenario(name: string, servers: Running[], extra: string[]): Promise<Map<string, WrkRun>> {
+  const runs = new Map<string, WrkRun[]>();
+  for (const s of servers) await wrk(s, 1, extra); // warm-up
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < servers.length; i++) {
+      const s = servers[(i + r) % servers.length]!;
+      const run = await wrk(s, DURATION, extra);
+      runs.set(s.kind, [...(runs.get(s.kind) ?? []), run]);
+      console.log(`  ${name} round ${r + 1} ${s.kind}: ${Math.round(run.rps)} req/s, ${sig(run.cpuPerRequestUs)} µs CPU/req${run.errors ? `, ${run.errors} errors` : ""}`);
+    }
+  }
+  const out = new Map<string, WrkRun>();
+  for (const [kind, list] of runs) {
+    out.set(kind, {
+      rps: median(list.map((x) => x.rps)),
+      cpuPerRequestUs: median(list.map((x) => x.cpuPerRequestUs)),
+      errors: list.reduce((a, x) => a + x.errors, 0),
+    });
+  }
+  return out;
+}
+
+/** Server RSS growth per connection with `count` idle keep-alive connections open. */
+async function idleKb(s: Running, count: number): Promise<{ kbPerConnection: number; answered: number; closedByServer: number }> {
+  const base = (await ask<{ rss: number }>(s, "rss")).rss;
+  const c = client(["idle", s.port, count]);
+  const opened = await message<{ answered: number; failed: number }>(c, "idle-open", 180_000);
+  await new Promise((r) => setTimeout(r, 500));
+  const loaded = (await ask<{ rss: number }>(s, "rss")).rss;
+  const closed = message<{ closedByServer: number }>(c, "closed");
+  c.send({ cmd: "close" });
+  const { closedByServer } = await closed;
+  await new Promise((r) => c.once("exit", r));
+  await new Promise((r) => setTimeout(r, 500));
+  return { kbPerConnection: (loaded - base) / count / 1024, answered: opened.answered, closedByServer };
+}
+
+/** One keep-alive GET at a time for `seconds`; latency of each, failures counted. */
+async function measuredClient(port: number, seconds: number): Promise<{ p99: number; p50: number; ok: number; failures: number }> {
+  const times: number[] = [];
+  let failures = 0;
+  const end = performance.now() + seconds * 1000;
+  let sock: net.Socket | null = null;
+  const req = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    const ok = await new Promise<boolean>((resolve) => {
+      if (sock === null || sock.destroyed) sock = net.connect(port, "127.0.0.1");
+      const s = sock;
+      let got = "";
+      const done = (v: boolean): void => {
+        clearTimeout(timer);
+        s.off("data", onData);
+        s.off("close", onClose);
+        s.off("error", onClose);
+        if (!v) s.destroy();
+        resolve(v);
+      };
+      const onData = (d: Buffer): void => {
+        got += d.toString("latin1");
+        if (got.endsWith("Hello, world!")) done(got.startsWith("HTTP/1.1 200"));
+      };
+      const onClose = (): void => done(false);
+      const timer = setTimeout(() => done(false), 2000);
+      s.on("data", onData);
+      s.on("close", onClose);
+      s.on("error", onClose);
+      s.write(req);
+    });
+    if (ok) times.push(performance.now() - t0);
+    else failures++;
+  }
+  (sock as net.Socket | null)?.destroy();
+  times.sort((a, b) => a - b);
+  const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(times.length * p))] ?? NaN;
+  return { p99: q(0.99), p50: q(0.5), ok: times.length, failures };
+}
+
+async function floodRun(s: Running, seconds: number): Promise<{ p99: number; p50: number; ok: number; failures: number; floodWrites: number; alive: boolean }> {
+  const c = client(["flood", s.port, FLOODERS, seconds + 1]);
+  const done = message<{ writes: number }>(c, "flood-done", (seconds + 30) * 1000);
+  await new Promise((r) => setTimeout(r, 500));
+  const m = await measuredClient(s.port, seconds);
+  const f = await done;
+  await new Promise((r) => c.once("exit", r));
+  const alive = s.child.exitCode === null;
+  return { ...m, floodWrites: f.writes, alive };
+}
+
+async function shutdownRun(kind: string): Promise<{ answered: number; lost: number; truncated: number; announced: number; shutdownMs: number }> {
+  const s = await start(kind);
+  const c = client(["load", s.port, 50]);
+  await message(c, "load-started");
+  await new Promise((r) => setTimeout(r, QUICK ? 1000 : 2000));
+  const { ms } = await ask<{ ms: number }>(s, "shutdown");
+  const done = message<{ answered: number; lost: number; truncated: number; announced: number }>(c, "load-done");
+  c.send({ cmd: "stop" });
+  const r = await done;
+  await stop(s);
+  return { answered: r.answered, lost: r.lost, truncated: r.truncated, announced: r.announced, shutdownMs: ms };
+}
+
+async function uploadRun(s: Running, size: number, chunked: boolean): Promise<{ seconds: number; rssGrowthMb: number; ok: boolean }> {
+  const base = (await ask<{ rss: number }>(s, "peak-start")).rss;
+  const c = client(["upload", s.port, size, chunked ? "chunked" : "length"]);
+  const r = await message<{ seconds: number; counted: number }>(c, "upload-done", 300_000);
+  const { peak } = await ask<{ peak: number }>(s, "peak-stop");
+  await new Promise((res) => c.once("exit", res));
+  return { seconds: r.seconds, rssGrowthMb: (peak - base) / 2 ** 20, ok: r.counted === size };
+}
+
+/** The largest .ts file under src/ (lines), and whether src/http has an import cycle. */
+function sourceChecks(): { longest: [string, number]; httpCycle: string | null } {
+  const root = fileURLToPath(new URL("../src/", import.meta.url));
+  let longest: [string, number] = ["", 0];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(root + dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${dir}${e.name}/`);
+      else if (e.name.endsWith(".ts")) {
+        const n = readFileSync(root + dir + e.name, "utf8").split("\n").length - 1;
+        if (n > longest[1]) longest = [dir + e.name, n];
+      }
+    }
+  };
+  walk("");
+  const http = root + "http/";
+  const files = readdirSync(http).filter((f) => f.endsWith(".ts"));
+  const deps = new Map(files.map((f) => [f, [...readFileSync(http + f, "utf8").matchAll(/^import (?!type)[^;]*? from "\.\/([\w-]+)\.js"/gm)].map((m) => `${m[1]}.ts`)]));
+  let cycle: string | null = null;
+  const state = new Map<string, number>();
+  const visit = (f: string, path: string[]): void => {
+    if (cycle) return;
+    if (state.get(f) === 1) return void (cycle = [...path, f].join(" -> "));
+    if (state.get(f) === 2) return;
+    state.set(f, 1);
+    for (const d of deps.get(f) ?? []) visit(d, [...path, f]);
+    state.set(f, 2);
+  };
+  for (const f of files) visit(f, []);
+  return { longest, httpCycle: cycle };
+}
+
+async function main(): Promise<void> {
+  console.log(`stress: ${SERVERS.join(", ")}; ${ROUNDS} round(s) x ${DURATION} s; ${IDLE} idle connections; load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}`);
+  const servers: Running[] = [];
+  for (const kind of SERVERS) servers.push(await start(kind));
+  const http = servers.filter((s) => s.kind !== "net");
+  const rows: Record<string, unknown>[] = [];
+  const fig: Record<string, Record<string, number>> = {};
+  const put = (scenario: string, kind: string, value: number): void => void ((fig[scenario] ??= {})[kind] = value);
+  try {
+    const cpr = await wrkScenario("conn/req", servers, ["-H", "Connection: close"]);
+    const ka = await wrkScenario("keep-alive", http, []);
+    const pipe = await wrkScenario("pipelined x16", http, ["-s", PIPELINE_LUA]);
+    for (const [name, m] of [["connection per request", cpr], ["keep-alive", ka], ["pipelined x16", pipe]] as const) {
+      for (const [kind, r] of m) {
+        put(`${name} req/s`, kind, r.rps);
+        put(`${name} CPU µs/req`, kind, r.cpuPerRequestUs);
+        rows.push({ scenario: name, server: kind, reqPerSec: sig(r.rps), cpuUsPerRequest: sig(r.cpuPerRequestUs), errors: r.errors });
+      }
+    }
+    for (const s of servers) {
+      const kbs: number[] = [];
+      for (let r = 0; r < Math.max(1, ROUNDS - 1); r++) {
+        const m = await idleKb(s, IDLE);
+        kbs.push(m.kbPerConnection);
+        console.log(`  idle ${s.kind}: ${sig(m.kbPerConnection)} KB/connection (${m.answered}/${IDLE} answered, ${m.closedByServer} closed by the server)`);
+      }
+      put("idle KB/connection", s.kind, median(kbs));
+      rows.push({ scenario: `idle, ${IDLE} connections`, server: s.kind, kbPerConnection: sig(median(kbs)) });
+    }
+    const floods = new Map<string, { p99s: number[]; failures: number; died: number }>();
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let i = 0; i < http.length; i++) {
+        const s = http[(i + r) % http.length]!;
+        const f = await floodRun(s, DURATION);
+        console.log(`  flood round ${r + 1} ${s.kind}: p50 ${sig(f.p50)} ms, p99 ${sig(f.p99)} ms, ${f.ok} ok, ${f.failures} failures, ${f.floodWrites} flood writes, alive ${f.alive}`);
+        const acc = floods.get(s.kind) ?? { p99s: [], failures: 0, died: 0 };
+        acc.p99s.push(f.p99);
+        acc.failures += f.failures;
+        acc.died += f.alive ? 0 : 1;
+        floods.set(s.kind, acc);
+      }
+    }
+    for (const [kind, f] of floods) {
+      put("flood p99 ms", kind, median(f.p99s));
+      put("flood failures", kind, f.failures);
+      rows.push({ scenario: `garbage flood, ${FLOODERS} connections`, server: kind, p99Ms: sig(median(f.p99s)), failures: f.failures, died: f.died });
+    }
+    for (const [label, size, chunked] of [["upload Content-Length", UPLOAD_CL, false], ["upload chunked", UPLOAD_CHUNKED, true]] as const) {
+      const runs = new Map<string, { seconds: number; rssGrowthMb: number; ok: boolean }[]>();
+      for (let r = 0; r < ROUNDS; r++) {
+        for (let i = 0; i < http.length; i++) {
+          const s = http[(i + r) % http.length]!;
+          const u = await uploadRun(s, size, chunked);
+          console.log(`  ${label} round ${r + 1} ${s.kind}: ${sig(u.seconds)} s, RSS +${sig(u.rssGrowthMb)} MB${u.ok ? "" : " (byte count wrong)"}`);
+          runs.set(s.kind, [...(runs.get(s.kind) ?? []), u]);
+        }
+      }
+      for (const [kind, list] of runs) {
+        put(`${label} s`, kind, median(list.map((x) => x.seconds)));
+        put(`${label} RSS MB`, kind, Math.max(...list.map((x) => x.rssGrowthMb)));
+        rows.push({ scenario: `${label}, ${size >> 20} MiB`, server: kind, seconds: sig(median(list.map((x) => x.seconds))), rssGrowthMb: sig(Math.max(...list.map((x) => x.rssGrowthMb))), correct: list.every((x) => x.ok) });
+      }
+    }
+  } finally {
+    for (const s of servers) await stop(s);
+  }
+  for (const kind of HTTP_SERVERS) {
+    const r = await shutdownRun(kind);
+    console.log(`  shutdown ${kind}: ${r.answered} answered, ${r.lost} lost, ${r.truncated} truncated, ${r.announced} closes announced, shutdown took ${sig(r.shutdownMs)} ms`);
+    put("shutdown lost+truncated", kind, r.lost + r.truncated);
+    rows.push({ scenario: "graceful shutdown under load, 50 connections", server: kind, answered: r.answered, lost: r.lost, truncated: r.truncated, announcedCloses: r.announced, shutdownMs: sig(r.shutdownMs) });
+  }
+  report(rows, fig);
+}
+
+function report(rows: Record<string, unknown>[], fig: Record<string, Record<string, number>>): void {
+  const targets: { issue: number; name: string; value: number; target: string; met: boolean }[] = [];
+  const ratio = (scenario: string, a: string, b: string): number => sig(fig[scenario]?.[a]! / fig[scenario]?.[b]!);
+  const add = (name: string, value: number, target: string, met: (v: number) => boolean): void =>
+    void targets.push({ issue: 6, name, value, target, met: Number.isFinite(value) && met(value) });
+  const main = BASEHTTP.includes("basehttp-wasm") ? "basehttp-wasm" : BASEHTTP[0]!;
+  add("connection per request, req/s vs node:http", ratio("connection per request req/s", main, "node"), ">= 1.0x node:http", (v) => v >= 1);
+  add("connection per request, req/s vs raw node:net", ratio("connection per request req/s", main, "net"), ">= 0.95x raw node:net", (v) => v >= 0.95);
+  add("idle keep-alive connection, KB RSS each", sig(fig["idle KB/connection"]?.[main]!), "<= 5 KB", (v) => v <= 5);
+  add("idle keep-alive connection, RSS vs node:http", ratio("idle KB/connection", main, "node"), "<= 0.6x node:http", (v) => v <= 0.6);
+  add("garbage flood, measured client p99 vs node:http", ratio("flood p99 ms", main, "node"), "<= 0.5x node:http", (v) => v <= 0.5);
+  add("garbage flood, measured client failures", fig["flood failures"]?.[main]!, "0", (v) => v === 0);
+  add("keep-alive, req/s vs node:http", ratio("keep-alive req/s", main, "node"), ">= 1.5x node:http", (v) => v >= 1.5);
+  add("keep-alive, server CPU per request vs node:http", ratio("keep-alive CPU µs/req", main, "node"), "<= 0.6x node:http (read as: at most 0.6x the CPU time per request)", (v) => v <= 0.6);
+  add("pipelined x16, req/s vs node:http", ratio("pipelined x16 req/s", main, "node"), ">= 5x node:http", (v) => v >= 5);
+  if (BASEHTTP.includes("basehttp-js")) {
+    for (const sc of ["connection per request req/s", "keep-alive req/s", "pipelined x16 req/s"]) {
+      add(`wasm vs js, ${sc}`, ratio(sc, "basehttp-wasm", "basehttp-js"), ">= 1.0x js", (v) => v >= 1);
+    }
+    add("wasm vs js, upload Content-Length time", ratio("upload Content-Length s", "basehttp-wasm", "basehttp-js"), "<= 1.0x js (time)", (v) => v <= 1);
+  }
+  add("upload 1 GiB Content-Length, time vs node:http", ratio("upload Content-Length s", main, "node"), "<= 1.0x node:http", (v) => v <= 1);
+  add("upload 512 MiB chunked, time vs node:http", ratio("upload chunked s", main, "node"), "<= 1.0x node:http", (v) => v <= 1);
+  add("upload Content-Length, RSS growth MB", sig(fig["upload Content-Length RSS MB"]?.[main]!), "<= 64 MB", (v) => v <= 64);
+  add("upload chunked, RSS growth MB", sig(fig["upload chunked RSS MB"]?.[main]!), "<= 64 MB", (v) => v <= 64);
+  add("graceful shutdown, lost or truncated responses", fig["shutdown lost+truncated"]?.[main]!, "0", (v) => v === 0);
+  const checks = sourceChecks();
+  add(`longest file in src/ (${checks.longest[0]}), lines`, checks.longest[1], "<= 400", (v) => v <= 400);
+  add(`src/http import cycles${checks.httpCycle ? ` (${checks.httpCycle})` : ""}`, checks.httpCycle ? 1 : 0, "0", (v) => v === 0);
+
+  const kinds = SERVERS;
+  const scenarios = Object.keys(fig);
+  console.log(`\n${table(["scenario", ...kinds], scenarios.map((sc) => [sc, ...kinds.map((k) => (fig[sc]?.[k] === undefined ? "-" : String(sig(fig[sc]![k]!))))]))}`);
+  console.log(`\n${table(["target (issue 6)", "value", "target", "met"], targets.map((t) => [t.name, String(t.value), t.target, t.met ? "yes" : "NO"]))}`);
+  const loadAfter = os.loadavg();
+  console.log(`\nload average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
+  const result = {
+    scenario: "stress",
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, node: process.version, loadavgBefore: loadBefore.map((l) => sig(l, 3)), loadavgAfter: loadAfter.map((l) => sig(l, 3)) },
+    options: { quick: QUICK, rounds: ROUNDS, duration: DURATION, idleConnections: IDLE, flooders: FLOODERS, uploadContentLength: UPLOAD_CL, uploadChunked: UPLOAD_CHUNKED },
+    note: "Each server in its own process; load from wrk -t1 -c50 or stress-client.ts in another process. Medians over rounds; ratios within this run. Upload RSS: peak growth sampled every 10 ms.",
+    rows,
+    targets,
+  };
+  writeFileSync(new URL("./results/stress.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
+  console.log("wrote bench/results/stress.json");
+}
+
+await main();
