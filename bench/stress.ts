@@ -259,18 +259,22 @@ async function main(): Promise<void> {
       for (const [kind, r] of m) {
         put(`${name} req/s`, kind, r.rps);
         put(`${name} CPU µs/req`, kind, r.cpuPerRequestUs);
-        rows.push({ scenario: name, server: kind, reqPerSec: sig(r.rps), cpuUsPerRequest: sig(r.cpuPerRequestUs), errors: r.errors });
+        rows.push({ case: name, server: kind, reqPerSec: sig(r.rps), cpuUsPerRequest: sig(r.cpuPerRequestUs), errors: r.errors });
       }
     }
-    for (const s of servers) {
+    for (const kind of SERVERS) {
       const kbs: number[] = [];
       for (let r = 0; r < Math.max(1, ROUNDS - 1); r++) {
+        // A fresh process each time: a heap already grown by an earlier round would hide the cost.
+        const s = await start(kind);
+        await idleKb(s, 100);
         const m = await idleKb(s, IDLE);
+        await stop(s);
         kbs.push(m.kbPerConnection);
-        console.log(`  idle ${s.kind}: ${sig(m.kbPerConnection)} KB/connection (${m.answered}/${IDLE} answered, ${m.closedByServer} closed by the server)`);
+        console.log(`  idle ${kind}: ${sig(m.kbPerConnection)} KB/connection (${m.answered}/${IDLE} answered, ${m.closedByServer} closed by the server)`);
       }
-      put("idle KB/connection", s.kind, median(kbs));
-      rows.push({ scenario: `idle, ${IDLE} connections`, server: s.kind, kbPerConnection: sig(median(kbs)) });
+      put("idle KB/connection", kind, median(kbs));
+      rows.push({ case: `idle, ${IDLE} connections`, server: kind, rssKbPerConn: sig(median(kbs)) });
     }
     const floods = new Map<string, { p99s: number[]; failures: number; died: number }>();
     for (let r = 0; r < ROUNDS; r++) {
@@ -288,7 +292,7 @@ async function main(): Promise<void> {
     for (const [kind, f] of floods) {
       put("flood p99 ms", kind, median(f.p99s));
       put("flood failures", kind, f.failures);
-      rows.push({ scenario: `garbage flood, ${FLOODERS} connections`, server: kind, p99Ms: sig(median(f.p99s)), failures: f.failures, died: f.died });
+      rows.push({ case: `garbage flood, ${FLOODERS} connections`, server: kind, p99Ms: sig(median(f.p99s)), failures: f.failures, died: f.died });
     }
     for (const [label, size, chunked] of [["upload Content-Length", UPLOAD_CL, false], ["upload chunked", UPLOAD_CHUNKED, true]] as const) {
       const runs = new Map<string, { seconds: number; rssGrowthMb: number; ok: boolean }[]>();
@@ -303,7 +307,7 @@ async function main(): Promise<void> {
       for (const [kind, list] of runs) {
         put(`${label} s`, kind, median(list.map((x) => x.seconds)));
         put(`${label} RSS MB`, kind, Math.max(...list.map((x) => x.rssGrowthMb)));
-        rows.push({ scenario: `${label}, ${size >> 20} MiB`, server: kind, seconds: sig(median(list.map((x) => x.seconds))), rssGrowthMb: sig(Math.max(...list.map((x) => x.rssGrowthMb))), correct: list.every((x) => x.ok) });
+        rows.push({ case: `${label}, ${size >> 20} MiB`, server: kind, seconds: sig(median(list.map((x) => x.seconds))), rssGrowthMb: sig(Math.max(...list.map((x) => x.rssGrowthMb))), correct: list.every((x) => x.ok) });
       }
     }
   } finally {
@@ -313,7 +317,7 @@ async function main(): Promise<void> {
     const r = await shutdownRun(kind);
     console.log(`  shutdown ${kind}: ${r.answered} answered, ${r.lost} lost, ${r.truncated} truncated, ${r.announced} closes announced, shutdown took ${sig(r.shutdownMs)} ms`);
     put("shutdown lost+truncated", kind, r.lost + r.truncated);
-    rows.push({ scenario: "graceful shutdown under load, 50 connections", server: kind, answered: r.answered, lost: r.lost, truncated: r.truncated, announcedCloses: r.announced, shutdownMs: sig(r.shutdownMs) });
+    rows.push({ case: "graceful shutdown under load, 50 connections", server: kind, answered: r.answered, lost: r.lost, truncated: r.truncated, announcedCloses: r.announced, shutdownMs: sig(r.shutdownMs) });
   }
   report(rows, fig);
 }
@@ -358,8 +362,11 @@ function report(rows: Record<string, unknown>[], fig: Record<string, Record<stri
     scenario: "stress",
     date: new Date().toISOString(),
     machine: { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, node: process.version, loadavgBefore: loadBefore.map((l) => sig(l, 3)), loadavgAfter: loadAfter.map((l) => sig(l, 3)) },
-    options: { quick: QUICK, rounds: ROUNDS, duration: DURATION, idleConnections: IDLE, flooders: FLOODERS, uploadContentLength: UPLOAD_CL, uploadChunked: UPLOAD_CHUNKED },
+    quick: QUICK,
+    durationSeconds: DURATION,
+    options: { rounds: ROUNDS, duration: DURATION, idleConnections: IDLE, flooders: FLOODERS, uploadContentLength: UPLOAD_CL, uploadChunked: UPLOAD_CHUNKED },
     note: "Each server in its own process; load from wrk -t1 -c50 or stress-client.ts in another process. Medians over rounds; ratios within this run. Upload RSS: peak growth sampled every 10 ms.",
+    chart: { metric: "reqPerSec", label: "req/s", better: "higher" },
     rows,
     targets,
   };
