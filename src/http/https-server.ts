@@ -79,6 +79,11 @@ export class HTTPSServer extends HTTPServer {
     return tls.createSecureContext({ cert, key, minVersion: "TLSv1.2", ...(pass !== undefined ? { passphrase: pass } : {}) });
   }
 
+  /** TLS decrypts into buffers of its own: accepted sockets are not read into WASM memory. */
+  protected override readRegion(): null {
+    return null;
+  }
+
   /** Wrap the accepted socket, and hand it on once the handshake is done. */
   protected override enqueue_request(request: Duplex, client_address: Address): void {
     const context = this.context;

@@ -7,7 +7,9 @@ import type { ParserName, Tokenizer } from "../contract/tokenizer.js";
 import { tokenizerFor } from "../tokenizer/select.js";
 import type { RequestHandlerClass } from "../socketserver/base-server.js";
 import type { Address } from "../socketserver/request-handler.js";
+import type { ReadRegion } from "../socketserver/linear-socket.js";
 import { TCPServer } from "../socketserver/tcp-server.js";
+import { WasmTokenizer } from "../tokenizer/wasm.js";
 import { ConnectionRegistry, type ConnectionLimits } from "./connection.js";
 
 export interface HTTPServerOptions {
@@ -63,6 +65,11 @@ export class HTTPServer extends TCPServer implements ConnectionLimits {
     this.headTimeout = seconds(opts.headTimeout, 60, "headTimeout");
     this.keepAliveTimeout = seconds(opts.keepAliveTimeout, 5, "keepAliveTimeout");
     this.connections = new ConnectionRegistry(this.headTimeout, this.keepAliveTimeout);
+  }
+
+  /** Sockets read straight into the WASM tokenizer's input region, where heads are scanned. */
+  protected override readRegion(): ReadRegion | null {
+    return this.tokenizer instanceof WasmTokenizer ? this.tokenizer.readRegion : null;
   }
 
   /** Bind, then record the name and port. */

@@ -6,12 +6,47 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { BaseServer, type RequestHandlerClass } from "./base-server.js";
+import { readInto, type ReadRegion } from "./linear-socket.js";
 import type { Address } from "./request-handler.js";
 
 /** Milliseconds a closed connection may keep sending before it is destroyed. */
 const LINGER_MS = 2000;
+/** How often lingering connections past their time are looked for. */
+const LINGER_SWEEP_MS = 250;
 
 function ignore(): void {}
+
+/** Connections draining after close_request, with the Date.now() at which they are cut off:
+ * one sweep for all of them, not a timer and a closure per connection. */
+const lingering = new Map<Duplex, number>();
+let lingerSweep: NodeJS.Timeout | null = null;
+
+function linger(request: Duplex): void {
+  lingering.set(request, Date.now() + LINGER_MS);
+  request.on("close", forget);
+  if (lingerSweep === null) {
+    lingerSweep = setInterval(sweepLingering, LINGER_SWEEP_MS);
+    lingerSweep.unref();
+  }
+}
+
+function forget(this: Duplex): void {
+  lingering.delete(this);
+}
+
+function sweepLingering(): void {
+  const now = Date.now();
+  for (const [request, deadline] of lingering) {
+    if (now >= deadline) {
+      lingering.delete(request);
+      request.destroy();
+    }
+  }
+  if (lingering.size === 0 && lingerSweep !== null) {
+    clearInterval(lingerSweep);
+    lingerSweep = null;
+  }
+}
 
 /**
  * A TCP server: `new TCPServer([host, port], Handler)`; `await server.ready` for the bound
@@ -37,7 +72,9 @@ export class TCPServer extends BaseServer {
     // allowHalfOpen: a client that half-closes after its request still gets the answer (the
     // handler sees end of stream, as in Python); shutdown_request ends our side.
     this.socket = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
-    this.socket.on("connection", (socket: net.Socket) => {
+    this.socket.on("connection", (accepted: net.Socket) => {
+      const region = this.readRegion();
+      const socket = region === null ? accepted : readInto(accepted, region, true);
       // An error on a connection no handler has taken yet must not crash the process.
       socket.on("error", ignore);
       this.enqueue_request(socket, [socket.remoteAddress ?? "", socket.remotePort ?? 0]);
@@ -58,6 +95,14 @@ export class TCPServer extends BaseServer {
       });
       this.ready.catch(ignore);
     }
+  }
+
+  /**
+   * Where accepted sockets read into (linear-socket.ts), or null: the runtime's own buffers and
+   * `data` events. For subclasses (HTTPServer reads into its WASM tokenizer's memory).
+   */
+  protected readRegion(): ReadRegion | null {
+    return null;
   }
 
   /** Bind and listen; `server_address` becomes the address actually bound. May be extended. */
@@ -91,9 +136,7 @@ export class TCPServer extends BaseServer {
   override close_request(request: Duplex): void {
     if (request.destroyed) return;
     request.resume();
-    const timer = setTimeout(() => request.destroy(), LINGER_MS);
-    timer.unref();
-    request.once("close", () => clearTimeout(timer));
+    linger(request);
   }
 
   /** Stop listening; connections accepted but never served are closed. */

@@ -61,6 +61,8 @@ const SET_FROM = 8;
 // file; four slots per step for header fields): a loop over typed arrays costs V8 a bounds and
 // an interrupt check per slot, three times as much. They assume this layout.
 if (T_HEADERS !== 21 || HEADER_SLOTS !== 4) throw new Error("src/tokenizer/wasm.ts: the token table layout changed");
+/** Bytes a socket read may bring into the input region at once (libuv asks for 64 KiB). */
+const READ_REGION = 65536;
 /** |seconds| beyond a JavaScript Date's range is left to date-js.ts (assembly/date.ts). */
 const DATE_RANGE = 8.64e12;
 
@@ -128,6 +130,22 @@ export class WasmTokenizer implements Tokenizer {
   #from = 0;
   #to = 0;
   #copied = 0;
+  /** The input region's first READ_REGION bytes, once a socket reads into them. */
+  #region: Uint8Array | null = null;
+
+  /**
+   * The input region as the place accepted sockets read into (see
+   * src/socketserver/linear-socket.ts): `view()` is where a read lands; `adopt(input, n)` says
+   * that `input[0, n)` is the copy of what landed, so scanning `input` copies nothing in.
+   */
+  readonly readRegion = {
+    view: (): Uint8Array => this.#region ?? this.#reserveRegion(),
+    adopt: (input: Uint8Array, n: number): void => {
+      this.#staged = input;
+      this.#from = 0;
+      this.#to = n;
+    },
+  };
 
   constructor(variant: WasmVariant = DEFAULT_WASM_VARIANT) {
     this.variant = variant;
@@ -258,10 +276,18 @@ export class WasmTokenizer implements Tokenizer {
     this.#views();
   }
 
+  #reserveRegion(): Uint8Array {
+    this.#reserve(READ_REGION);
+    this.#staged = null;
+    const p = this.#inputPtr;
+    return (this.#region = this.#bytes.subarray(p, p + READ_REGION));
+  }
+
   /** Views over memory.buffer, re-derived after it changes identity (memory.grow). */
   #views(): void {
     const buffer = this.#memory.buffer;
     this.#bytes = Buffer.from(buffer);
+    if (this.#region !== null) this.#region = this.#bytes.subarray(this.#inputPtr, this.#inputPtr + READ_REGION);
     const slots = (this.#slots = new Int32Array(buffer));
     const t = this.#tableSlot;
     this.#prefixes = [];

@@ -1,0 +1,190 @@
+// Both ways bytes reach a connection: read straight into the WASM tokenizer's memory
+// (src/socketserver/linear-socket.ts, net.Socket's `onread`) and the runtime's `data` events
+// (the fallback of Deno, Bun and TLS). The same requests must get the same answers on both,
+// including heads split across reads, pipelined heads, bodies and input backpressure.
+
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { newTable } from "../../src/contract/table.js";
+import { HTTPServer } from "../../src/http/server.js";
+import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
+import { LinearSocket, readInto, type ReadRegion } from "../../src/socketserver/linear-socket.js";
+import { WasmTokenizer } from "../../src/tokenizer/wasm.js";
+import { QuietHandler, RawClient, splitResponses } from "./helpers.js";
+
+/** Sockets read through `data` events even with the WASM tokenizer. */
+class DataEventServer extends HTTPServer {
+  protected override readRegion(): ReadRegion | null {
+    return null;
+  }
+}
+
+/** The socket class of each connection served, to prove which path ran. */
+const seen: string[] = [];
+/** The server side of the last connection served. */
+let lastSocket: import("node:stream").Duplex | null = null;
+
+class Echo extends QuietHandler {
+  override protocol_version = "HTTP/1.1";
+  do_GET(): void {
+    seen.push(this.request instanceof LinearSocket ? "linear" : "data");
+    lastSocket = this.request;
+    const body = Buffer.from(`${this.path} ${this.headers.get("X-Tag") ?? ""}`);
+    this.send_response(200);
+    this.send_header("Content-Length", String(body.length));
+    this.end_headers();
+    this.wfile.write(body);
+  }
+  /** Reads the body in 64 KiB reads, slowly enough to make the socket pause, and answers its
+   * length and a checksum. */
+  async do_POST(): Promise<void> {
+    let n = 0;
+    let sum = 0;
+    for (;;) {
+      const chunk = await this.rfile.read(65536);
+      if (chunk.length === 0) break;
+      n += chunk.length;
+      for (let i = 0; i < chunk.length; i += 4099) sum = (sum + chunk[i]! * (i + 1)) % 1_000_003;
+      if (n % (1 << 20) < 65536) await new Promise((r) => setTimeout(r, 1));
+    }
+    const body = Buffer.from(`${n} ${sum}`);
+    this.send_response(200);
+    this.send_header("Content-Length", String(body.length));
+    this.end_headers();
+    this.wfile.write(body);
+  }
+}
+
+/** The checksum do_POST computes, over the same bytes read in 64 KiB pieces. */
+function checksum(data: Buffer): number {
+  let sum = 0;
+  for (let at = 0; at < data.length; at += 65536) {
+    const chunk = data.subarray(at, at + 65536);
+    for (let i = 0; i < chunk.length; i += 4099) sum = (sum + chunk[i]! * (i + 1)) % 1_000_003;
+  }
+  return sum;
+}
+
+let server: HTTPServer | null = null;
+afterEach(async () => {
+  if (server) {
+    await server.shutdown();
+    server.server_close();
+    server = null;
+  }
+  seen.length = 0;
+});
+
+async function start(Server: typeof HTTPServer, parser: "wasm" | "js" = "wasm"): Promise<number> {
+  server = new Server(["127.0.0.1", 0], Echo as RequestHandlerClass<never>, { parser });
+  await server.ready;
+  void server.serve_forever(0.05);
+  return server.server_port;
+}
+
+const PATHS = [
+  { name: "read into WASM memory (onread)", Server: HTTPServer, expected: "linear" },
+  { name: "data events (fallback)", Server: DataEventServer, expected: "data" },
+] as const;
+
+describe.each(PATHS)("$name", ({ Server, expected }) => {
+  it("serves pipelined heads, in one write and split at every few bytes", async () => {
+    const port = await start(Server);
+    const c = await RawClient.connect(port);
+    const heads = [1, 2, 3].map((i) => `GET /p${i} HTTP/1.1\r\nHost: x\r\nX-Tag: t${i}\r\n\r\n`).join("");
+    c.send(heads);
+    const bytes = Buffer.from(heads, "latin1");
+    for (let at = 0; at < bytes.length; at += 7) {
+      c.send(bytes.subarray(at, at + 7));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const answers = await c.responses(6);
+    expect(answers.map((a) => a.body.toString())).toEqual(["/p1 t1", "/p2 t2", "/p3 t3", "/p1 t1", "/p2 t2", "/p3 t3"]);
+    expect(new Set(seen)).toEqual(new Set([expected]));
+    c.close();
+  });
+
+  it("reads a head larger than one read (128 KiB of header fields)", async () => {
+    const port = await start(Server);
+    const c = await RawClient.connect(port);
+    const fields = Array.from({ length: 64 }, (_, i) => `X-F${i}: ${"v".repeat(2040)}\r\n`).join("");
+    c.send(`GET /big HTTP/1.1\r\nHost: x\r\n${fields}X-Tag: last\r\n\r\n`);
+    const [answer] = await c.responses(1);
+    expect(answer!.body.toString()).toBe("/big last");
+    c.close();
+  });
+
+  it("delivers a 8 MiB body, Content-Length and chunked, intact through socket pauses", async () => {
+    const port = await start(Server);
+    const body = Buffer.alloc(8 << 20);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 11)) & 0xff;
+    const c = await RawClient.connect(port);
+    c.send(`POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`);
+    c.send(body);
+    const framed: Buffer[] = [];
+    for (let at = 0; at < body.length; at += 100_000) {
+      const part = body.subarray(at, at + 100_000);
+      framed.push(Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from("\r\n"));
+    }
+    c.send(`POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    c.send(Buffer.concat([...framed, Buffer.from("0\r\n\r\n")]));
+    await c.until((b) => splitResponses(b).length >= 2, "two answers");
+    const answers = splitResponses(c.received).map((a) => a.body.toString());
+    expect(answers).toEqual([`${body.length} ${checksum(body)}`, `${body.length} ${checksum(body)}`]);
+    c.close();
+  });
+});
+
+describe("which sockets read into WASM memory", () => {
+  it("the js parser's server reads through data events", async () => {
+    const port = await start(HTTPServer, "js");
+    const c = await RawClient.connect(port);
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    await c.responses(1);
+    expect(seen).toEqual(["data"]);
+    c.close();
+  });
+
+  it("a socket without a native handle (another runtime, a stream) is kept as it is", () => {
+    const region: ReadRegion = new WasmTokenizer().readRegion;
+    const plain = new net.Socket();
+    expect(readInto(plain, region, true)).toBe(plain);
+    plain.destroy();
+  });
+
+  it("the WASM region: a read adopted as staged is scanned without a copy in", () => {
+    const tokenizer = new WasmTokenizer();
+    const view = tokenizer.readRegion.view();
+    expect(view.length).toBe(65536);
+    const head = Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\n", "latin1");
+    view.set(head, 0);
+    const chunk = Buffer.from(head);
+    tokenizer.readRegion.adopt(chunk, chunk.length);
+    const table = newTable();
+    const before = tokenizer.copiedBytes;
+    expect(tokenizer.scan(chunk, 0, chunk.length, table, 1 << 20)).toBe(head.length);
+    expect(tokenizer.copiedBytes).toBe(before);
+    // Another input is copied as before.
+    const other = Buffer.from(head);
+    expect(tokenizer.scan(other, 0, other.length, newTable(), 1 << 20)).toBe(head.length);
+    expect(tokenizer.copiedBytes).toBe(before + head.length);
+  });
+});
+
+describe("closing", () => {
+  it("a connection the peer keeps open after the answer is cut off by the lingering sweep", { timeout: 15_000 }, async () => {
+    const port = await start(HTTPServer);
+    const c = await RawClient.connect(port);
+    // allowHalfOpen: the client's side stays open after the server's FIN, as a peer that never closes.
+    c.socket.allowHalfOpen = true;
+    const ended = new Promise<void>((resolve) => c.socket.once("end", () => resolve()));
+    c.send("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    await ended;
+    expect(splitResponses(c.received).map((a) => a.body.toString())).toEqual(["/x "]);
+    // The peer never closes: the server's socket is destroyed by the sweep, not left open.
+    const serverSide = lastSocket!;
+    await new Promise<void>((resolve) => (serverSide.destroyed ? resolve() : serverSide.once("close", () => resolve())));
+    expect(serverSide.destroyed).toBe(true);
+    c.close();
+  });
+});
