@@ -6,6 +6,7 @@
 // Where the runtime cannot (no `_handle.useUserBuffer`: Deno, Bun; TLS sockets), the accepted
 // socket is used as it is, and its `data` events come from the runtime.
 
+import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
 
 /** Where reads land. Shared by all sockets of a server: each read is handed out (copied into a
@@ -30,7 +31,7 @@ interface RawSocket {
   _server: net.Server | null;
 }
 
-/** A socket re-wrapped around an accepted handle, reading into `region`. */
+/** A socket over an accepted handle, reading into `region`. */
 export class LinearSocket extends net.Socket {
   readonly region: ReadRegion;
   #paused = true;
@@ -82,20 +83,43 @@ function onRead(this: LinearSocket, n: number): boolean {
   return !this.paused;
 }
 
+interface ListenHandle {
+  onconnection: (this: ListenHandle, error: number, client?: StreamHandle) => void;
+}
+
+interface RawServer {
+  _handle: ListenHandle | null;
+  _connections: number;
+  maxConnections?: number;
+}
+
+/** Where node:net tells subscribers about accepted sockets; published as node:net does. */
+const serverSocketChannel = diagnostics.channel("net.server.socket");
+
 /**
- * The accepted `socket` (paused, from a server with `pauseOnConnect`) re-wrapped to read into
- * `region`; `socket` itself when the runtime cannot. The old socket object is dropped.
+ * Make the listening `server` create each accepted socket as a LinearSocket reading into
+ * `region`, paused (as with pauseOnConnect), in place of node:net's own socket: one socket
+ * object per connection, not one made and one re-made. False, and nothing changed, where the
+ * runtime has no such listening handle (Deno, Bun); a socket whose handle cannot read into a
+ * chosen buffer, or a server with maxConnections, goes through node:net as before.
  */
-export function readInto(socket: net.Socket, region: ReadRegion, allowHalfOpen: boolean): net.Socket {
-  const raw = socket as unknown as RawSocket;
-  const handle = raw._handle;
-  if (handle === null || handle === undefined || typeof handle.useUserBuffer !== "function" || socket.destroyed) return socket;
-  const linear = new LinearSocket(handle, region, allowHalfOpen);
-  const wrapped = linear as unknown as RawSocket;
-  // The server counts its connections down when this socket closes (server.close() waits).
-  wrapped.server = raw.server;
-  wrapped._server = raw._server;
-  raw._handle = null;
-  raw.server = raw._server = null;
-  return linear;
+export function acceptInto(server: net.Server, region: ReadRegion, allowHalfOpen: boolean): boolean {
+  const raw = server as unknown as RawServer;
+  const listener = raw._handle;
+  if (listener === null || listener === undefined || typeof listener.onconnection !== "function") return false;
+  const nodeOnConnection = listener.onconnection;
+  listener.onconnection = function onconnection(error, client) {
+    if (error || client === undefined || typeof client.useUserBuffer !== "function" || raw.maxConnections) {
+      nodeOnConnection.call(this, error, client);
+      return;
+    }
+    const socket = new LinearSocket(client, region, allowHalfOpen);
+    // As node:net's onconnection: the server counts its connections down when each closes.
+    raw._connections++;
+    const s = socket as unknown as RawSocket;
+    s.server = s._server = server;
+    server.emit("connection", socket);
+    if (serverSocketChannel.hasSubscribers) serverSocketChannel.publish({ socket });
+  };
+  return true;
 }

@@ -6,7 +6,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { BaseServer, type RequestHandlerClass } from "./base-server.js";
-import { readInto, type ReadRegion } from "./linear-socket.js";
+import { acceptInto, type ReadRegion } from "./linear-socket.js";
 import type { Address } from "./request-handler.js";
 
 /** Milliseconds a closed connection may keep sending before it is destroyed. */
@@ -72,9 +72,7 @@ export class TCPServer extends BaseServer {
     // allowHalfOpen: a client that half-closes after its request still gets the answer (the
     // handler sees end of stream, as in Python); shutdown_request ends our side.
     this.socket = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
-    this.socket.on("connection", (accepted: net.Socket) => {
-      const region = this.readRegion();
-      const socket = region === null ? accepted : readInto(accepted, region, true);
+    this.socket.on("connection", (socket: net.Socket) => {
       // An error on a connection no handler has taken yet must not crash the process.
       socket.on("error", ignore);
       this.enqueue_request(socket, [socket.remoteAddress ?? "", socket.remotePort ?? 0]);
@@ -122,6 +120,8 @@ export class TCPServer extends BaseServer {
       this.socket.listen({ host: host === "" ? "0.0.0.0" : host, port, backlog: this.request_queue_size });
     });
     this.#listening = true;
+    const region = this.readRegion();
+    if (region !== null) acceptInto(this.socket, region, true);
     const bound = this.socket.address() as AddressInfo;
     this.server_address = [bound.address, bound.port];
   }

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { newTable } from "../../src/contract/table.js";
 import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
-import { LinearSocket, readInto, type ReadRegion } from "../../src/socketserver/linear-socket.js";
+import { acceptInto, LinearSocket, type ReadRegion } from "../../src/socketserver/linear-socket.js";
 import { WasmTokenizer } from "../../src/tokenizer/wasm.js";
 import { QuietHandler, RawClient, splitResponses } from "./helpers.js";
 
@@ -145,11 +145,25 @@ describe("which sockets read into WASM memory", () => {
     c.close();
   });
 
-  it("a socket without a native handle (another runtime, a stream) is kept as it is", () => {
+  it("a server without a listening handle (another runtime) keeps its own sockets", () => {
     const region: ReadRegion = new WasmTokenizer().readRegion;
-    const plain = new net.Socket();
-    expect(readInto(plain, region, true)).toBe(plain);
-    plain.destroy();
+    const notListening = net.createServer();
+    expect(acceptInto(notListening, region, true)).toBe(false);
+  });
+
+  it("a server with maxConnections gets node:net's sockets, and its limit", async () => {
+    class Limited extends HTTPServer {
+      override async server_bind(): Promise<void> {
+        this.socket.maxConnections = 5;
+        await super.server_bind();
+      }
+    }
+    const port = await start(Limited);
+    const c = await RawClient.connect(port);
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    await c.responses(1);
+    expect(seen).toEqual(["data"]);
+    c.close();
   });
 
   it("the WASM region: a read adopted as staged is scanned without a copy in", () => {
