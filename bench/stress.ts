@@ -21,8 +21,8 @@ const ROUNDS = Number(option("--rounds", QUICK ? "1" : "3"));
 const DURATION = Number(option("--duration", QUICK ? "2" : "4"));
 const IDLE = Number(option("--idle", QUICK ? "2000" : "10000"));
 const FLOODERS = 200;
-const UPLOAD_CL = QUICK ? 256 << 20 : 1 << 30;
-const UPLOAD_CHUNKED = QUICK ? 128 << 20 : 512 << 20;
+const UPLOAD_CL = QUICK ? 128 << 20 : 1 << 30;
+const UPLOAD_CHUNKED = QUICK ? 64 << 20 : 512 << 20;
 const SERVERS = option("--servers", "net,node,basehttp-wasm,basehttp-js").split(",");
 const HTTP_SERVERS = SERVERS.filter((k) => k !== "net");
 const BASEHTTP = HTTP_SERVERS.filter((k) => k.startsWith("basehttp"));
@@ -103,7 +103,7 @@ async function wrk(s: Running, seconds: number, extra: string[]): Promise<WrkRun
 /** Rounds of one wrk scenario over `servers`, rotated; medians per server. */
 async function wrkScenario(name: string, servers: Running[], extra: string[]): Promise<Map<string, WrkRun>> {
   const runs = new Map<string, WrkRun[]>();
-  for (const s of servers) await wrk(s, 1, extra); // warm-up
+  if (!QUICK) for (const s of servers) await wrk(s, 1, extra); // warm-up
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < servers.length; i++) {
       const s = servers[(i + r) % servers.length]!;
