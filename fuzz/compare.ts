@@ -28,6 +28,9 @@ export const DIFFERENCES: Record<string, string> = {
 export interface Finding {
   kind: "backend-disagreement" | "hang" | "crash" | "server-error" | "node-rejects-basehttp-accepts" | "body-mismatch";
   detail: string;
+  /** A sub-kind, for counting and saving: "chunk-ext" when the input holds a chunk line that
+   * breaks RFC 9112 §7.1.1 (the chunk-extension grammar the chunked decoder checks). */
+  tag?: string;
 }
 
 export interface Verdict {
@@ -61,6 +64,11 @@ const QUOTED = '"(?:[\\t !#-\\[\\]-~\\x80-\\xff]|\\\\[\\t -~\\x80-\\xff])*"';
 const CHUNK_LINE = new RegExp(`^[0-9A-Fa-f]+(?:[ \\t]*;[ \\t]*${TOKEN}(?:[ \\t]*=[ \\t]*(?:${TOKEN}|${QUOTED}))?)*$`);
 /** Lines that look like a chunk-size line with extensions or whitespace. */
 const CHUNK_LINE_LIKE = /^[0-9A-Fa-f]+[ \t;]/;
+
+/** Chunk-size-like lines of the input that break RFC 9112 §7.1.1 (chunk-ext grammar). */
+export function invalidChunkLines(input: Buffer): string[] {
+  return input.toString("latin1").split("\r\n").filter((l) => CHUNK_LINE_LIKE.test(l) && !CHUNK_LINE.test(l));
+}
 
 /** The input's chunk-size-like lines are all RFC 9112 chunk lines, and one has BWS. */
 function chunkExtBws(input: Buffer): boolean {
@@ -132,8 +140,11 @@ export function compare(input: Buffer, wasm: Exchange, js: Exchange, node: Excha
     // node:http closed the connection after a request it refused on purpose (its handler may
     // still have seen requests parsed from the same read): the rest is not compared.
     if (refused && j >= n.length) break;
-    if (j < n.length) v.findings.push({ kind: "body-mismatch", detail: `request ${i}: basehttp ${recText(b[i])} / node:http ${recText(n[j])}` });
-    else v.findings.push({ kind: "node-rejects-basehttp-accepts", detail: `request ${i}: basehttp served ${recText(b[i])}; node:http served ${n.length} request(s)` });
+    const bad = invalidChunkLines(input);
+    const tag = bad.length ? "chunk-ext" : "other";
+    const why = bad.length ? ` [chunk lines breaking RFC 9112 §7.1.1: ${JSON.stringify(bad.slice(0, 3))}]` : "";
+    if (j < n.length) v.findings.push({ kind: "body-mismatch", tag, detail: `request ${i}: basehttp ${recText(b[i])} / node:http ${recText(n[j])}${why}` });
+    else v.findings.push({ kind: "node-rejects-basehttp-accepts", tag, detail: `request ${i}: basehttp served ${recText(b[i])}; node:http served ${n.length} request(s)${why}` });
     break;
   }
   return v;

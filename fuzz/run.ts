@@ -37,7 +37,7 @@ const REPLAY = option("--replay");
 const CLOSE_LIMIT_MS = 5000;
 /** With the connection held open, the server's own time limits must close it. */
 const HOLD_LIMIT_MS = (Math.max(HEAD_TIMEOUT_S, KEEP_ALIVE_TIMEOUT_S, BODY_IDLE_TIMEOUT_S) + 4) * 1000;
-/** Saved fixtures per kind of finding (the rest are counted). */
+/** Saved fixtures per kind (and tag) of finding (the rest are counted). */
 const SAVE_PER_KIND = 20;
 /** Heap growth (after GC, from the first sample to the last) that counts as a leak. */
 const HEAP_GROWTH_LIMIT = 32 * 1024 * 1024;
@@ -109,15 +109,16 @@ async function runOne(input: FuzzInput): Promise<{ findings: Finding[]; document
 
 function record(findings: Finding[], input: FuzzInput, index: number): void {
   for (const f of findings) {
-    totals.findings[f.kind] = (totals.findings[f.kind] ?? 0) + 1;
-    if ((saved[f.kind] ?? 0) >= SAVE_PER_KIND) continue;
-    saved[f.kind] = (saved[f.kind] ?? 0) + 1;
+    const key = f.tag ? `${f.kind}/${f.tag}` : f.kind;
+    totals.findings[key] = (totals.findings[key] ?? 0) + 1;
+    if ((saved[key] ?? 0) >= SAVE_PER_KIND) continue;
+    saved[key] = (saved[key] ?? 0) + 1;
     const fixture: Fixture = {
       kind: f.kind, detail: f.detail, seed: SEED, index, notes: input.notes,
       input: input.bytes.toString("base64"), splits: input.splits, holdOpen: input.holdOpen,
     };
     mkdirSync(OUT, { recursive: true });
-    const file = join(OUT, `${f.kind}-seed${SEED}-${index}.json`);
+    const file = join(OUT, `${f.kind}${f.tag ? "-" + f.tag : ""}-seed${SEED}-${index}.json`);
     writeFileSync(file, JSON.stringify(fixture, null, 2) + "\n");
     savedFiles.push(file);
     console.log(`FINDING ${f.kind} (input ${index}, ${input.notes.join(", ")}): ${f.detail.slice(0, 400)}\n  saved ${file}`);
