@@ -18,6 +18,9 @@ export interface EchoRecord {
   version: string;
   /** The body as the handler read it, base64. */
   body: string;
+  /** node:http parsed the request whole, but the handler never saw its end (the connection
+   * died first): the body may be short, and is not compared. */
+  partial?: true;
   /** The request line as the handler saw it (basehttp's requestline; "" from node:http). */
   line: string;
   /** Header fields as received (names and values), for classifying a difference. */

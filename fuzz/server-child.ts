@@ -32,18 +32,26 @@ async function serveNode(): Promise<void> {
   const server = http.createServer(
     { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_S * 1000, headersTimeout: HEAD_TIMEOUT_S * 1000, requestTimeout: 4000, connectionsCheckingInterval: 250 },
     (req, res) => {
+      // What the request is, taken now: the socket's address is gone once it is destroyed.
+      const base = {
+        port: req.socket.remotePort ?? 0, host: req.socket.remoteAddress ?? "", method: req.method ?? "", target: req.url ?? "",
+        version: `HTTP/${req.httpVersion}`, headers: pairs(req.rawHeaders), line: "", client: String(req.headers["x-client"] ?? ""),
+      };
       const parts: Buffer[] = [];
+      let sent = false;
       req.on("data", (d: Buffer) => parts.push(d));
       req.on("error", () => undefined);
       req.on("end", () => {
-        const rec: EchoRecord = {
-          port: req.socket.remotePort ?? 0, host: req.socket.remoteAddress ?? "", method: req.method ?? "", target: req.url ?? "",
-          version: `HTTP/${req.httpVersion}`, body: Buffer.concat(parts).toString("base64"),
-          headers: pairs(req.rawHeaders), line: "", client: String(req.headers["x-client"] ?? ""),
-        };
+        sent = true;
+        const rec: EchoRecord = { ...base, body: Buffer.concat(parts).toString("base64") };
         send({ type: "rec", rec });
         res.writeHead(200, { "X-Echo": echoHeader(rec), "Content-Length": 0 });
         res.end();
+      });
+      // node:http parsed the whole request but the connection died before the handler read it
+      // (a parse error further on in the same read, or the client's end): node accepted it.
+      req.on("close", () => {
+        if (!sent && req.complete) send({ type: "rec", rec: { ...base, body: Buffer.concat(parts).toString("base64"), partial: true } });
       });
     },
   );
