@@ -23,11 +23,11 @@ interface Scenario {
 }
 
 export const SCENARIOS: Scenario[] = [
-  { name: "tokenizer", what: "parsers on the corpus: full, copy+scan, kernel", script: "tokenizer.bench.ts", seconds: [85, 18] },
-  { name: "sweep", what: "parsers over head sizes 40 B-16 KB and 1-99 header fields", script: "sweep.bench.ts", seconds: [75, 28] },
+  { name: "tokenizer", what: "parsers on the corpus: full, copy+scan, kernel", script: "tokenizer.bench.ts", seconds: [85, 14] },
+  { name: "sweep", what: "parsers over head sizes 40 B-16 KB and 1-99 header fields", script: "sweep.bench.ts", seconds: [75, 18] },
   { name: "dates", what: "HTTP date formatters", script: "dates.bench.ts", seconds: [10, 4] },
-  { name: "server", what: "hello: keep-alive, pipelined x16, one request per connection", script: "server.bench.ts", seconds: [230, 80] },
-  { name: "server-large", what: "2 KB heads with 25 fields: keep-alive, pipelined x16", script: "server.bench.ts", args: ["--heads", "large"], seconds: [90, 32] },
+  { name: "server", what: "hello: keep-alive, pipelined x16, one request per connection", script: "server.bench.ts", seconds: [230, 50] },
+  { name: "server-large", what: "2 KB heads with 25 fields: keep-alive, pipelined x16", script: "server.bench.ts", args: ["--heads", "large"], seconds: [90, 22] },
   { name: "static", what: "static files (npm run bench:static -- --quick)", npm: "bench:static", seconds: [70, 70] },
   { name: "stress", what: "connections, idle memory, garbage flood, shutdown (npm run stress -- --quick)", npm: "stress", seconds: [70, 70] },
 ];

@@ -22,7 +22,7 @@ import { roundSpread, showSpread, sig, spread, table, type Spread } from "./stat
 const HEADS = option("--heads", "hello");
 const LARGE = HEADS === "large";
 const ROUNDS = Number(option("--rounds", QUICK ? "2" : "3"));
-const DURATION = Number(option("--duration", QUICK ? "2" : "4"));
+const DURATION = Number(option("--duration", QUICK ? "1" : "4"));
 const CONNECTIONS = Number(option("--connections", "50"));
 const HAS_PYTHON = commandExists("python3");
 const DEFAULT_SERVERS = LARGE ? "node,basehttp-wasm,basehttp-js" : `node,basehttp-wasm,basehttp-js,${HAS_PYTHON ? "python," : ""}net`;

@@ -13,7 +13,7 @@ import { allCandidates, checksum, tasksFor } from "./suite.js";
 import { round, type Timed } from "./timing.js";
 
 const ROUNDS = numberOption("--rounds", 3);
-const TIME_MS = numberOption("--time", QUICK ? 15 : 80);
+const TIME_MS = numberOption("--time", QUICK ? 10 : 80);
 
 export const SIZES = [40, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
 /** Up to 99: CPython (and basehttp) refuse a 100th field, as http.client.parse_headers counts the blank line against _MAXHEADERS. */

@@ -13,7 +13,7 @@ import { allCandidates, checksum, tasksFor } from "./suite.js";
 import { round } from "./timing.js";
 
 const ROUNDS = numberOption("--rounds", QUICK ? 3 : 5);
-const TIME_MS = numberOption("--time", QUICK ? 40 : 200);
+const TIME_MS = numberOption("--time", QUICK ? 30 : 200);
 
 function checkAgreement(candidates: readonly Candidate[]): void {
   assert.equal(FIREFOX.length, FIREFOX_LENGTH, "the Firefox request must be picohttpparser's 703 bytes");
