@@ -22,6 +22,7 @@ export const DIFFERENCES: Record<string, string> = {
   connect: "CONNECT is served by do_CONNECT (a tunnel, API.md); node:http emits 'connect' and closes without a listener",
   "chunk-ext-bws": "BWS around ';' and '=' in chunk extensions, as RFC 9112 §7.1.1 allows; llhttp refuses it",
   "te-htab": "HTAB after a Transfer-Encoding value is OWS (RFC 9110 §5.6.3), trimmed; llhttp refuses it",
+  connection: "only the first Connection field counts, compared whole (CPython, API.md); llhttp closes on a close token in any Connection field",
   "proxy-connection": "Proxy-Connection is an ordinary field (CPython); llhttp reads 'Proxy-Connection: close' as Connection: close and refuses what follows",
   trailer: "trailer fields are read and dropped whatever their name (framing fields there change nothing); llhttp refuses Transfer-Encoding or Content-Length in a trailer",
 };
@@ -84,7 +85,7 @@ export function documentedReason(rec: EchoRecord, input: Buffer): string | null 
   if (!NODE_METHODS.has(rec.method)) return "method";
   if (rec.version !== "HTTP/1.1" && rec.version !== "HTTP/1.0") return "version";
   // llhttp takes origin form, `*` and absolute URIs; the authority form only for CONNECT.
-  if (!PLAIN_TARGET.test(rec.target) || !/^(\/|\*$|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/.test(rec.target)) return "target";
+  if (!PLAIN_TARGET.test(rec.target) || !/^(\/|\*$|[A-Za-z]+:\/\/)/.test(rec.target)) return "target";
   if (rec.line !== `${rec.method} ${rec.target} ${rec.version}`) return "whitespace";
   const named = (n: string) => rec.headers.filter(([name]) => name.toLowerCase() === n);
   if (rec.version === "HTTP/1.1" && named("host").length === 0) return "host";
@@ -142,10 +143,15 @@ export function compare(input: Buffer, wasm: Exchange, js: Exchange, node: Excha
     // node:http closed the connection after a request it refused on purpose (its handler may
     // still have seen requests parsed from the same read): the rest is not compared.
     if (refused && j >= n.length) break;
-    // llhttp ends the connection after `Proxy-Connection: close` as after `Connection: close`.
-    if (j >= n.length && b.slice(0, i).some((r) => r.headers.some(([k, val]) => k.toLowerCase() === "proxy-connection" && /close/i.test(val)))) {
-      v.documented.push("proxy-connection");
-      break;
+    // llhttp ends the connection after `Proxy-Connection: close` as after `Connection: close`,
+    // and after a close token in any Connection field (CPython reads the first field, whole).
+    if (j >= n.length) {
+      const closes = (name: string) => b.slice(0, i).some((r) => r.headers.some(([k, val]) => k.toLowerCase() === name && /close/i.test(val)));
+      const reason = closes("proxy-connection") ? "proxy-connection" : closes("connection") ? "connection" : null;
+      if (reason !== null) {
+        v.documented.push(reason);
+        break;
+      }
     }
     const bad = invalidChunkLines(input);
     const tag = bad.length ? "chunk-ext" : "other";
