@@ -4,7 +4,7 @@
 // error page send_error (handler.ts) sends with them.
 
 import * as V from "../contract/violations.js";
-import { htmlEscape, percentFormat } from "./format.js";
+import { htmlEscape, percentFormat } from "../py/format.js";
 
 /** [status, message, explain]; explain undefined: the status's standard description. */
 export type Answer = readonly [status: number, message: string, explain?: string];

@@ -9,7 +9,7 @@ import { extname } from "node:path";
 import { cgiEnvironment } from "./cgi/environ.js";
 import { IndexError, splitCgiPath } from "./cgi/collapse.js";
 import { runScript } from "./cgi/run-script.js";
-import { pyRepr } from "./format.js";
+import { pyRepr } from "../py/format.js";
 import { SimpleHTTPRequestHandler, type ResponseSource } from "./simple-handler.js";
 import { locate, toFsPath } from "./simple/files.js";
 import { unquote } from "./simple/url-path.js";

@@ -4,7 +4,10 @@
 
 import type { Tokenizer } from "../contract/tokenizer.js";
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** BaseHTTPRequestHandler.monthname's default, CPython's: index 1 is January. */
+export const MONTHNAME: readonly (string | null)[] = [null, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** BaseHTTPRequestHandler.weekdayname's default, CPython's: index 0 is Monday. */
+export const WEEKDAYNAME: readonly string[] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /** The IMF-fixdate of the current second, or null once the second it names has passed. */
 let cachedDate: string | null = null;
@@ -41,10 +44,11 @@ function two(n: number): string {
   return n < 10 ? "0" + n : "" + n;
 }
 
-/** CPython's log_date_time_string: `'%02d/%3s/%04d %02d:%02d:%02d'` in local time, `23/Nov/2026 19:30:47`. */
-export function logDateTimeString(date: Date = new Date()): string {
+/** CPython's log_date_time_string: `'%02d/%3s/%04d %02d:%02d:%02d'` in local time,
+ * `23/Nov/2026 19:30:47`, the month named by `monthname[1..12]` (the handler's class variable). */
+export function logDateTimeString(date: Date = new Date(), monthname: readonly (string | null)[] = MONTHNAME): string {
   return (
-    `${two(date.getDate())}/${MONTHS[date.getMonth()]}/${String(date.getFullYear()).padStart(4, "0")} ` +
+    `${two(date.getDate())}/${String(monthname[date.getMonth() + 1]).padStart(3, " ")}/${String(date.getFullYear()).padStart(4, "0")} ` +
     `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
   );
 }

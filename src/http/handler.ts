@@ -13,8 +13,8 @@ import { SocketWriter } from "../socketserver/socket-writer.js";
 import { DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage } from "./answers.js";
 import { RequestBody } from "./body.js";
 import { Connection, type ConnectionLimits } from "./connection.js";
-import { httpDate, logDateTimeString } from "./date.js";
-import { escapeControl, percentFormat } from "./format.js";
+import { httpDate, logDateTimeString, MONTHNAME, WEEKDAYNAME } from "./date.js";
+import { escapeControl, percentFormat } from "../py/format.js";
 import { connectionOption, invalidHeader, statusLine, unsafeHeadText, versionString } from "./head-text.js";
 import { HTTPMessage } from "./message.js";
 import { parseRequest } from "./parse-request.js";
@@ -64,8 +64,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     p.default_request_version = "HTTP/0.9";
     p.MessageClass = HTTPMessage;
     p.responses = responses;
-    p.weekdayname = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    p.monthname = [null, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    p.weekdayname = WEEKDAYNAME;
+    p.monthname = MONTHNAME;
     p.disable_nagle_algorithm = true;
   }
 
@@ -277,9 +277,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     return httpDate(this.#limits.tokenizer, timestamp);
   }
 
-  /** The current local time for log lines: `23/Nov/2026 19:30:47`. */
+  /** The current local time for log lines, `23/Nov/2026 19:30:47`, months named by `monthname`
+   * as in CPython (`weekdayname` is kept for Python code; CPython 3.11 no longer reads it). */
   log_date_time_string(): string {
-    return logDateTimeString();
+    return logDateTimeString(undefined, this.monthname);
   }
 
   /** The client host, without name lookup. */

@@ -3,8 +3,8 @@
 // from one response to the next and are made once while they stay the same, and what a sent
 // `Connection` header means.
 
-import { ValueError } from "./errors.js";
-import { pyRepr } from "./format.js";
+import { ValueError } from "../py/errors.js";
+import { pyRepr } from "../py/format.js";
 
 /** CR, LF and NUL split or truncate a response head (response splitting; RFC 9110 §5.5 keeps
  * them out of field values, RFC 9112 §4 out of the reason phrase); beyond U+00FF cannot be sent

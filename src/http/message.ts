@@ -1,7 +1,7 @@
 // HTTPMessage: the request headers (`handler.headers`) as a lazy view over the token table
 // (src/contract/layout.ts) and the request's own bytes. Nothing is decoded up front: names are
 // compared byte by byte, and strings are made (ISO-8859-1, as Python) only for what is asked.
-// The handler (src/http/handler.ts) builds one per request as its MessageClass.
+// request-fields.ts builds one, as the handler's MessageClass, when `headers` is first read.
 
 import { HEADER_SLOTS, T_HEADER_COUNT, T_HEADERS } from "../contract/layout.js";
 import { latin1 } from "./latin1.js";

@@ -10,7 +10,7 @@ import {
 import * as V from "../contract/violations.js";
 import { VIOLATION_ANSWERS } from "./answers.js";
 import type { Connection } from "./connection.js";
-import { pyRepr } from "./format.js";
+import { pyRepr } from "../py/format.js";
 import type { BaseHTTPRequestHandler } from "./handler.js";
 import { latin1 } from "./latin1.js";
 import type { RequestFields } from "./request-fields.js";

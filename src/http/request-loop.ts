@@ -11,7 +11,7 @@ import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from "./body.js";
 import { HEAD_EOF, HEAD_TIMEOUT, type Connection } from "./connection.js";
 import { ChunkedEncodingError } from "./errors.js";
-import { pyRepr } from "./format.js";
+import { pyRepr } from "../py/format.js";
 import type { BaseHTTPRequestHandler } from "./handler.js";
 import type { RequestFields } from "./request-fields.js";
 import { handlerMethodName } from "./request-line.js";

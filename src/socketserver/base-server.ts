@@ -4,7 +4,7 @@
 // Python's ThreadingMixIn gives; serve_forever/shutdown/handle_request keep Python's contract.
 
 import type { Duplex } from "node:stream";
-import { pyRepr } from "../http/format.js";
+import { pyRepr } from "../py/format.js";
 import type { Address, BaseRequestHandler } from "./request-handler.js";
 
 /** A handler class: `new Handler(request, client_address, server)`. */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { CGIHTTPRequestHandler } from "../../src/http/cgi-handler.js";
-import { percentFormat } from "../../src/http/format.js";
+import { percentFormat } from "../../src/py/format.js";
 import { HTTPServer } from "../../src/http/server.js";
 
 /** CPython's cgi_file1: headers, blank line, body. */

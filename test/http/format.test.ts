@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { escapeControl, htmlEscape, percentFormat, pyRepr } from "../../src/http/format.js";
+import { escapeControl, htmlEscape, percentFormat, pyRepr } from "../../src/py/format.js";
 
 interface Cases {
   repr: [string, string][];

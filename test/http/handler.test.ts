@@ -251,4 +251,21 @@ describe.each(PARSERS)("BaseHTTPRequestHandler socketless (%s)", (parser: Parser
     expect(handler.date_time_string(784111777)).toBe("Sun, 06 Nov 1994 08:49:37 GMT");
     handler.finish();
   });
+
+  it("names the month of log lines by monthname, which a subclass may override", () => {
+    class Localised extends SocketlessRequestHandler {
+      override monthname = [null, "jan", "fév", "mar", "avr", "mai", "jui", "jul", "aoû", "sep", "oct", "nov", "déc"];
+    }
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date(2026, 1, 3, 4, 5, 6));
+    try {
+      const handler = new Localised(new FakeSocket(""), ["127.0.0.1", 1337], server);
+      expect(handler.log_date_time_string()).toBe("03/fév/2026 04:05:06");
+      expect(new SocketlessRequestHandler(new FakeSocket(""), ["127.0.0.1", 1337], server).log_date_time_string()).toBe(
+        "03/Feb/2026 04:05:06",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

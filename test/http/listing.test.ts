@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderListing, sortListing, type ListingEntry } from "../../src/http/simple/listing.js";
-import { fsdecode } from "../../src/http/simple/py-codec.js";
+import { fsdecode } from "../../src/py/codec.js";
 
 interface Case {
   path: string;

@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { utf8Decode, utf8Encode, type DecodeErrors, type EncodeErrors } from "../../src/http/simple/py-codec.js";
+import { utf8Decode, utf8Encode, type DecodeErrors, type EncodeErrors } from "../../src/py/codec.js";
 import { normpath, quote, translatePath, unquote, urlsplit, urlunsplit, type SplitResult } from "../../src/http/simple/url-path.js";
 
 type Attempt<T> = { ok: T } | { error: string };

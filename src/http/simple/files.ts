@@ -7,7 +7,7 @@ import { constants, type Stats } from "node:fs";
 import { type FileHandle, open, readdir, realpath, stat } from "node:fs/promises";
 import { sep } from "node:path";
 import type { ListingEntry } from "./listing.js";
-import { fsdecode, fsencode } from "./py-codec.js";
+import { fsdecode, fsencode } from "../../py/codec.js";
 
 /** Bytes per read of a file being sent: large enough that the socket writer does not copy them. */
 export const CHUNK_SIZE = 64 * 1024;

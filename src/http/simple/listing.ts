@@ -2,8 +2,8 @@
 // writes it on a UTF-8 system: entries sorted by lower-cased name, `/` after directories, `@`
 // after symbolic links, links percent-quoted and names HTML-escaped. Pure; the handler does the I/O.
 
-import { htmlEscape } from "../format.js";
-import { UnicodeError, utf8Encode } from "./py-codec.js";
+import { htmlEscape } from "../../py/format.js";
+import { UnicodeError, utf8Encode } from "../../py/codec.js";
 import { quote, unquote } from "./url-path.js";
 
 /** One name of the directory (fsdecoded: undecodable bytes as U+DC80-U+DCFF) and what it is. */

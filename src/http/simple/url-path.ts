@@ -2,7 +2,7 @@
 // and urlunsplit, posixpath.normpath, and SimpleHTTPRequestHandler.translate_path built on them.
 // Pure string functions; src/http/simple-handler.ts and the listing call them.
 
-import { type DecodeErrors, type EncodeErrors, utf8Decode, utf8Encode } from "./py-codec.js";
+import { type DecodeErrors, type EncodeErrors, utf8Decode, utf8Encode } from "../../py/codec.js";
 
 const ALWAYS_SAFE = /[A-Za-z0-9_.\-~]/;
 

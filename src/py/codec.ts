@@ -1,6 +1,7 @@
 // UTF-8 with Python's error handlers (strict, replace, surrogatepass, surrogateescape), so
 // file names and URL paths round-trip as in CPython: os.fsdecode/os.fsencode for names that
-// are not valid UTF-8, and urllib.parse's quote/unquote. Used by src/http/simple/*.
+// are not valid UTF-8, and urllib.parse's quote/unquote. Used by src/http/simple/*; part of
+// the Python leaf (src/py), which imports nothing from the layers above it.
 
 export type DecodeErrors = "strict" | "replace" | "surrogatepass" | "surrogateescape";
 export type EncodeErrors = "strict" | "surrogatepass" | "surrogateescape";

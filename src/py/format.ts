@@ -1,6 +1,9 @@
-// Python's string formatting as the http layer needs it: repr() of a str, the %-operator used by
+// Python's string formatting as both layers need it: repr() of a str, the %-operator used by
 // log_message and error_message_format, html.escape, and CPython 3.11's control-character
-// escaping of log lines. Leaf module: imports nothing; handlers and the log writer call it.
+// escaping of log lines. A leaf beside errors.ts and codec.ts: both layers (src/socketserver and
+// src/http) may import it; it imports only errors.ts.
+
+import { KeyError, OverflowError, ValueError } from "./errors.js";
 
 /** Code points Python's str.isprintable() refuses (categories Cc Cf Cs Co Cn Zl Zp Zs, except U+0020). */
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
@@ -46,11 +49,6 @@ export function escapeControl(s: string): string {
   return s.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (ch) => (ch === "\\" ? "\\\\" : "\\x" + hex(ch.charCodeAt(0), 2)));
 }
 
-function pyError(name: "KeyError" | "ValueError" | "OverflowError", message: string): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
 
 /** Python's type name for a JS value, for error messages. */
 function typeName(v: unknown): string {
@@ -111,8 +109,8 @@ function toInteger(v: unknown, spec: string): bigint {
   const n = toNumber(v, spec);
   if (typeof n === "bigint") return n;
   if (!Number.isFinite(n)) {
-    if (Number.isNaN(n)) throw pyError("ValueError", "cannot convert float NaN to integer");
-    throw pyError("OverflowError", "cannot convert float infinity to integer");
+    if (Number.isNaN(n)) throw new ValueError("cannot convert float NaN to integer");
+    throw new OverflowError("cannot convert float infinity to integer");
   }
   return BigInt(Math.trunc(n));
 }
@@ -216,7 +214,7 @@ function convert(v: unknown, spec: Spec): string {
         if ([...v].length !== 1) throw new TypeError("%c requires int or char");
         s = v;
       } else if (typeof v === "number" && Number.isInteger(v)) {
-        if (v < 0 || v > 0x10ffff) throw pyError("OverflowError", "%c arg not in range(0x110000)");
+        if (v < 0 || v > 0x10ffff) throw new OverflowError("%c arg not in range(0x110000)");
         s = String.fromCodePoint(v);
       } else throw new TypeError("%c requires int or char");
       return spec.flags.includes("-") ? s.padEnd(spec.width, " ") : s.padStart(spec.width, " ");
@@ -271,7 +269,7 @@ export function percentFormat(format: string, args: unknown[] | Record<string, u
         else if (format[i] === ")") depth--;
         i++;
       }
-      if (depth > 0) throw pyError("ValueError", "incomplete format key");
+      if (depth > 0) throw new ValueError("incomplete format key");
       key = format.slice(start, i - 1);
     }
     let flags = "";
@@ -295,7 +293,7 @@ export function percentFormat(format: string, args: unknown[] | Record<string, u
       } else while (i < n && format[i]! >= "0" && format[i]! <= "9") precision = precision * 10 + Number(format[i++]);
     }
     while (i < n && "hlL".includes(format[i]!)) i++;
-    if (i >= n) throw pyError("ValueError", "incomplete format");
+    if (i >= n) throw new ValueError("incomplete format");
     const type = format[i++]!;
     if (type === "%") {
       out += "%";
@@ -303,12 +301,12 @@ export function percentFormat(format: string, args: unknown[] | Record<string, u
     }
     if (!TYPES.includes(type)) {
       const c = type.codePointAt(0)!;
-      throw pyError("ValueError", `unsupported format character ${pyRepr(type)} (0x${hex(c, 1)}) at index ${i - 1}`);
+      throw new ValueError(`unsupported format character ${pyRepr(type)} (0x${hex(c, 1)}) at index ${i - 1}`);
     }
     let value: unknown;
     if (key !== undefined) {
       const map = args as Record<string, unknown>;
-      if (!Object.prototype.hasOwnProperty.call(map, key)) throw pyError("KeyError", pyRepr(key));
+      if (!Object.prototype.hasOwnProperty.call(map, key)) throw new KeyError(pyRepr(key));
       value = map[key];
       usedSingle = true; // as CPython: after a keyed specifier the mapping is no positional argument
     } else value = next();
