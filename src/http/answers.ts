@@ -4,7 +4,7 @@
 // error page send_error (handler.ts) sends with them.
 
 import * as V from "../contract/violations.js";
-import { htmlEscape, percentFormat } from "../py/format.js";
+import { htmlEscape, percentFormat, pyRepr } from "../py/format.js";
 
 /** [status, message, explain]; explain undefined: the status's standard description. */
 export type Answer = readonly [status: number, message: string, explain?: string];
@@ -40,6 +40,26 @@ export const VIOLATION_ANSWERS: Readonly<Record<number, Answer>> = {
     400, "Transfer-Encoding not ending in chunked", "RFC 9112 section 6.3: the final transfer coding must be chunked",
   ],
 };
+
+/**
+ * The answer to a head refused with `violation`. For the request-line checks CPython has,
+ * its own message, with `word`: the version (V_BAD_VERSION, V_VERSION_NOT_SUPPORTED), the
+ * request line (V_BAD_REQUEST_SYNTAX) or the method (V_BAD_HTTP09_METHOD).
+ */
+export function refusal(violation: number, word: string): Answer {
+  switch (violation) {
+    case V.V_BAD_VERSION:
+      return [400, `Bad request version (${pyRepr(word)})`];
+    case V.V_VERSION_NOT_SUPPORTED:
+      return [505, `Invalid HTTP version (${word.slice(5)})`];
+    case V.V_BAD_REQUEST_SYNTAX:
+      return [400, `Bad request syntax (${pyRepr(word)})`];
+    case V.V_BAD_HTTP09_METHOD:
+      return [400, `Bad HTTP/0.9 request type (${pyRepr(word)})`];
+    default:
+      return VIOLATION_ANSWERS[violation] ?? [400, "Bad request"];
+  }
+}
 
 /** CPython's DEFAULT_ERROR_MESSAGE, verbatim. */
 export const DEFAULT_ERROR_MESSAGE = `<!DOCTYPE HTML>

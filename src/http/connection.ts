@@ -1,26 +1,26 @@
 // The byte plumbing under one HTTP connection: finds each request head with the tokenizer
 // (src/contract/tokenizer.ts) in the bytes as they arrive, scanning in place when a head fits
-// in the received chunk and in a fresh growable buffer when it spans chunks; and the time
-// limits (head, keep-alive idle, body discard), checked by one sweep per server.
+// in the received chunk and in a fresh growable buffer when it spans chunks, and hands it up as
+// one RequestHead; and the time limits (head, keep-alive idle, body discard), checked by one
+// sweep per server. BaseHTTPRequestHandler (handler.ts) makes one per connection in setup().
 
-import { T_REQUEST_LINE_START, T_SCAN_POS } from "../contract/layout.js";
+import { DEFAULT_HEAD_LIMIT, T_REQUEST_LINE_START, T_SCAN_POS, T_VIOLATION } from "../contract/layout.js";
 import { newTable, resetTable } from "../contract/table.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
 import type { SocketReader } from "../socketserver/socket-reader.js";
 import type { SocketWriter } from "../socketserver/socket-writer.js";
 import { TimeoutError } from "../socketserver/errors.js";
-
-/** readHead() results besides a head length (> 0) and OUTCOME_VIOLATION (-1). */
-export const HEAD_EOF = -10;
-export const HEAD_TIMEOUT = -11;
+import { tokenizerFor } from "../tokenizer/select.js";
+import type { RequestBody } from "./body.js";
 
 const WAIT_NONE = 0;
 const WAIT_IDLE = 1;
 const WAIT_HEAD = 2;
 const WAIT_DISCARD = 3;
 
-const EMPTY = Buffer.alloc(0);
 const INITIAL_HEAD_BUFFER = 4096;
+/** A request body left unread up to this size is read and dropped to keep the connection. */
+const DISCARD_LIMIT = 1024 * 1024;
 
 /** After a need-more scan: nothing received but empty lines skipped before a request line. */
 function onlyEmptyLines(t: Int32Array): boolean {
@@ -31,6 +31,25 @@ function onlyEmptyLines(t: Int32Array): boolean {
 class Expired extends Error {
   constructor(readonly kind: number) {
     super("connection time limit");
+  }
+}
+
+/**
+ * One request head as received: `bytes[start, start + length)`, tokenised into `table`
+ * (src/contract/layout.ts; offsets relative to `start`). `length` is 0 when the tokenizer
+ * refused the head; `violation` says why.
+ */
+export class RequestHead {
+  constructor(
+    readonly bytes: Buffer,
+    readonly start: number,
+    readonly length: number,
+    readonly table: Int32Array,
+  ) {}
+
+  /** The violation code (src/contract/violations.ts) that refused the head; V_NONE (0) if none. */
+  get violation(): number {
+    return this.table[T_VIOLATION]!;
   }
 }
 
@@ -46,89 +65,135 @@ export interface ConnectionLimits {
   readonly connections?: ConnectionRegistry;
 }
 
-/** One HTTP connection's reading state. Created by BaseHTTPRequestHandler.setup(). */
+/** Limits for a handler run outside HTTPServer (a plain TCPServer, or socketless tests). */
+export const STANDALONE_LIMITS: ConnectionLimits = {
+  tokenizer: tokenizerFor("wasm"),
+  headLimit: DEFAULT_HEAD_LIMIT,
+  headTimeout: 60,
+  keepAliveTimeout: 5,
+};
+
+/** One HTTP connection: its reader and writer, the head being read, the time limits, and
+ * what the current request owes (a 100 Continue, whether any answer went out). */
 export class Connection {
   readonly reader: SocketReader;
   readonly writer: SocketWriter;
-  /** The token table of the current head. Two tables take turns, head by head, so the table
-   * of the previous head stays intact while the next one is read: a handler's lazily built
-   * `headers` (handler.ts) can still be made from it until the head after next. */
-  table: Int32Array = newTable();
-  /** The table the next head is read into: the one before the current. */
-  spare: Int32Array = newTable();
-  /** The bytes holding the current head, and where in them it starts. */
-  head: Buffer = EMPTY;
-  headStart = 0;
+  readonly limits: ConnectionLimits;
   /** Date.now() after which the current wait has lasted too long; 0 when not waiting. */
   deadline = 0;
+  /** `Expect: 100-continue` received and no 100 sent yet. */
+  expectPending = false;
 
-  readonly #limits: ConnectionLimits;
+  /** Two token tables take turns, head by head, so the table of the previous head stays intact
+   * while the next one is read: `headers` made lazily (request-fields.ts) can still be built
+   * from it until the head after next. */
+  #table: Int32Array = newTable();
+  #nextTable: Int32Array = newTable();
+  /** writer.written when the current answer began. */
+  #writtenAtStart = 0;
   #kind = WAIT_NONE;
   #heads = 0;
+  #headTimedOut = false;
   #draining = false;
   #idle = false;
 
-  constructor(reader: SocketReader, writer: SocketWriter, limits: ConnectionLimits) {
+  /** The connection of a handler over `reader` and `writer`, run under `server`'s limits when
+   * it has them (HTTPServer), else STANDALONE_LIMITS; registered for its deadlines. */
+  constructor(reader: SocketReader, writer: SocketWriter, server: unknown) {
     this.reader = reader;
     this.writer = writer;
-    this.#limits = limits;
+    const limits = server as Partial<ConnectionLimits> | null;
+    this.limits = limits?.tokenizer ? (limits as ConnectionLimits) : STANDALONE_LIMITS;
+    this.limits.connections?.add(this);
     // Anything the peer may be waiting for goes out before we wait for the peer.
     reader.beforeWait = () => void writer.flush();
   }
 
+  /** The handler is done: deregister, send what is buffered, drop what still arrives. */
+  close(): void {
+    this.limits.connections?.delete(this);
+    this.writer.flush();
+    this.reader.detach();
+  }
+
+  /** A new request begins: no 100 owed, nothing of its answer sent. */
+  beginRequest(): void {
+    this.expectPending = false;
+    this.#writtenAtStart = this.writer.written;
+  }
+
+  /** The answer so far (after a 100 Continue, if any) is empty, and the socket can take one. */
+  get nothingSent(): boolean {
+    return this.writer.written === this.#writtenAtStart && !this.writer.closed;
+  }
+
+  /** What was sent so far (a 100 Continue) is not part of the answer: it starts here. */
+  markAnswerStart(): void {
+    this.#writtenAtStart = this.writer.written;
+  }
+
+  /** Whether the last readHead() gave null because a head took longer than headTimeout. */
+  get headTimedOut(): boolean {
+    return this.#headTimedOut;
+  }
+
+  /** The table the next head will be read into (that of the head before the current one). */
+  get nextTable(): Int32Array {
+    return this.#nextTable;
+  }
+
+  /** readHead(), once the writer has drained: a client that sends requests without reading the
+   * answers waits here, not in memory. */
+  nextHead(): RequestHead | null | Promise<RequestHead | null> {
+    const backedUp = this.writer.drained();
+    return backedUp === undefined ? this.readHead() : backedUp.then(() => this.readHead());
+  }
+
   /**
-   * The next request head: its length (> 0; the reader is then past it), OUTCOME_VIOLATION
-   * (the table says why), HEAD_EOF (the peer closed, went idle too long, or the server shuts
-   * down: close silently) or HEAD_TIMEOUT (answer 408). Synchronous when the head is already
-   * received (pipelining). Throws TimeoutError when the handler's socket timeout struck.
+   * The next request head, complete or refused (the reader is then past a complete one); null
+   * when the connection is to close: the peer closed, stayed idle too long, the server shuts
+   * down, or a head took too long to arrive (then `headTimedOut`, answered 408). Synchronous
+   * when the head is already received (pipelining). Throws TimeoutError when the handler's
+   * socket timeout struck.
    */
-  readHead(): number | Promise<number> {
+  readHead(): RequestHead | null | Promise<RequestHead | null> {
     const r = this.reader;
-    const t = this.spare;
-    this.spare = this.table;
-    this.table = t;
+    const t = this.#nextTable;
+    this.#nextTable = this.#table;
+    this.#table = t;
     resetTable(t);
-    if (r.pos < r.end) {
-      const outcome = this.#limits.tokenizer.scan(r.buf, r.pos, r.end, t, this.#limits.headLimit);
-      if (outcome !== 0) return this.#found(r.buf, r.pos, outcome);
+    if (r.buffered > 0) {
+      const outcome = this.limits.tokenizer.scan(r.chunk, r.offset, r.end, t, this.limits.headLimit);
+      if (outcome !== 0) return this.#found(r.chunk, r.offset, outcome);
     }
     return this.#readHeadSlow();
   }
 
-  #found(buf: Buffer, start: number, outcome: number): number {
-    this.head = buf;
-    this.headStart = start;
-    if (outcome > 0) this.reader.pos = start + outcome;
+  #found(bytes: Buffer, start: number, outcome: number): RequestHead {
+    if (outcome > 0) this.reader.skip(outcome);
     this.#disarm();
     this.#heads++;
-    return outcome;
+    return new RequestHead(bytes, start, outcome > 0 ? outcome : 0, this.#table);
   }
 
-  async #readHeadSlow(): Promise<number> {
+  async #readHeadSlow(): Promise<RequestHead | null> {
     const r = this.reader;
-    const t = this.table;
-    const { tokenizer, headLimit } = this.#limits;
+    const t = this.#table;
+    const { tokenizer, headLimit } = this.limits;
+    // A head begun in the current chunk continues in a fresh buffer of its own (the chunk's
+    // earlier bytes may belong to a previous request's headers, which must stay intact): its
+    // rest comes first from takeChunk() and is scanned again from a reset table.
     let acc: Buffer | null = null;
     let accEnd = 0;
-    if (r.pos < r.end) {
-      // A head begun in the current chunk continues in a fresh buffer of its own (the chunk's
-      // earlier bytes may belong to a previous request's headers, which must stay intact).
-      accEnd = r.end - r.pos;
-      acc = Buffer.allocUnsafe(Math.max(INITIAL_HEAD_BUFFER, accEnd * 2));
-      acc.set(r.buf.subarray(r.pos, r.end), 0);
-      r.pos = r.end;
-      resetTable(t);
-      tokenizer.scan(acc, 0, accEnd, t, headLimit);
-      this.#arm(onlyEmptyLines(t) ? this.#waitKind() : WAIT_HEAD);
-    } else {
-      this.#arm(this.#waitKind());
-    }
+    // Bytes received before (scanned by readHead) begin a head, unless they are only empty lines.
+    this.#arm(r.buffered > 0 && !onlyEmptyLines(t) ? WAIT_HEAD : this.#waitKind());
+    resetTable(t);
     for (;;) {
       const chunk = r.takeChunk();
       if (chunk === undefined) {
         // Empty lines skipped before a request line (RFC 9112 §2.2) begin no request.
         const idle = acc === null || onlyEmptyLines(t);
-        if (idle && this.#draining) return this.#end(HEAD_EOF);
+        if (idle && this.#draining) return this.#end();
         this.#idle = idle;
         await r.wait();
         this.#idle = false;
@@ -137,16 +202,14 @@ export class Connection {
       if (chunk === null) {
         const error = r.error;
         if (error instanceof TimeoutError) throw error;
-        const timedOut = error instanceof Expired && error.kind === WAIT_HEAD;
-        return this.#end(timedOut ? HEAD_TIMEOUT : HEAD_EOF);
+        this.#headTimedOut = error instanceof Expired && error.kind === WAIT_HEAD;
+        return this.#end();
       }
       let outcome: number;
       if (acc === null) {
         outcome = tokenizer.scan(chunk, 0, chunk.length, t, headLimit);
         if (outcome !== 0) {
-          r.buf = chunk;
-          r.pos = 0;
-          r.end = chunk.length;
+          r.putBack(chunk);
           return this.#found(chunk, 0, outcome);
         }
         this.#headBegun(t);
@@ -165,9 +228,7 @@ export class Connection {
       accEnd += chunk.length;
       outcome = tokenizer.scan(acc, 0, accEnd, t, headLimit);
       if (outcome !== 0) {
-        r.buf = acc;
-        r.pos = 0;
-        r.end = accEnd;
+        r.putBack(acc.subarray(0, accEnd));
         return this.#found(acc, 0, outcome);
       }
       this.#headBegun(t);
@@ -184,14 +245,14 @@ export class Connection {
     if (this.#kind === WAIT_IDLE && !onlyEmptyLines(t)) this.#arm(WAIT_HEAD);
   }
 
-  #end(result: number): number {
+  #end(): null {
     this.#disarm();
-    return result;
+    return null;
   }
 
   #arm(kind: number): void {
     this.#kind = kind;
-    const seconds = kind === WAIT_IDLE ? this.#limits.keepAliveTimeout : this.#limits.headTimeout;
+    const seconds = kind === WAIT_IDLE ? this.limits.keepAliveTimeout : this.limits.headTimeout;
     this.deadline = seconds > 0 && Number.isFinite(seconds) ? Date.now() + seconds * 1000 : 0;
   }
 
@@ -200,13 +261,22 @@ export class Connection {
     this.deadline = 0;
   }
 
-  /** Limit the wait for a request body being discarded (as for a head). */
-  armDiscard(): void {
-    this.#arm(WAIT_DISCARD);
+  /** Whether the connection can serve another request after one whose body is `body`: after a
+   * body left unread only once it is dropped, which a client still waiting for `100 Continue`
+   * may never send (RFC 9110 §10.1.1). */
+  keepAfter(body: RequestBody): boolean | Promise<boolean> {
+    if (body.done) return true;
+    if (this.expectPending && !body.started) return false;
+    return this.#discard(body);
   }
 
-  disarm(): void {
+  /** Read and drop the rest of `body`, within the head time limit: true when the connection
+   * can go on, false when the body was too large, malformed or cut short. */
+  async #discard(body: RequestBody): Promise<boolean> {
+    this.#arm(WAIT_DISCARD);
+    const ok = await body.discard(DISCARD_LIMIT);
     this.#disarm();
+    return ok;
   }
 
   /** The deadline passed: stop the wait (the connection then closes, after a 408 for a head). */

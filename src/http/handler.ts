@@ -1,47 +1,40 @@
-// BaseHTTPRequestHandler (Lib/http/server.py): every method of Python's class, in its order,
-// each short. The machinery beside it: request-loop.ts (handle's loop over the connection's
-// heads, connection.ts), parse-request.ts (the token table read as CPython 3.11's
-// parse_request), request-fields.ts (headers and requestline made when read), head-text.ts
-// (response-head text). Bodies are read through body.ts; the server (server.ts) supplies the
-// tokenizer and the limits.
+// BaseHTTPRequestHandler (Lib/http/server.py), its methods in Python's order, the request path top
+// down: handle() loops over handle_one_request(), which takes the next head from the connection
+// (connection.ts), calls parse_request(), frames rfile (body.ts), calls do_<COMMAND> and drops what
+// it left of the body. Beside: request-fields.ts (headers made when read), answers.ts (refusals).
 
-import { DEFAULT_HEAD_LIMIT } from "../contract/layout.js";
-import { tokenizerFor } from "../tokenizer/select.js";
+import {
+  F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE, T_FLAGS, T_REQUEST_LINE_END, T_REQUEST_LINE_START,
+  T_VERSION_MAJOR, T_VERSION_MINOR, T_WORDS,
+} from "../contract/layout.js";
+import * as V from "../contract/violations.js";
+import { escapeControl, percentFormat, pyRepr } from "../py/format.js";
+import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
 import { StreamRequestHandler, type WritableFile } from "../socketserver/request-handler.js";
 import type { SocketReader } from "../socketserver/socket-reader.js";
 import { SocketWriter } from "../socketserver/socket-writer.js";
-import { DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage } from "./answers.js";
-import { RequestBody } from "./body.js";
-import { Connection, type ConnectionLimits } from "./connection.js";
+import { DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage, refusal } from "./answers.js";
+import { BODY_NONE, RequestBody } from "./body.js";
+import { Connection, STANDALONE_LIMITS, type RequestHead } from "./connection.js";
 import { httpDate, logDateTimeString, MONTHNAME, WEEKDAYNAME } from "./date.js";
-import { escapeControl, percentFormat } from "../py/format.js";
+import { ChunkedEncodingError } from "./errors.js";
 import { connectionOption, invalidHeader, statusLine, unsafeHeadText, versionString } from "./head-text.js";
 import { HTTPMessage } from "./message.js";
-import { parseRequest } from "./parse-request.js";
 import { RequestFields, type MessageClass } from "./request-fields.js";
-import { RequestLoop } from "./request-loop.js";
+import { handlerMethodName, isPlainRequestLine, refusedRequestLine, requestMethod, requestTarget, requestVersion } from "./request-line.js";
 import type { HTTPServer } from "./server.js";
 import { responses } from "./status.js";
 
 export type { MessageClass } from "./request-fields.js";
 
-/** Limits for a handler run outside HTTPServer (a plain TCPServer, or socketless tests). */
-const DEFAULT_LIMITS: ConnectionLimits = {
-  tokenizer: tokenizerFor("wasm"),
-  headLimit: DEFAULT_HEAD_LIMIT,
-  headTimeout: 60,
-  keepAliveTimeout: 5,
-};
-
 /**
  * HTTP request handler base class. Subclass it and define `do_GET()`, `do_POST()`, ... (sync
  * or async): for a request `SPAM` the server calls `do_SPAM()` with no arguments, after filling
  * `command`, `path`, `request_version`, `headers`; the body is read from `rfile`, the response
- * written with `send_response`, `send_header`, `end_headers` and `wfile.write`.
- *
- * Class variables, overridable by a subclass field or on the prototype: `server_version`,
- * `sys_version`, `error_message_format`, `error_content_type`, `protocol_version`,
- * `default_request_version`, `MessageClass`, `responses`, `timeout`.
+ * written with `send_response`, `send_header`, `end_headers` and `wfile.write`. Class variables
+ * (a subclass field or the prototype): `server_version`, `sys_version`, `error_message_format`,
+ * `error_content_type`, `protocol_version`, `default_request_version`, `MessageClass`,
+ * `responses`, `timeout`, `weekdayname`, `monthname`.
  */
 export class BaseHTTPRequestHandler extends StreamRequestHandler {
   declare server_version: string;
@@ -83,15 +76,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   readonly #fields = new RequestFields();
   /** Python's _headers_buffer, as one ISO-8859-1 string. */
   #headerBuffer = "";
-  /** The connection's request loop, from setup(). */
-  #loop: RequestLoop | null = null;
-  #limits: ConnectionLimits = DEFAULT_LIMITS;
+  /** The connection (from setup()) and the head being served, which parse_request reads. */
+  #conn: Connection | null = null;
+  #head: RequestHead | null = null;
 
-  /**
-   * The request headers (a `MessageClass`), built on first access: a handler that never reads
+  /** The request headers (a `MessageClass`), built on first access: a handler that never reads
    * them does not pay for them. Until a request's headers are understood, those of the
-   * previous request (undefined before the first).
-   */
+   * previous request (undefined before the first). */
   get headers(): HTTPMessage {
     return this.#fields.headers(this);
   }
@@ -111,7 +102,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** The request line as received, with its CRLF. */
   get raw_requestline(): Uint8Array {
-    return this.#fields.rawRequestline(this.#loop?.conn);
+    return this.#fields.rawRequestline(this.#head);
   }
 
   set raw_requestline(value: Uint8Array) {
@@ -121,71 +112,191 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   override setup(): void {
     super.setup();
     const reader = this.rfile as unknown as SocketReader;
-    const server = this.server as Partial<ConnectionLimits> | null;
-    if (server && server.tokenizer) this.#limits = server as ConnectionLimits;
-    const conn = new Connection(reader, this.wfile, this.#limits);
-    this.#limits.connections?.add(conn);
-    // The loop empties the header buffer at each request and before an error answer.
-    this.#loop = new RequestLoop(this, conn, this.#fields, () => void (this.#headerBuffer = ""));
+    this.#conn = new Connection(reader, this.wfile, this.server);
     this.rfile = new RequestBody(reader);
   }
 
   override finish(): void {
-    if (this.#loop === null) return;
-    const c = this.#loop.conn;
-    this.#limits.connections?.delete(c);
-    c.writer.flush();
-    c.reader.detach();
+    this.#conn?.close();
   }
 
-  /**
-   * Interpret the request head (the token table) as CPython 3.11's parse_request: fill
-   * `command`, `path`, `request_version`, `headers`, decide `close_connection`, honour
-   * `Expect: 100-continue`. On a refused head the error answer is sent and false returned.
-   */
+  /** Interpret the request head (its token table) as CPython 3.11's parse_request: fill `command`,
+   * `path`, `request_version`, `headers`, decide `close_connection`, honour `Expect:
+   * 100-continue`. On a refused head the error answer is sent and false returned. */
   parse_request(): boolean {
-    return parseRequest(this, this.#loop!, this.#fields);
+    const { bytes: src, start: s, table: t, violation } = this.#head!;
+    this.command = null;
+    this.request_version = this.default_request_version;
+    this.close_connection = true;
+    const words = t[T_WORDS]!;
+    if (violation === V.V_EMPTY_REQUEST_LINE) {
+      this.requestline = "";
+      return false;
+    }
+    if (words === 0) {
+      // Refused inside the request line (bare CR or LF): the version is unknown.
+      this.requestline = refusedRequestLine(src, s, t);
+      this.request_version = "";
+      return this.#refuse(violation);
+    }
+    // The request line is decoded only if asked for (log_request, an error answer).
+    this.#fields.requestlineFrom(src, s + t[T_REQUEST_LINE_START]!, s + t[T_REQUEST_LINE_END]!);
+    if (words >= 3) {
+      const version = requestVersion(src, s, t);
+      const major = t[T_VERSION_MAJOR]!;
+      // Version errors go out with a status line (CPython 3.11 sends the body alone).
+      if (violation === V.V_BAD_VERSION) return this.#refuse(violation, version, "");
+      if ((major > 1 || (major === 1 && t[T_VERSION_MINOR]! >= 1)) && this.protocol_version >= "HTTP/1.1") {
+        this.close_connection = false;
+      }
+      if (violation === V.V_VERSION_NOT_SUPPORTED) return this.#refuse(violation, version, "");
+      this.request_version = version;
+    }
+    if (violation === V.V_BAD_REQUEST_SYNTAX) return this.#refuse(violation, this.requestline);
+    const command = requestMethod(src, s, t);
+    if (words === 2) {
+      this.close_connection = true;
+      if (violation === V.V_BAD_HTTP09_METHOD) return this.#refuse(violation, command);
+    }
+    let path = requestTarget(src, s, t);
+    // Usually the line is its three words with one SP between them: joined, not decoded again.
+    if (isPlainRequestLine(src, s, t)) this.requestline = command + " " + path + " " + this.request_version;
+    // As CPython 3.11 (gh-87389, CVE-2021-28861): a path starting with `//` reads as a
+    // scheme-relative URL (an open redirect once echoed in a Location header); reduced to one `/`.
+    if (path.startsWith("//")) path = "/" + path.replace(/^\/+/, "");
+    this.command = command;
+    this.path = path;
+    if (violation !== V.V_NONE) return this.#refuse(violation);
+    // `headers` is built from this table when first read.
+    this.#fields.headersFrom(src, s, t);
+    const flags = t[T_FLAGS]!;
+    if (flags & F_CONNECTION_CLOSE) this.close_connection = true;
+    else if (flags & F_CONNECTION_KEEP_ALIVE && this.protocol_version >= "HTTP/1.1") this.close_connection = false;
+    if (flags & F_EXPECT_CONTINUE && this.protocol_version >= "HTTP/1.1" && this.request_version >= "HTTP/1.1") {
+      this.#conn!.expectPending = true;
+      if (!this.handle_expect_100()) return false;
+      this.#conn!.markAnswerStart();
+    }
+    return true;
   }
 
-  /**
-   * Decide what to do with `Expect: 100-continue`: the default sends `100 Continue` and
-   * returns true. Override to refuse (send an error and return false), e.g. for an upload that
-   * is too large or unauthorised.
-   */
+  /** Answer a refused head as answers.ts says, with `version` as request_version; false. */
+  #refuse(violation: number, word = "", version = this.request_version): false {
+    const [code, message, explain] = refusal(violation, word);
+    this.request_version = version;
+    this.send_error(code, message, explain);
+    return false;
+  }
+
+  /** Decide what to do with `Expect: 100-continue`: the default sends `100 Continue` and returns
+   * true. Override to refuse (send an error and return false), e.g. an upload too large. */
   handle_expect_100(): boolean {
     this.send_response_only(100);
     this.end_headers();
     return true;
   }
 
-  /** Read, parse and dispatch one request. You should not need to override it. */
-  async handle_one_request(): Promise<void> {
-    const pending = this.#loop!.one();
-    if (pending !== undefined) await pending;
+  /** Read, parse and dispatch one request. Undefined when it was served at once (its head had
+   * arrived and do_<COMMAND> returned no promise), else a promise; an override may be async. */
+  handle_one_request(): Promise<void> | undefined {
+    const conn = this.#conn!;
+    let head: RequestHead | null | Promise<RequestHead | null>;
+    try {
+      // The next head goes into the table of the one before: headers not yet made from it are now.
+      this.#fields.release(conn.nextTable, this);
+      head = conn.nextHead();
+    } catch (error) {
+      return this.#failed(error);
+    }
+    return head instanceof Promise ? this.#later(head, this.#serve) : this.#serve(head);
+  }
+
+  /** `next(await pending)`, a failure answered as in handle_one_request. */
+  async #later<T>(pending: Promise<T>, next: (value: T) => Promise<void> | undefined): Promise<void> {
+    let value: T;
+    try {
+      value = await pending;
+    } catch (error) {
+      return this.#failed(error);
+    }
+    await next.call(this, value);
+  }
+
+  /** Parse and dispatch `head` (null: close silently); a promise while an async do_ method runs. */
+  #serve(head: RequestHead | null): Promise<void> | undefined {
+    let result: unknown;
+    try {
+      // A new request: no head buffered, no body until the head says so.
+      this.#headerBuffer = "";
+      this.#fields.setRawRequestline(null);
+      this.#conn!.beginRequest();
+      this.rfile.reset(BODY_NONE);
+      // null: close (the peer left, or went idle); after a 408 when the head took too long.
+      if (head === null) return this.#conn!.headTimedOut ? this.#unknownRequest(408) : void (this.close_connection = true);
+      this.#head = head;
+      if (head.violation === V.V_REQUEST_LINE_TOO_LONG) return this.#unknownRequest(414);
+      if (!this.parse_request()) return undefined;
+      this.rfile.frame(head.table);
+      const method = (this as unknown as Record<string, unknown>)[handlerMethodName(this.command!)];
+      if (typeof method !== "function") return void this.send_error(501, `Unsupported method (${pyRepr(this.command!)})`);
+      result = method.call(this);
+    } catch (error) {
+      return this.#failed(error);
+    }
+    return result instanceof Promise ? this.#later(result, this.#endRequest) : this.#endRequest();
+  }
+
+  /** Answer `code` to a request never understood (414, 408): no request line, no version. */
+  #unknownRequest(code: number): undefined {
+    this.requestline = "";
+    this.request_version = "";
+    this.command = "";
+    this.send_error(code);
+    return undefined;
+  }
+
+  /** After do_<COMMAND>: go on once what it left of the body is dropped. */
+  #endRequest(): Promise<void> | undefined {
+    if (this.close_connection) return undefined;
+    const keep = this.#conn!.keepAfter(this.rfile);
+    if (typeof keep !== "boolean") return keep.then((k) => void (this.close_connection = !k));
+    this.close_connection = !keep;
+    return undefined;
+  }
+
+  /** A request failed: answer what can be answered, and let the server see real errors. */
+  #failed(error: unknown): undefined {
+    this.close_connection = true;
+    if (error instanceof TimeoutError) {
+      this.log_error("Request timed out: %s", `TimeoutError(${pyRepr(error.message)})`);
+    } else if (!isDisconnect(error)) {
+      const bad = error instanceof ChunkedEncodingError;
+      if (this.#conn!.nothingSent) {
+        this.#headerBuffer = "";
+        try {
+          this.send_error(bad ? 400 : 500, bad ? error.message : undefined);
+        } catch {
+          // The error answer itself failed (the peer left): nothing more to do.
+        }
+      }
+      if (!bad) throw error;
+    }
+    return undefined;
   }
 
   /** Handle requests until `close_connection` is true. You should not need to override it. */
   override async handle(): Promise<void> {
     this.close_connection = true;
-    if (this.handle_one_request !== BaseHTTPRequestHandler.prototype.handle_one_request) {
-      await this.handle_one_request();
-      while (!this.close_connection) await this.handle_one_request();
-      return;
-    }
-    // The same loop without a promise per request: a request whose head is already received
-    // and whose handler answers synchronously (pipelining) is served without waiting.
-    const loop = this.#loop!;
     do {
-      const pending = loop.one();
+      // No promise when the request was served at once (pipelining): no wait for the next.
+      const pending = this.handle_one_request();
       if (pending !== undefined) await pending;
     } while (!this.close_connection);
   }
 
-  /**
-   * Send and log a complete error answer: status line, Server, Date, `Connection: close`, and
+  /** Send and log a complete error answer: status line, Server, Date, `Connection: close`, and
    * unless the status forbids a body, `error_message_format` filled in (HTML-escaped) with
-   * Content-Type and Content-Length. No body for HEAD. The connection closes after it.
-   */
+   * Content-Type and Content-Length. No body for HEAD. The connection closes after it. */
   send_error(code: number, message?: string | null, explain?: string | null): void {
     const [shortmsg, longmsg] = this.responses[code] ?? ["???", "???"];
     const msg = message ?? shortmsg;
@@ -209,11 +320,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.send_header("Date", this.date_time_string());
   }
 
-  /**
-   * Buffer a header line. Throws ValueError for CR, LF or NUL in the name or value (response
+  /** Buffer a header line. Throws ValueError for CR, LF or NUL in the name or value (response
    * splitting) or characters beyond ISO-8859-1. `Connection: close` / `keep-alive` set
-   * `close_connection`, as in CPython.
-   */
+   * `close_connection`, as in CPython. */
   send_header(keyword: string, value: string | number): void {
     const v = typeof value === "string" ? value : String(value);
     if (unsafeHeadText(keyword) || unsafeHeadText(v)) invalidHeader(keyword, v);
@@ -224,7 +333,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** Buffer the status line only (nothing for an HTTP/0.9 request). */
   send_response_only(code: number, message?: string | null): void {
-    if (code === 100 && this.#loop !== null) this.#loop.expectPending = false;
+    if (code === 100 && this.#conn !== null) this.#conn.expectPending = false;
     if (this.request_version === "HTTP/0.9") return;
     const text = message ?? this.responses[code]?.[0] ?? "";
     this.#headerBuffer += statusLine(this.protocol_version, code, text);
@@ -258,10 +367,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.log_message(format, ...args);
   }
 
-  /**
-   * Write `format % args` to stderr after the client address and the time, control
-   * characters escaped as CPython 3.11 does. Override to log elsewhere.
-   */
+  /** Write `format % args` to stderr after the client address and the time, control characters
+   * escaped as CPython 3.11 does. Override to log elsewhere. */
   log_message(format: string, ...args: unknown[]): void {
     const message = percentFormat(format, args);
     process.stderr.write(`${this.address_string()} - - [${this.log_date_time_string()}] ${escapeControl(message)}\n`);
@@ -274,7 +381,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** IMF-fixdate for `timestamp` (seconds since the epoch) or now (cached per second). */
   date_time_string(timestamp?: number): string {
-    return httpDate(this.#limits.tokenizer, timestamp);
+    return httpDate((this.#conn?.limits ?? STANDALONE_LIMITS).tokenizer, timestamp);
   }
 
   /** The current local time for log lines, `23/Nov/2026 19:30:47`, months named by `monthname`

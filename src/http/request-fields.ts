@@ -4,7 +4,7 @@
 // them at the head just read; a handler that never reads them does not pay for them.
 
 import { T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_WORDS } from "../contract/layout.js";
-import type { Connection } from "./connection.js";
+import type { RequestHead } from "./connection.js";
 import { latin1 } from "./latin1.js";
 import type { HTTPMessage } from "./message.js";
 
@@ -65,11 +65,12 @@ export class RequestFields {
     this.#requestline = value;
   }
 
-  /** `raw_requestline`: as assigned, else the request line of `c`'s current head with its CRLF. */
-  rawRequestline(c: Connection | undefined): Uint8Array {
+  /** `raw_requestline`: as assigned, else the request line of `head` with its CRLF. */
+  rawRequestline(head: RequestHead | null): Uint8Array {
     if (this.#rawRequestline !== null) return this.#rawRequestline;
-    if (c === undefined || c.table[T_WORDS] === 0) return EMPTY;
-    return c.head.subarray(c.headStart + c.table[T_REQUEST_LINE_START]!, c.headStart + c.table[T_REQUEST_LINE_END]! + 2);
+    if (head === null || head.table[T_WORDS] === 0) return EMPTY;
+    const t = head.table;
+    return head.bytes.subarray(head.start + t[T_REQUEST_LINE_START]!, head.start + t[T_REQUEST_LINE_END]! + 2);
   }
 
   /** Assign `raw_requestline`; null: the current head's again (a new request). */
@@ -77,7 +78,7 @@ export class RequestFields {
     this.#rawRequestline = value;
   }
 
-  // Pointed at each head by parse_request; kept by the request loop while the next head is read.
+  // Pointed at each head by parse_request; kept by handle_one_request while the next head is read.
 
   /** `headers` are the head at `source[start]` described by `table`, built when first read. */
   headersFrom(source: Buffer, start: number, table: Int32Array): void {

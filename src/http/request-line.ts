@@ -4,7 +4,8 @@
 // (bench/candidates.ts) both read a request line through these functions.
 
 import {
-  T_METHOD_LEN, T_METHOD_OFF, T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_OFF, T_WORDS,
+  T_METHOD_LEN, T_METHOD_OFF, T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN,
+  T_VERSION_OFF, T_VIOLATION_AT, T_WORDS,
 } from "../contract/layout.js";
 import { latin1 } from "./latin1.js";
 
@@ -75,6 +76,16 @@ export function isPlainRequestLine(source: Uint8Array, start: number, table: Int
     source[start + methodEnd] === 0x20 &&
     source[start + targetEnd] === 0x20
   );
+}
+
+/** The text of a request line refused before its end (a bare CR or LF in it, T_VIOLATION_AT):
+ * the bytes up to the violation, without the CR or LF there. */
+export function refusedRequestLine(source: Uint8Array, start: number, table: Int32Array): string {
+  // The line starts after the empty lines skipped before it (RFC 9112 §2.2).
+  const lineStart = table[T_REQUEST_LINE_START]!;
+  let end = table[T_VIOLATION_AT]!;
+  while (end > lineStart && (source[start + end - 1] === 0x0d || source[start + end - 1] === 0x0a)) end--;
+  return latin1(source, start + lineStart, start + end);
 }
 
 /** `do_<command>`, the handler method a request is dispatched to. */

@@ -1,9 +1,12 @@
 // Buffered, pull-driven reading of one connection, the `rfile` of StreamRequestHandler and the
 // byte source under the HTTP layer (src/http/connection.ts scans heads in place, src/http/body.ts
 // reads bodies). The socket's chunks are queued as they arrive and handed out whole and in
-// order, never copied here; the socket is paused while too many bytes wait unread.
+// order, never copied here; the socket is paused while too many bytes wait unread. The cursor
+// into the current chunk is private: readers consume through ByteSource's methods
+// (byte-source.ts, which also holds the read/readline core) or skip() after a scan in place.
 
 import type { Duplex } from "node:stream";
+import { lines, read, readline, type ByteSource } from "./byte-source.js";
 import { TimeoutError } from "./errors.js";
 
 const EMPTY = Buffer.alloc(0);
@@ -12,15 +15,14 @@ const HIGH_WATER = 256 * 1024;
 const LF = 0x0a;
 
 /**
- * The reading side of a connection. `buf[pos, end)` is the current chunk's unread part; callers
- * consume by advancing `pos`, and take the next chunk with `takeChunk()` (or `fill()`). A chunk
- * is never written to: views handed out stay valid.
+ * The reading side of a connection. The current chunk's unread bytes are `chunk[offset, end)`;
+ * they are consumed through the ByteSource methods, or in place (a scanner reads them and calls
+ * `skip`); `takeChunk()` hands out whole chunks. A chunk is never written to: views stay valid.
  */
-export class SocketReader {
-  /** The current chunk; bytes [pos, end) are received and unread. */
-  buf: Buffer = EMPTY;
-  pos = 0;
-  end = 0;
+export class SocketReader implements ByteSource {
+  #buf: Buffer = EMPTY;
+  #pos = 0;
+  #end = 0;
   /** Called just before waiting for the peer: the writer flushes there, so a peer that waits
    * for an answer (100 Continue, a pipelined response) gets it before we wait for it. */
   beforeWait: (() => void) | null = null;
@@ -82,9 +84,51 @@ export class SocketReader {
     }
   }
 
-  /** The next received chunk, `null` when none will come (end of stream, error, fail()),
-   * `undefined` when none has arrived yet (then `await wait()`). */
+  /** The current chunk, whose bytes from `offset` to `end` are received and unread (to scan
+   * them in place; then `skip` what was used). */
+  get chunk(): Buffer {
+    return this.#buf;
+  }
+
+  get offset(): number {
+    return this.#pos;
+  }
+
+  get end(): number {
+    return this.#end;
+  }
+
+  /** Received bytes not yet consumed in the current chunk. */
+  get buffered(): number {
+    return this.#end - this.#pos;
+  }
+
+  /** Consume `n` bytes of the current chunk (`n <= buffered`). */
+  skip(n: number): void {
+    this.#pos += n;
+  }
+
+  /** The unread rest of the current chunk, else the next received chunk, consumed whole;
+   * `null` when none will come (end of stream, error, fail()), `undefined` when none has arrived
+   * yet (then `await wait()`). */
   takeChunk(): Buffer | null | undefined {
+    if (this.#pos < this.#end) {
+      const rest = this.#buf.subarray(this.#pos, this.#end);
+      this.#pos = this.#end;
+      return rest;
+    }
+    return this.#nextChunk();
+  }
+
+  /** Make `bytes` the current chunk again, all unread: what the caller took with takeChunk()
+   * (or assembled from such chunks) and did not consume. */
+  putBack(bytes: Buffer): void {
+    this.#buf = bytes;
+    this.#pos = 0;
+    this.#end = bytes.length;
+  }
+
+  #nextChunk(): Buffer | null | undefined {
     if (this.#queue.length > 0) {
       const chunk = this.#queue.shift()!;
       this.#queued -= chunk.length;
@@ -119,92 +163,70 @@ export class SocketReader {
     this.#detached = true;
     this.#queue.length = 0;
     this.#queued = 0;
-    this.buf = EMPTY;
-    this.pos = this.end = 0;
+    this.#buf = EMPTY;
+    this.#pos = this.#end = 0;
     if (this.#paused) {
       this.#paused = false;
       this.#socket.resume();
     }
   }
 
-  /** Make `buf[pos, end)` non-empty: true, or false at the end of the stream.
-   * Throws TimeoutError when the handler's socket timeout struck. */
-  fill(): boolean | Promise<boolean> {
-    if (this.pos < this.end) return true;
-    return this.#fillSlow();
+  // ByteSource: the core of read/readline (byte-source.ts) over the received chunks.
+
+  /** Bytes of the current chunk unread, else the next chunk's once it arrives; 0 at the end of
+   * the stream. Throws TimeoutError when the handler's socket timeout struck. */
+  available(): number | Promise<number> {
+    const n = this.#end - this.#pos;
+    return n > 0 ? n : this.#nextAvailable();
   }
 
-  async #fillSlow(): Promise<boolean> {
+  async #nextAvailable(): Promise<number> {
     for (;;) {
-      const chunk = this.takeChunk();
+      const chunk = this.#nextChunk();
       if (chunk) {
-        this.buf = chunk;
-        this.pos = 0;
-        this.end = chunk.length;
-        return true;
+        this.#buf = chunk;
+        this.#pos = 0;
+        this.#end = chunk.length;
+        return chunk.length;
       }
       if (chunk === null) {
         if (this.#error instanceof TimeoutError) throw this.#error;
-        return false;
+        return 0;
       }
       await this.wait();
     }
   }
 
+  take(n: number): Buffer {
+    const start = this.#pos;
+    this.#pos = start + n;
+    return this.#buf.subarray(start, start + n);
+  }
+
+  takeLine(n: number): Buffer {
+    const start = this.#pos;
+    const lf = this.#buf.indexOf(LF, start);
+    const stop = lf >= 0 && lf < start + n ? lf + 1 : start + n;
+    this.#pos = stop;
+    return this.#buf.subarray(start, stop);
+  }
+
+  takeByte(): number {
+    return this.#buf[this.#pos++]!;
+  }
+
   /** Up to `n` bytes (all until the end of the stream when `n` is omitted or negative); fewer
    * only at the end of the stream. As Python's `rfile.read`. */
-  async read(n = -1): Promise<Buffer> {
-    const parts: Uint8Array[] = [];
-    let got = 0;
-    while (n < 0 || got < n) {
-      if (!(await this.fill())) break;
-      const take = n < 0 ? this.end - this.pos : Math.min(n - got, this.end - this.pos);
-      parts.push(this.buf.subarray(this.pos, this.pos + take));
-      this.pos += take;
-      got += take;
-    }
-    return join(parts, got);
+  read(n = -1): Promise<Buffer> {
+    return read(this, n);
   }
 
   /** One line with its LF, at most `limit` bytes; shorter at the end of the stream. */
-  async readline(limit = -1): Promise<Buffer> {
-    const parts: Uint8Array[] = [];
-    let got = 0;
-    while (limit < 0 || got < limit) {
-      if (!(await this.fill())) break;
-      let stop = this.end;
-      if (limit >= 0 && stop - this.pos > limit - got) stop = this.pos + (limit - got);
-      const lf = this.buf.indexOf(LF, this.pos);
-      const found = lf >= 0 && lf < stop;
-      if (found) stop = lf + 1;
-      parts.push(this.buf.subarray(this.pos, stop));
-      got += stop - this.pos;
-      this.pos = stop;
-      if (found) break;
-    }
-    return join(parts, got);
+  readline(limit = -1): Promise<Buffer> {
+    return readline(this, limit);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
     return lines(this);
   }
-}
-
-/** Python's iteration over a file: readline() until it returns nothing. */
-export async function* lines(file: { readline(): Promise<Buffer> }): AsyncGenerator<Buffer> {
-  for (;;) {
-    const line = await file.readline();
-    if (line.length === 0) return;
-    yield line;
-  }
-}
-
-/** One Buffer from the pieces; no copy when there is a single piece. */
-export function join(parts: Uint8Array[], total: number): Buffer {
-  if (parts.length === 0) return EMPTY;
-  if (parts.length === 1) {
-    const p = parts[0]!;
-    return Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
-  }
-  return Buffer.concat(parts, total);
 }

@@ -1,0 +1,219 @@
+// The chunked transfer coding (RFC 9112 §7.1) decoded as the bytes arrive: the second parser
+// that decides where a request ends, so the place where chunked smuggling would happen. Every
+// framing rule is strict, each with its reason beside it; whatever breaks one is a
+// ChunkedEncodingError, which the handler answers 400 before closing the connection. It never
+// reads past the body's last CRLF, so a pipelined request after it stays intact.
+// Literate fixtures: test/chunked/fixtures/*.md.
+
+import type { ByteSource } from "../socketserver/byte-source.js";
+import { join } from "../socketserver/byte-source.js";
+import { ConnectionResetError } from "../socketserver/errors.js";
+import { ChunkedEncodingError } from "./errors.js";
+
+/** Longest chunk-size line, extensions included (its CRLF excluded). */
+const CHUNK_LINE_LIMIT = 4096;
+/** All chunk extensions of one body together (as llhttp since CVE-2024-22019: extensions
+ * are parsed and dropped, so a body made of extensions must not cost unbounded work). */
+const CHUNK_EXT_TOTAL = 16 * 1024;
+/** The trailer section of a chunked body, read and dropped. */
+const TRAILER_LIMIT = 64 * 1024;
+/** Hex digits of a chunk size: 13 keep it below 2**52. */
+const CHUNK_SIZE_DIGITS = 13;
+
+const HTAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const SP = 0x20;
+const SEMICOLON = 0x3b;
+const COLON = 0x3a;
+
+/** Where the decoder is: before a chunk-size line, inside chunk-data, before the CRLF that
+ * ends chunk-data, or past the last-chunk and trailers. */
+const SIZE = 0;
+const DATA = 1;
+const DATA_END = 2;
+const DONE = 3;
+
+function hexValue(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  const l = b | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x57 : -1;
+}
+
+/** Control bytes other than HTAB (RFC 9110 §5.5): never in a chunk line or a trailer field. */
+function isControl(b: number): boolean {
+  return (b < 0x20 && b !== HTAB) || b === 0x7f;
+}
+
+/** BWS = *( SP / HTAB ) (RFC 9110 §5.6.3): the index of the first byte past it. */
+function skipBWS(line: Uint8Array, i: number): number {
+  while (i < line.length && (line[i] === SP || line[i] === HTAB)) i++;
+  return i;
+}
+
+/**
+ * The chunk-data of one chunked body as a ByteSource over the connection's bytes: available()
+ * reads the framing (size lines, the CRLF after data, the trailer section) as it comes and says
+ * how many data bytes can be taken now; 0 once the body has ended. `reset()` starts a new body.
+ * A peer that closes inside the body makes it throw ConnectionResetError.
+ */
+export class ChunkedDecoder implements ByteSource {
+  readonly #source: ByteSource;
+  #state = DONE;
+  /** Data bytes left in the current chunk. */
+  #remaining = 0;
+  /** Bytes of chunk extensions seen in this body. */
+  #extBytes = 0;
+
+  constructor(source: ByteSource) {
+    this.#source = source;
+  }
+
+  /** Start a new body at the first chunk-size line. */
+  reset(): void {
+    this.#state = SIZE;
+    this.#remaining = 0;
+    this.#extBytes = 0;
+  }
+
+  /** Whether the body has ended (last-chunk and trailer section read). */
+  get done(): boolean {
+    return this.#state === DONE;
+  }
+
+  available(): number | Promise<number> {
+    if (this.#state === DATA) {
+      const a = this.#source.available();
+      if (typeof a !== "number") return this.#dataAfter(a);
+      if (a === 0) throw new ConnectionResetError();
+      return Math.min(a, this.#remaining);
+    }
+    return this.#advance();
+  }
+
+  async #dataAfter(arrival: Promise<number>): Promise<number> {
+    const a = await arrival;
+    if (a === 0) throw new ConnectionResetError();
+    return Math.min(a, this.#remaining);
+  }
+
+  take(n: number): Buffer {
+    return this.#took(this.#source.take(n));
+  }
+
+  takeLine(n: number): Buffer {
+    return this.#took(this.#source.takeLine(n));
+  }
+
+  takeByte(): number {
+    const b = this.#source.takeByte();
+    if (--this.#remaining === 0) this.#state = DATA_END;
+    return b;
+  }
+
+  #took(data: Buffer): Buffer {
+    this.#remaining -= data.length;
+    if (this.#remaining === 0) this.#state = DATA_END;
+    return data;
+  }
+
+  /** Read framing until data can be taken (its count) or the body ends (0). */
+  async #advance(): Promise<number> {
+    const src = this.#source;
+    for (;;) {
+      switch (this.#state) {
+        case SIZE: {
+          const size = this.#chunkSize(await this.#line(CHUNK_LINE_LIMIT));
+          if (size === 0) {
+            await this.#trailers();
+            this.#state = DONE;
+            return 0;
+          }
+          this.#remaining = size;
+          this.#state = DATA;
+          break;
+        }
+        case DATA:
+          return this.#dataAfter(Promise.resolve(src.available()));
+        case DATA_END:
+          // RFC 9112 §7.1: chunk-data is followed by CRLF, exactly.
+          for (const expected of [CR, LF]) {
+            if ((await src.available()) === 0) throw new ConnectionResetError();
+            if (src.takeByte() !== expected) throw new ChunkedEncodingError("Chunk data not followed by CRLF");
+          }
+          this.#state = SIZE;
+          break;
+        default:
+          return 0;
+      }
+    }
+  }
+
+  /** One CRLF-terminated line of the framing, without its CRLF; at most `limit` bytes. */
+  async #line(limit: number): Promise<Buffer> {
+    const src = this.#source;
+    const parts: Buffer[] = [];
+    let got = 0;
+    for (;;) {
+      const a = await src.available();
+      if (a === 0) throw new ConnectionResetError();
+      const part = src.takeLine(Math.min(a, limit + 2 - got));
+      parts.push(part);
+      got += part.length;
+      if (part[part.length - 1] === LF) break;
+      if (got >= limit + 2) throw new ChunkedEncodingError("Chunk line too long");
+    }
+    const line = join(parts, got);
+    // RFC 9112 §2.2 and §7.1: lines end in CRLF; a bare LF or CR is refused (smuggling: a
+    // parser that takes either as a line end reads different chunks).
+    if (line.length < 2 || line[line.length - 2] !== CR) throw new ChunkedEncodingError("Bare LF in chunked body");
+    const content = line.subarray(0, line.length - 2);
+    if (content.indexOf(CR) >= 0) throw new ChunkedEncodingError("Bare CR in chunked body");
+    if (content.length > limit) throw new ChunkedEncodingError("Chunk line too long");
+    return content;
+  }
+
+  /** chunk-size [ chunk-ext ] (RFC 9112 §7.1, §7.1.1): 1*HEXDIG, then nothing or BWS ";" ... */
+  #chunkSize(line: Buffer): number {
+    let i = 0;
+    let size = 0;
+    for (; i < line.length; i++) {
+      const d = hexValue(line[i]!);
+      if (d < 0) break;
+      // A size past 2**52 would lose digits in a double: two parsers would disagree on it.
+      if (i >= CHUNK_SIZE_DIGITS) throw new ChunkedEncodingError("Chunk size too large");
+      size = size * 16 + d;
+    }
+    if (i === 0) throw new ChunkedEncodingError("Invalid chunk size");
+    if (i === line.length) return size;
+    // Only an extension may follow the size: `5 x`, `5x`, `0x5`, `-1` are refused.
+    if (line[skipBWS(line, i)] !== SEMICOLON) throw new ChunkedEncodingError("Invalid chunk size");
+    this.#extBytes += line.length - i;
+    if (this.#extBytes > CHUNK_EXT_TOTAL) throw new ChunkedEncodingError("Chunk extensions too long");
+    this.#extensions(line, i);
+    return size;
+  }
+
+  /** Check the chunk extensions from `line[i]` (read and dropped, as no extension is known). */
+  #extensions(line: Buffer, i: number): void {
+    for (let k = i; k < line.length; k++) {
+      // RFC 9110 §5.5 / §5.6.4: no control bytes other than HTAB in extensions.
+      if (isControl(line[k]!)) throw new ChunkedEncodingError("Invalid chunk extension");
+    }
+  }
+
+  /** The trailer section (RFC 9112 §7.1.2), read up to its blank line and dropped. */
+  async #trailers(): Promise<void> {
+    let total = 0;
+    for (;;) {
+      const line = await this.#line(TRAILER_LIMIT);
+      if (line.length === 0) return;
+      total += line.length + 2;
+      if (total > TRAILER_LIMIT) throw new ChunkedEncodingError("Trailer section too large");
+      const first = line[0]!;
+      // RFC 9112 §5.2: no obs-fold; §5.1: a field line is name ":" value.
+      if (first === SP || first === HTAB || line.indexOf(COLON) <= 0) throw new ChunkedEncodingError("Invalid trailer field");
+      for (const b of line) if (isControl(b)) throw new ChunkedEncodingError("Invalid trailer field");
+    }
+  }
+}
