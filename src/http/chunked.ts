@@ -5,6 +5,7 @@
 // reads past the body's last CRLF, so a pipelined request after it stays intact.
 // Literate fixtures: test/chunked/fixtures/*.md.
 
+import { TCHAR } from "../contract/charclass.js";
 import type { ByteSource } from "../socketserver/byte-source.js";
 import { join } from "../socketserver/byte-source.js";
 import { ConnectionResetError } from "../socketserver/errors.js";
@@ -24,7 +25,10 @@ const HTAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 const SP = 0x20;
+const DQUOTE = 0x22;
 const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 
 /** Where the decoder is: before a chunk-size line, inside chunk-data, before the CRLF that
@@ -49,6 +53,27 @@ function isControl(b: number): boolean {
 function skipBWS(line: Uint8Array, i: number): number {
   while (i < line.length && (line[i] === SP || line[i] === HTAB)) i++;
   return i;
+}
+
+/** 1*tchar (RFC 9110 §5.6.2) from `i`: the index past it (`i` when there is none). */
+function skipToken(line: Uint8Array, i: number): number {
+  while (i < line.length && TCHAR[line[i]!] === 1) i++;
+  return i;
+}
+
+/** quoted-string (RFC 9110 §5.6.4) opening at `line[i]`: the index past its closing quote, or
+ * -1. qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text; quoted-pair = "\" ( HTAB / SP /
+ * VCHAR / obs-text ). */
+function skipQuoted(line: Uint8Array, i: number): number {
+  for (i++; i < line.length; i++) {
+    const b = line[i]!;
+    if (b === DQUOTE) return i + 1;
+    if (b === BACKSLASH) {
+      i++;
+      if (i === line.length || isControl(line[i]!)) return -1;
+    } else if (isControl(b)) return -1;
+  }
+  return -1;
 }
 
 /**
@@ -173,7 +198,8 @@ export class ChunkedDecoder implements ByteSource {
     return content;
   }
 
-  /** chunk-size [ chunk-ext ] (RFC 9112 §7.1, §7.1.1): 1*HEXDIG, then nothing or BWS ";" ... */
+  /** chunk-size [ chunk-ext ] (RFC 9112 §7.1, §7.1.1): 1*HEXDIG, then
+   * *( BWS ";" BWS token [ BWS "=" BWS ( token / quoted-string ) ] ), nothing else. */
   #chunkSize(line: Buffer): number {
     let i = 0;
     let size = 0;
@@ -194,11 +220,21 @@ export class ChunkedDecoder implements ByteSource {
     return size;
   }
 
-  /** Check the chunk extensions from `line[i]` (read and dropped, as no extension is known). */
+  /** Check the chunk extensions from `line[i]` (read and dropped, as no extension is known).
+   * Quotes must close and names must be tokens: where parsers disagree on a chunk line, one of
+   * them sees data where the other sees framing. */
   #extensions(line: Buffer, i: number): void {
-    for (let k = i; k < line.length; k++) {
-      // RFC 9110 §5.5 / §5.6.4: no control bytes other than HTAB in extensions.
-      if (isControl(line[k]!)) throw new ChunkedEncodingError("Invalid chunk extension");
+    while (i < line.length) {
+      i = skipBWS(line, i);
+      if (line[i] !== SEMICOLON) throw new ChunkedEncodingError("Invalid chunk extension");
+      const name = skipBWS(line, i + 1);
+      i = skipToken(line, name);
+      if (i === name) throw new ChunkedEncodingError("Invalid chunk extension");
+      const eq = skipBWS(line, i);
+      if (line[eq] !== EQUALS) continue;
+      const value = skipBWS(line, eq + 1);
+      i = line[value] === DQUOTE ? skipQuoted(line, value) : skipToken(line, value);
+      if (i <= value) throw new ChunkedEncodingError("Invalid chunk extension");
     }
   }
 

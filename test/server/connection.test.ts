@@ -192,6 +192,9 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
     ["a chunk size too large", "fffffffffffffff\r\n", "Chunk size too large"],
     ["an overlong chunk extension", `1;${"e".repeat(5000)}\r\na\r\n0\r\n\r\n`, "Chunk line too long"],
     ["too many chunk extensions", `${`1;${"e".repeat(1000)}\r\na\r\n`.repeat(20)}0\r\n\r\n`, "Chunk extensions too long"],
+    // RFC 9112 §7.1.1 (issue 7): a chunk extension is `;` token [ `=` token / quoted-string ].
+    ["a chunk extension without a name", "2;\r\nab\r\n0\r\n\r\n", "Invalid chunk extension"],
+    ["an unterminated quoted chunk extension", '5;a="x\r\nhello\r\n0\r\n\r\n', "Invalid chunk extension"],
   ])("answers 400 and closes for %s", async (_name, body, message) => {
     expect(await post("/", "Transfer-Encoding: chunked\r\n", body)).toEqual([
       expect.stringMatching(new RegExp(`^400 [^]*<p>Message: ${message}\\.</p>`)),

@@ -102,7 +102,7 @@ function lastTopLevelStar(inner: string): number {
 }
 
 /** The block's lines each end in CRLF, unless the line ends in a lone `\` (then nothing). */
-function decodeBlock(lines: string[]): Uint8Array {
+export function decodeBlock(lines: string[]): Uint8Array {
   const parts: Uint8Array[] = [];
   const crlf = Uint8Array.of(0x0d, 0x0a);
   for (const line of lines) {

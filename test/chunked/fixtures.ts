@@ -1,0 +1,89 @@
+// Reader for the literate chunked-body fixtures (test/chunked/fixtures/*.md, convention in
+// fixtures/README.md): each `## heading` with a ```body block (the bytes after a request head
+// with `Transfer-Encoding: chunked`) and an ```expect block becomes one Case. chunked.test.ts
+// replays them. The byte notation is the tokenizer fixtures' (test/tokenizer/fixtures.ts).
+
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { decode, decodeBlock } from "../tokenizer/fixtures.js";
+
+export const FIXTURE_DIR = fileURLToPath(new URL("./fixtures/", import.meta.url));
+
+export type Outcome =
+  /** The body decodes to `data`; `rest` is left unread after it (the next request). */
+  | { kind: "body"; data: Uint8Array; rest: Uint8Array }
+  /** ChunkedEncodingError with this message (answered 400, connection closed). */
+  | { kind: "error"; message: string }
+  /** The peer ends its side inside the body: ConnectionResetError. */
+  | { kind: "reset" };
+
+export interface Case {
+  file: string;
+  line: number;
+  title: string;
+  input: Uint8Array;
+  outcome: Outcome;
+}
+
+function parseExpect(lines: string[], where: string): Outcome {
+  let data: Uint8Array | undefined;
+  let rest: Uint8Array = new Uint8Array(0);
+  let outcome: Outcome | undefined;
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const space = line.indexOf(" ");
+    const word = space < 0 ? line : line.slice(0, space);
+    const arg = space < 0 ? "" : line.slice(space + 1);
+    if (word === "data") data = decode(arg);
+    else if (word === "rest") rest = decode(arg);
+    else if (word === "error" && arg !== "") outcome = { kind: "error", message: arg };
+    else if (word === "reset" && arg === "") outcome = { kind: "reset" };
+    else throw new Error(`${where}: cannot read expect line ${JSON.stringify(line)}`);
+  }
+  if (data !== undefined) {
+    if (outcome) throw new Error(`${where}: data together with ${outcome.kind}`);
+    return { kind: "body", data, rest };
+  }
+  if (!outcome) throw new Error(`${where}: no outcome (data, error or reset)`);
+  return outcome;
+}
+
+/** All cases of one fixture file. */
+export function parseFixture(file: string, text: string): Case[] {
+  const lines = text.split("\n");
+  const cases: Case[] = [];
+  let title = "";
+  let titleLine = 0;
+  let input: Uint8Array | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith("## ")) {
+      if (input) throw new Error(`${file}:${titleLine}: body block without expect block`);
+      title = line.slice(3).trim();
+      titleLine = i + 1;
+      continue;
+    }
+    const fence = /^```(body|expect)\s*$/.exec(line);
+    if (!fence) continue;
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && lines[j] !== "```") body.push(lines[j++]!);
+    if (j === lines.length) throw new Error(`${file}:${i + 1}: unterminated block`);
+    const where = `${file}:${titleLine}`;
+    if (fence[1] === "body") input = decodeBlock(body);
+    else {
+      if (!input) throw new Error(`${where}: expect block without body block`);
+      cases.push({ file, line: titleLine, title, input, outcome: parseExpect(body, where) });
+      input = undefined;
+    }
+    i = j;
+  }
+  return cases;
+}
+
+/** Every case of every fixture file (README.md describes the format and holds none). */
+export function loadFixtures(): Case[] {
+  const files = readdirSync(FIXTURE_DIR).filter((f) => f.endsWith(".md") && f !== "README.md").sort();
+  return files.flatMap((f) => parseFixture(f, readFileSync(FIXTURE_DIR + f, "latin1")));
+}
