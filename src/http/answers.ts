@@ -41,6 +41,11 @@ export const VIOLATION_ANSWERS: Readonly<Record<number, Answer>> = {
   ],
 };
 
+/** A CONNECT request that declares content: what follows its head is the tunnel. */
+export const CONNECT_WITH_CONTENT: Answer = [
+  400, "CONNECT with content", "RFC 9110 section 9.3.6: a CONNECT request has no content; the tunnel follows its head",
+];
+
 /**
  * The answer to a head refused with `violation`. For the request-line checks CPython has,
  * its own message, with `word`: the version (V_BAD_VERSION, V_VERSION_NOT_SUPPORTED), the

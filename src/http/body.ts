@@ -1,5 +1,6 @@
 // The request body as the handler's `rfile`, framed as the head says (RFC 9112 §6.3): bounded by
-// Content-Length, decoded from `Transfer-Encoding: chunked` (chunked.ts), or nothing. It
+// Content-Length, decoded from `Transfer-Encoding: chunked` (chunked.ts), nothing, or after a
+// CONNECT head or a 101 answer the raw connection (a tunnel, read until the peer ends it). It
 // never reads past the body's end, so the next pipelined request stays intact. Reads are views
 // of the connection's SocketReader; the read/readline core is byte-source.ts's, shared with it.
 // The handler (handler.ts) frames it per request and discards what a do_ method left.
@@ -15,6 +16,8 @@ import { ChunkedDecoder } from "./chunked.js";
 export const BODY_NONE = 0;
 export const BODY_LENGTH = 1;
 export const BODY_CHUNKED = 2;
+/** The raw connection: every byte until the peer ends its side. */
+export const BODY_TUNNEL = 3;
 
 /**
  * `rfile` of BaseHTTPRequestHandler: `await read(n?)`, `await read1(n?)`, `await
@@ -43,11 +46,23 @@ export class RequestBody implements ReadableFile, ByteSource {
     if (mode === BODY_CHUNKED) this.#chunked.reset();
   }
 
-  /** Frame the body of a request with this head (RFC 9112 §6.3). */
-  frame(table: Int32Array): void {
+  /** Frame the body of a request with this method and head (RFC 9112 §6.3); false for a
+   * CONNECT that declares content, which must be refused (RFC 9110 §9.3.6: CONNECT has no
+   * content, the tunnel follows its head; one that declares content would be framed one way
+   * here and another by a proxy in front: smuggling). */
+  frame(command: string, table: Int32Array): boolean {
     const flags = table[T_FLAGS]!;
-    if (flags & F_HAS_TRANSFER_ENCODING) this.reset(flags & F_CHUNKED ? BODY_CHUNKED : BODY_NONE);
+    if (command === "CONNECT") {
+      if (flags & (F_HAS_CONTENT_LENGTH | F_HAS_TRANSFER_ENCODING)) return false;
+      this.reset(BODY_TUNNEL);
+    } else if (flags & F_HAS_TRANSFER_ENCODING) this.reset(flags & F_CHUNKED ? BODY_CHUNKED : BODY_NONE);
     else if (flags & F_HAS_CONTENT_LENGTH) this.reset(BODY_LENGTH, contentLength(table));
+    return true;
+  }
+
+  /** Whether the connection has become a tunnel (CONNECT, or a 101 answer sent). */
+  get tunnel(): boolean {
+    return this.#mode === BODY_TUNNEL;
   }
 
   /** Whether any of the body has been read. */
@@ -55,9 +70,16 @@ export class RequestBody implements ReadableFile, ByteSource {
     return this.#started;
   }
 
-  /** Whether the whole body has been read. */
+  /** Whether the whole body has been read (a tunnel ends only with the connection). */
   get done(): boolean {
-    return this.#mode === BODY_CHUNKED ? this.#chunked.done : this.#remaining === 0;
+    switch (this.#mode) {
+      case BODY_CHUNKED:
+        return this.#chunked.done;
+      case BODY_TUNNEL:
+        return false;
+      default:
+        return this.#remaining === 0;
+    }
   }
 
   // ByteSource, over the reader as the framing allows.
@@ -73,6 +95,8 @@ export class RequestBody implements ReadableFile, ByteSource {
       case BODY_CHUNKED:
         this.#started = true;
         return this.#chunked.available();
+      case BODY_TUNNEL:
+        return this.#reader.available();
       default:
         return 0;
     }
@@ -109,7 +133,7 @@ export class RequestBody implements ReadableFile, ByteSource {
   }
 
   /** Up to `n` body bytes, waiting only while none are received (Python's `read1`): what a
-   * relay such as a CGI script's stdin needs. Empty at the end. */
+   * relay such as a CGI script's stdin or a tunnel needs. Empty at the end. */
   read1(n = -1): Promise<Buffer> {
     return read1(this, n);
   }
@@ -126,6 +150,7 @@ export class RequestBody implements ReadableFile, ByteSource {
   /** Read and drop the rest of the body: true when done, false when it holds more than
    * `limit` bytes, is malformed, or the peer went away (the connection must then close). */
   async discard(limit: number): Promise<boolean> {
+    if (this.#mode === BODY_TUNNEL) return false;
     if (this.#mode === BODY_LENGTH && this.#remaining > limit) return false;
     let total = 0;
     try {

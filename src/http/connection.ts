@@ -261,10 +261,11 @@ export class Connection {
     this.deadline = 0;
   }
 
-  /** Whether the connection can serve another request after one whose body is `body`: after a
-   * body left unread only once it is dropped, which a client still waiting for `100 Continue`
-   * may never send (RFC 9110 §10.1.1). */
+  /** Whether the connection can serve another request after one whose body is `body`: not
+   * after a tunnel; after a body left unread only once it is dropped, which a client still
+   * waiting for `100 Continue` may never send (RFC 9110 §10.1.1). */
   keepAfter(body: RequestBody): boolean | Promise<boolean> {
+    if (body.tunnel) return false;
     if (body.done) return true;
     if (this.expectPending && !body.started) return false;
     return this.#discard(body);

@@ -13,8 +13,8 @@ import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
 import { StreamRequestHandler, type WritableFile } from "../socketserver/request-handler.js";
 import type { SocketReader } from "../socketserver/socket-reader.js";
 import { SocketWriter } from "../socketserver/socket-writer.js";
-import { DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage, refusal } from "./answers.js";
-import { BODY_NONE, RequestBody } from "./body.js";
+import { CONNECT_WITH_CONTENT, DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage, refusal } from "./answers.js";
+import { BODY_NONE, BODY_TUNNEL, RequestBody } from "./body.js";
 import { Connection, STANDALONE_LIMITS, type RequestHead } from "./connection.js";
 import { httpDate, logDateTimeString, MONTHNAME, WEEKDAYNAME } from "./date.js";
 import { ChunkedEncodingError } from "./errors.js";
@@ -236,7 +236,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       this.#head = head;
       if (head.violation === V.V_REQUEST_LINE_TOO_LONG) return this.#unknownRequest(414);
       if (!this.parse_request()) return undefined;
-      this.rfile.frame(head.table);
+      if (!this.rfile.frame(this.command!, head.table)) return void this.send_error(...CONNECT_WITH_CONTENT);
       const method = (this as unknown as Record<string, unknown>)[handlerMethodName(this.command!)];
       if (typeof method !== "function") return void this.send_error(501, `Unsupported method (${pyRepr(this.command!)})`);
       result = method.call(this);
@@ -255,7 +255,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     return undefined;
   }
 
-  /** After do_<COMMAND>: go on once what it left of the body is dropped. */
+  /** After do_<COMMAND>: go on once what it left of the body is dropped (never after a tunnel). */
   #endRequest(): Promise<void> | undefined {
     if (this.close_connection) return undefined;
     const keep = this.#conn!.keepAfter(this.rfile);
@@ -334,6 +334,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** Buffer the status line only (nothing for an HTTP/0.9 request). */
   send_response_only(code: number, message?: string | null): void {
     if (code === 100 && this.#conn !== null) this.#conn.expectPending = false;
+    // After 101 Switching Protocols the connection is a tunnel: rfile reads the raw bytes.
+    else if (code === 101 && this.rfile instanceof RequestBody) this.rfile.reset(BODY_TUNNEL);
     if (this.request_version === "HTTP/0.9") return;
     const text = message ?? this.responses[code]?.[0] ?? "";
     this.#headerBuffer += statusLine(this.protocol_version, code, text);
