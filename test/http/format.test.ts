@@ -1,4 +1,4 @@
-// src/http/format.ts against CPython 3.11's own answers, dumped once into
+// src/py/format.ts against CPython 3.11's own answers, dumped once into
 // fixtures/format-cases.json by fixtures/gen-format.py (inputs and expected outputs side by side).
 
 import { readFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// src/http/simple/url-path.ts and py-codec.ts against CPython 3.11 (fixtures/url-path-cases.json,
+// src/http/simple/url-path.ts and src/py/codec.ts against CPython 3.11 (fixtures/url-path-cases.json,
 // from fixtures/gen-url-path.py), and translate_path as CPython's SimpleHTTPRequestHandlerTestCase
 // checks it (test_query_arguments, test_start_with_double_slash, test_windows_colon).
 
