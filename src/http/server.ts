@@ -21,6 +21,12 @@ export interface HTTPServerOptions {
   headTimeout?: number;
   /** Seconds a keep-alive connection may stay idle between requests (default 5). 0: no limit. */
   keepAliveTimeout?: number;
+  /** Bytes a connection the server closes (after an error answer, or at its end) may still send
+   * before it is cut off (default 64 KiB): they are read and dropped, so the answer is not lost
+   * to a reset. */
+  drainLimit?: number;
+  /** Seconds that draining may last (default 2). 0: none, the connection is destroyed at once. */
+  drainTimeout?: number;
   /** As Python's bind_and_activate (default true). */
   bind_and_activate?: boolean;
 }
@@ -64,6 +70,11 @@ export class HTTPServer extends TCPServer implements ConnectionLimits {
     this.headLimit = headLimit;
     this.headTimeout = seconds(opts.headTimeout, 60, "headTimeout");
     this.keepAliveTimeout = seconds(opts.keepAliveTimeout, 5, "keepAliveTimeout");
+    if (opts.drainTimeout !== undefined) this.drainTimeout = seconds(opts.drainTimeout, 2, "drainTimeout");
+    if (opts.drainLimit !== undefined) {
+      if (!Number.isInteger(opts.drainLimit) || opts.drainLimit < 0) throw new RangeError("drainLimit must be an integer >= 0");
+      this.drainLimit = opts.drainLimit;
+    }
     this.connections = new ConnectionRegistry(this.headTimeout, this.keepAliveTimeout);
   }
 

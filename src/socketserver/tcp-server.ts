@@ -9,24 +9,43 @@ import { BaseServer, type RequestHandlerClass } from "./base-server.js";
 import { acceptInto, type ReadRegion } from "./linear-socket.js";
 import type { Address } from "./request-handler.js";
 
-/** Milliseconds a closed connection may keep sending before it is destroyed. */
-const LINGER_MS = 2000;
 /** How often lingering connections past their time are looked for. */
 const LINGER_SWEEP_MS = 250;
 
 function ignore(): void {}
 
-/** Connections draining after close_request, with the Date.now() at which they are cut off:
- * one sweep for all of them, not a timer and a closure per connection. */
-const lingering = new Map<Duplex, number>();
+/** A connection draining after close_request: when it is cut off, and the bytes it may still send. */
+interface Linger {
+  deadline: number;
+  budget: number;
+}
+
+/** Connections draining after close_request: one sweep for all of them, not a timer and a
+ * closure per connection. */
+const lingering = new Map<Duplex, Linger>();
 let lingerSweep: NodeJS.Timeout | null = null;
 
-function linger(request: Duplex): void {
-  lingering.set(request, Date.now() + LINGER_MS);
+/** Drain `request` (read and drop what the peer still sends, so our answer is not lost to a
+ * reset) for at most `bytes` and `seconds`; then destroy it. */
+function linger(request: Duplex, bytes: number, seconds: number): void {
+  lingering.set(request, { deadline: Date.now() + seconds * 1000, budget: bytes });
+  request.on("data", drained);
   request.on("close", forget);
   if (lingerSweep === null) {
     lingerSweep = setInterval(sweepLingering, LINGER_SWEEP_MS);
     lingerSweep.unref();
+  }
+}
+
+/** Bytes arrived on a draining connection: past its byte budget it is cut off (a peer that
+ * keeps sending garbage after an error answer costs little). */
+function drained(this: Duplex, chunk: Uint8Array): void {
+  const linger = lingering.get(this);
+  if (linger === undefined) return;
+  linger.budget -= chunk.length;
+  if (linger.budget < 0) {
+    lingering.delete(this);
+    this.destroy();
   }
 }
 
@@ -36,7 +55,7 @@ function forget(this: Duplex): void {
 
 function sweepLingering(): void {
   const now = Date.now();
-  for (const [request, deadline] of lingering) {
+  for (const [request, { deadline }] of lingering) {
     if (now >= deadline) {
       lingering.delete(request);
       request.destroy();
@@ -53,14 +72,20 @@ function sweepLingering(): void {
  * address in `server_address` (port 0 picks a free port; host "" means all IPv4 interfaces).
  *
  * Class variables: `allow_reuse_address` (kept for Python code: libuv always sets SO_REUSEADDR
- * on a listening TCP socket), `request_queue_size` (listen backlog).
+ * on a listening TCP socket), `request_queue_size` (listen backlog), `drainLimit` and
+ * `drainTimeout` (how much a connection the server closes may still send, in bytes and seconds,
+ * before it is cut off; HTTPServer takes them as options).
  */
 export class TCPServer extends BaseServer {
   declare allow_reuse_address: boolean;
   declare request_queue_size: number;
+  declare drainLimit: number;
+  declare drainTimeout: number;
   static {
     this.prototype.allow_reuse_address = false;
     this.prototype.request_queue_size = 511;
+    this.prototype.drainLimit = 64 * 1024;
+    this.prototype.drainTimeout = 2;
   }
 
   /** The listening socket. */
@@ -132,11 +157,16 @@ export class TCPServer extends BaseServer {
     this.close_request(request);
   }
 
-  /** Let the peer's remaining bytes drain (so our answer is not lost to a reset), then close. */
+  /** Let the peer's remaining bytes drain (so our answer is not lost to a reset), at most
+   * `drainLimit` bytes for at most `drainTimeout` seconds, then close. */
   override close_request(request: Duplex): void {
     if (request.destroyed) return;
+    if (!(this.drainTimeout > 0)) {
+      request.destroy();
+      return;
+    }
     request.resume();
-    linger(request);
+    linger(request, this.drainLimit, this.drainTimeout);
   }
 
   /** Stop listening; connections accepted but never served are closed. */
