@@ -11,6 +11,7 @@ import type { ReadRegion } from "../socketserver/linear-socket.js";
 import { TCPServer } from "../socketserver/tcp-server.js";
 import { WasmTokenizer } from "../tokenizer/wasm.js";
 import { ConnectionRegistry, type ConnectionLimits } from "./connection.js";
+import { DEFAULT_FILE_CACHE_SIZE, FileCache } from "./simple/file-cache.js";
 
 export interface HTTPServerOptions {
   /** Request-head tokenizer: "wasm" (default) or "js", the TypeScript twin. */
@@ -27,6 +28,11 @@ export interface HTTPServerOptions {
   drainLimit?: number;
   /** Seconds that draining may last (default 2). 0: none, the connection is destroyed at once. */
   drainTimeout?: number;
+  /**
+   * Bytes of small files SimpleHTTPRequestHandler keeps in memory (default 32 MiB; files up to
+   * 2 MiB each), each validated against the disk on every hit. 0: no cache.
+   */
+  fileCacheSize?: number;
   /** As Python's bind_and_activate (default true). */
   bind_and_activate?: boolean;
 }
@@ -56,6 +62,8 @@ export class HTTPServer extends TCPServer implements ConnectionLimits {
   readonly headTimeout: number;
   readonly keepAliveTimeout: number;
   readonly connections: ConnectionRegistry;
+  /** The small-file cache of SimpleHTTPRequestHandler (null when fileCacheSize is 0). */
+  readonly fileCache: FileCache | null;
 
   constructor(
     server_address: Address,
@@ -76,6 +84,8 @@ export class HTTPServer extends TCPServer implements ConnectionLimits {
       this.drainLimit = opts.drainLimit;
     }
     this.connections = new ConnectionRegistry(this.headTimeout, this.keepAliveTimeout);
+    const cacheSize = opts.fileCacheSize ?? DEFAULT_FILE_CACHE_SIZE;
+    this.fileCache = cacheSize === 0 ? null : new FileCache(cacheSize);
   }
 
   /** Sockets read straight into the WASM tokenizer's input region, where heads are scanned. */

@@ -13,8 +13,10 @@ import { HTTPStatus } from "./status.js";
 import {
   ifModifiedSinceSeconds, ifRangeHolds, makeETag, noneMatchHits, parseRange,
 } from "./simple/conditional.js";
+import { SocketWriter } from "../socketserver/socket-writer.js";
+import type { FileCache } from "./simple/file-cache.js";
 import {
-  BytesSource, FileSource, listEntries, locate, openFile, type Located, type ResponseSource,
+  BytesSource, FileSource, listEntries, locate, openFile, readWhole, toFsPath, type Located, type ResponseSource,
 } from "./simple/files.js";
 import { DEFAULT_EXTENSIONS_MAP, guessType } from "./simple/guess-type.js";
 import { LISTING_ENCODING, renderListing, sortListing } from "./simple/listing.js";
@@ -28,6 +30,11 @@ const VERSION = "0.6";
 export interface SimpleHTTPRequestHandlerOptions {
   /** The directory to serve (default: the current directory when the handler is created). */
   directory?: string;
+}
+
+/** The cache key of a translated path: the directory too, whose containment check it passed. */
+function cacheKey(directory: string, path: string): string {
+  return directory + "\0" + path;
 }
 
 /** os.path.join for a translate_path result and one name. */
@@ -87,9 +94,16 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /**
    * Common code for GET and HEAD: sends the status line and headers and returns the body to
    * copy (the caller closes it), or null when there is nothing more to send (errors, 301, 304).
+   * A small file already read is answered from the server's file cache (validated by one
+   * stat() of the path), without opening it again.
    */
   async send_head(): Promise<ResponseSource | null> {
     let path = this.translate_path(this.path);
+    const cache = (this.server as { fileCache?: FileCache | null } | null)?.fileCache ?? null;
+    if (cache !== null) {
+      const hit = this.#cached(cache, path);
+      if (hit !== undefined) return hit;
+    }
     let found = await locate(path, this.directory);
     if (found !== null && found.stats.isDirectory()) {
       let parts;
@@ -131,19 +145,68 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       this.send_error(HTTPStatus.NOT_FOUND, "File not found");
       return null;
     }
+    const { handle, stats } = opened;
+    let bytes: Buffer | null = null;
     try {
-      return this.#answerFile(opened.handle, opened.stats, ctype);
+      if (cache?.accepts(stats.size)) bytes = await readWhole(handle, stats.size);
+      if (bytes === null) return this.#answerStream(handle, stats, ctype);
     } catch (error) {
-      await opened.handle.close();
+      await handle.close();
       throw error;
     }
+    await handle.close();
+    cache!.set(cacheKey(this.directory, path), stats, bytes);
+    return this.#answerBytes(bytes, stats.mtimeMs, ctype);
   }
 
-  /** Validators, preconditions and headers for an open file (send_head's second half). */
-  async #answerFile(handle: FileHandle, stats: Stats, ctype: string): Promise<ResponseSource | null> {
-    const size = stats.size;
-    const mtime = stats.mtimeMs / 1000;
-    const etag = makeETag(size, stats.mtimeMs);
+  /**
+   * The fast path: the answer from a valid cache entry for `path` (or, for a directory URL
+   * ending in "/", its index.html), or undefined when the slow path must look.
+   */
+  #cached(cache: FileCache, path: string): ResponseSource | null | undefined {
+    let file = path;
+    if (path.endsWith("/")) {
+      // The slow path answers a directory with its index.html only for a URL path ending in "/".
+      try {
+        if (!urlsplit(this.path)[2].endsWith("/")) return undefined;
+      } catch {
+        return undefined;
+      }
+      file = join(path, "index.html");
+    }
+    const fsPath = toFsPath(file);
+    if (fsPath === null) return undefined;
+    const entry = cache.get(cacheKey(this.directory, file), fsPath);
+    if (entry === undefined) return undefined;
+    return this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(file));
+  }
+
+  /** The answer for a file whose bytes are in memory. */
+  #answerBytes(bytes: Buffer, mtimeMs: number, ctype: string): ResponseSource | null {
+    const range = this.#preconditions(bytes.length, mtimeMs, ctype);
+    if (range === null) return null;
+    const [start, end] = range;
+    return new BytesSource(start === 0 && end === bytes.length - 1 ? bytes : bytes.subarray(start, end + 1));
+  }
+
+  /** The answer for an open file streamed from disk (the caller closes it on a throw). */
+  async #answerStream(handle: FileHandle, stats: Stats, ctype: string): Promise<ResponseSource | null> {
+    const range = this.#preconditions(stats.size, stats.mtimeMs, ctype);
+    if (range === null) {
+      await handle.close();
+      return null;
+    }
+    return new FileSource(handle, range[0], range[1]);
+  }
+
+  /**
+   * Validators, preconditions and headers for a file of `size` bytes (send_head's second
+   * half): sends 304 or 416 and returns null, or sends the 200/206 head and returns the
+   * [start, end] bytes to send.
+   */
+  #preconditions(size: number, mtimeMs: number, ctype: string): [number, number] | null {
+    const mtime = mtimeMs / 1000;
+    const etag = makeETag(size, mtimeMs);
     const lastModified = Math.floor(mtime);
     // RFC 9110 §13.2.2: If-None-Match first; when present, If-Modified-Since is ignored (as CPython does).
     const noneMatch = this.headers.get_all("If-None-Match");
@@ -158,7 +221,6 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       }
     }
     if (notModified) {
-      await handle.close();
       this.send_response(HTTPStatus.NOT_MODIFIED);
       this.send_header("ETag", etag);
       this.end_headers();
@@ -173,7 +235,6 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (range !== undefined && (ifRange === undefined || ifRangeHolds(ifRange, etag, lastModified))) {
       const r = parseRange(range, size);
       if (r.kind === "unsatisfiable") {
-        await handle.close();
         this.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
         this.send_header("Content-Range", `bytes */${size}`);
         this.send_header("Content-Length", "0");
@@ -193,7 +254,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     this.send_header("ETag", etag);
     this.send_header("Accept-Ranges", "bytes");
     this.end_headers();
-    return new FileSource(handle, start, end);
+    return [start, end];
   }
 
   /**
@@ -224,11 +285,20 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     return translatePath(path, this.directory);
   }
 
-  /** Copy `source` to `outputfile`, waiting for the socket to drain between chunks. */
+  /**
+   * Copy `source` to `outputfile`, waiting for the socket to drain before each next chunk. A
+   * file sent to the connection's own writer goes in large reads (FileSource.sendTo).
+   */
   async copyfile(source: AsyncIterable<Uint8Array>, outputfile: WritableFile): Promise<void> {
+    if (source instanceof FileSource && outputfile instanceof SocketWriter) return source.sendTo(outputfile);
+    if (source instanceof BytesSource) {
+      // In memory already: one write (with the head when small), no copy when large.
+      return source.bytes.length > 0 ? outputfile.write(source.bytes) : undefined;
+    }
+    let pending: Promise<void> | undefined;
     for await (const chunk of source) {
-      const pending = outputfile.write(chunk);
       if (pending !== undefined) await pending;
+      pending = outputfile.write(chunk);
     }
   }
 

@@ -11,6 +11,16 @@ import { fsdecode, fsencode } from "../../py/codec.js";
 
 /** Bytes per read of a file being sent: large enough that the socket writer does not copy them. */
 export const CHUNK_SIZE = 64 * 1024;
+/**
+ * Bytes per read when a file is streamed straight to the connection's writer (FileSource.sendTo):
+ * few thread-pool round trips per megabyte, and at most two such buffers per response.
+ */
+export const STREAM_CHUNK_SIZE = 512 * 1024;
+
+/** The connection's writer as FileSource.sendTo uses it (SocketWriter). */
+export interface ChunkWriter {
+  write(data: Uint8Array): Promise<void> | undefined;
+}
 
 /**
  * A path string as the file system takes it: os.fsencode's bytes (names that were not UTF-8
@@ -138,11 +148,78 @@ export class FileSource implements ResponseSource {
     }
   }
 
+  /**
+   * Send bytes [start, end] to `writer` in STREAM_CHUNK_SIZE reads, the next read running while
+   * the socket sends the current chunk: two buffers at most, each read again only once the
+   * socket has drained it (its write's promise resolved). When a write returns no promise the
+   * socket may still hold the buffer, so a fresh one is taken. Memory per response stays
+   * bounded by 2 x STREAM_CHUNK_SIZE whatever the file's size.
+   */
+  async sendTo(writer: ChunkWriter): Promise<void> {
+    let position = this.start;
+    let remaining = this.end - this.start + 1;
+    if (remaining <= 0) return;
+    const size = Math.min(STREAM_CHUNK_SIZE, remaining);
+    let current: Buffer = Buffer.allocUnsafe(size);
+    let spare: Buffer | null = null;
+    let reading = this.#readInto(current, position, remaining);
+    try {
+      for (;;) {
+        const n = await reading;
+        if (n === 0) {
+          this.#truncated = true;
+          return;
+        }
+        position += n;
+        remaining -= n;
+        const chunk = n === current.length ? current : current.subarray(0, n);
+        let next: Buffer | null = null;
+        if (remaining > 0) {
+          next = spare ?? Buffer.allocUnsafe(size);
+          spare = null;
+          reading = this.#readInto(next, position, remaining);
+        }
+        const pending = writer.write(chunk);
+        if (next === null) return;
+        if (pending !== undefined) {
+          await pending;
+          spare = current;
+        }
+        current = next;
+      }
+    } catch (error) {
+      // Let a read in flight finish before the caller closes the handle.
+      await reading.catch(() => 0);
+      throw error;
+    }
+  }
+
+  async #readInto(buffer: Buffer, position: number, remaining: number): Promise<number> {
+    const { bytesRead } = await this.handle.read(buffer, 0, Math.min(buffer.length, remaining), position);
+    return bytesRead;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.handle.close();
   }
+}
+
+/**
+ * The whole of an open file of `size` bytes (stat() before the read), or null when fewer bytes
+ * came (the file shrank meanwhile: the caller streams it instead).
+ */
+export async function readWhole(handle: FileHandle, size: number): Promise<Buffer | null> {
+  // Its own memory, not a slice of Node's shared pool: a cached file keeps nothing else alive.
+  const bytes = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  while (at < size) {
+    const { bytesRead } = await handle.read(bytes, at, size - at, at);
+    if (bytesRead === 0) return null;
+    at += bytesRead;
+  }
+  return bytes;
 }
 
 /** Open a located regular file for reading; null when it cannot be opened (CPython's OSError → 404). */

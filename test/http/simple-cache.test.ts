@@ -1,0 +1,228 @@
+// The fast file path of SimpleHTTPRequestHandler: small files answered from the server's
+// in-memory cache (src/http/simple/file-cache.ts), validated against the disk on every hit, and
+// large files streamed in large reads with at most two buffers (FileSource.sendTo).
+
+import { mkdtemp, open, rename, rm, unlink, utimes, writeFile } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HTTPServer } from "../../src/http/server.js";
+import { SimpleHTTPRequestHandler } from "../../src/http/simple-handler.js";
+import { FileCache } from "../../src/http/simple/file-cache.js";
+import { FileSource, STREAM_CHUNK_SIZE } from "../../src/http/simple/files.js";
+import { exchangeRaw, parseResponses, request } from "./simple-client.js";
+
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "basehttp-cache-"));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function withServer(
+  fileCacheSize: number | undefined,
+  body: (port: number, server: HTTPServer) => Promise<void>,
+): Promise<void> {
+  class Handler extends SimpleHTTPRequestHandler {
+    override directory = root;
+    override log_message(): void {}
+  }
+  const server = new HTTPServer(["127.0.0.1", 0], Handler, { parser: "js", fileCacheSize });
+  await server.ready;
+  void server.serve_forever(0.05);
+  try {
+    await body(server.server_address[1], server);
+  } finally {
+    await server.shutdown();
+    server.server_close();
+  }
+}
+
+describe("the small-file cache", () => {
+  it("serves a file from memory and fresh again once it changes on disk, even with the same size and mtime", async () => {
+    await writeFile(join(root, "a.txt"), "version 1\n");
+    await withServer(undefined, async (port, server) => {
+      expect((await request(port, "/a.txt")).body.toString()).toBe("version 1\n");
+      expect(server.fileCache!.size).toBe(1);
+      const second = await request(port, "/a.txt");
+      expect(second.body.toString()).toBe("version 1\n");
+      expect(second.header("Content-Length")).toBe("10");
+      // Same size, mtime put back: the ctime still moves, so the entry is stale.
+      const before = statSync(join(root, "a.txt"));
+      await writeFile(join(root, "a.txt"), "version 2\n");
+      await utimes(join(root, "a.txt"), before.atime, before.mtime);
+      expect((await request(port, "/a.txt")).body.toString()).toBe("version 2\n");
+      // Replaced by rename (another inode).
+      await writeFile(join(root, "a.tmp"), "version 3, longer\n");
+      await rename(join(root, "a.tmp"), join(root, "a.txt"));
+      const third = await request(port, "/a.txt");
+      expect(third.body.toString()).toBe("version 3, longer\n");
+      expect(third.header("Content-Length")).toBe("18");
+      await unlink(join(root, "a.txt"));
+      expect((await request(port, "/a.txt")).status).toBe(404);
+      expect(server.fileCache!.size).toBe(0);
+    });
+  });
+
+  it("answers Range, If-None-Match, If-Modified-Since and HEAD from a cached file as from disk", async () => {
+    await writeFile(join(root, "abc.txt"), "abcdefghijklmnopqrstuvwxyz");
+    await withServer(undefined, async (port) => {
+      const first = await request(port, "/abc.txt");
+      const etag = first.header("ETag")!;
+      const range = await request(port, "/abc.txt", { headers: { Range: "bytes=2-4" } });
+      expect([range.status, range.body.toString(), range.header("Content-Range")]).toEqual([206, "cde", "bytes 2-4/26"]);
+      expect((await request(port, "/abc.txt", { headers: { Range: "bytes=30-" } })).status).toBe(416);
+      expect((await request(port, "/abc.txt", { headers: { "If-None-Match": etag } })).status).toBe(304);
+      const ims = first.header("Last-Modified")!;
+      expect((await request(port, "/abc.txt", { headers: { "If-Modified-Since": ims } })).status).toBe(304);
+      const head = await request(port, "/abc.txt", { method: "HEAD" });
+      expect([head.status, head.header("Content-Length"), head.body.length]).toEqual([200, "26", 0]);
+      expect(head.headerList.map(([k]) => k)).toEqual(first.headerList.map(([k]) => k));
+    });
+  });
+
+  it("serves a directory's index.html from the cache only for a URL ending in /", async () => {
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(root, "site"));
+    await writeFile(join(root, "site", "index.html"), "<p>home</p>");
+    await withServer(undefined, async (port) => {
+      expect((await request(port, "/site/")).body.toString()).toBe("<p>home</p>");
+      expect((await request(port, "/site/")).body.toString()).toBe("<p>home</p>");
+      const redirect = await request(port, "/site");
+      expect([redirect.status, redirect.header("Location")]).toEqual([301, "/site/"]);
+      await unlink(join(root, "site", "index.html"));
+      await writeFile(join(root, "site", "index.htm"), "<p>htm</p>");
+      expect((await request(port, "/site/")).body.toString()).toBe("<p>htm</p>");
+    });
+  });
+
+  it("stays within its bound in bytes, least recently used out first; 0 turns it off", async () => {
+    for (const n of [1, 2, 3]) await writeFile(join(root, `f${n}.bin`), Buffer.alloc(400, n));
+    await withServer(1000, async (port, server) => {
+      const cache = server.fileCache!;
+      await request(port, "/f1.bin");
+      await request(port, "/f2.bin");
+      await request(port, "/f1.bin");
+      await request(port, "/f3.bin");
+      expect(cache.bytes).toBe(800);
+      // f2 was the least recently used.
+      expect(cache.get(root + "\0" + join(root, "f2.bin"), join(root, "f2.bin"))).toBeUndefined();
+      expect(cache.get(root + "\0" + join(root, "f1.bin"), join(root, "f1.bin"))).toBeDefined();
+    });
+    await writeFile(join(root, "big.bin"), Buffer.alloc(5000, 7));
+    await withServer(1000, async (port, server) => {
+      const r = await request(port, "/big.bin");
+      expect([r.status, r.body.length]).toEqual([200, 5000]);
+      expect(server.fileCache!.size).toBe(0);
+    });
+    await withServer(0, async (port, server) => {
+      expect(server.fileCache).toBeNull();
+      expect((await request(port, "/f1.bin")).body).toEqual(Buffer.alloc(400, 1));
+    });
+  });
+
+  it("keeps exact Content-Lengths on one keep-alive connection mixing cached, streamed and listed answers", async () => {
+    await writeFile(join(root, "k.txt"), "keep\n");
+    await writeFile(join(root, "large.bin"), Buffer.alloc(3 * 1024 * 1024, 9));
+    class Keep extends SimpleHTTPRequestHandler {
+      override directory = root;
+      override protocol_version = "HTTP/1.1";
+      override log_message(): void {}
+    }
+    const server = new HTTPServer(["127.0.0.1", 0], Keep, { parser: "js", fileCacheSize: 1024 * 1024 });
+    await server.ready;
+    void server.serve_forever(0.05);
+    try {
+      const req = (p: string, extra = "") => `GET ${p} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
+      const raw = await exchangeRaw(server.server_address[1],
+        req("/k.txt") + req("/large.bin") + req("/k.txt") + req("/") + req("/k.txt", "Connection: close\r\n"));
+      const rs = parseResponses(raw);
+      expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      for (const r of rs) expect(r.body.length).toBe(Number(r.header("Content-Length")));
+      expect(rs[1]!.body.equals(Buffer.alloc(3 * 1024 * 1024, 9))).toBe(true);
+      expect(rs[4]!.body.toString()).toBe("keep\n");
+    } finally {
+      await server.shutdown();
+      server.server_close();
+    }
+  });
+});
+
+describe("FileCache", () => {
+  it("refuses a negative or fractional bound, and files larger than its per-file limit", () => {
+    expect(() => new FileCache(-1)).toThrow(RangeError);
+    expect(() => new FileCache(1.5)).toThrow(RangeError);
+    const cache = new FileCache(100, 10);
+    expect(cache.accepts(10)).toBe(true);
+    expect(cache.accepts(11)).toBe(false);
+  });
+
+  it("drops an entry whose file is gone", async () => {
+    const path = join(root, "gone.txt");
+    await writeFile(path, "x");
+    const cache = new FileCache(100);
+    cache.set("k", statSync(path), Buffer.from("x"));
+    expect(cache.get("k", path)?.bytes.toString()).toBe("x");
+    await unlink(path);
+    expect(cache.get("k", path)).toBeUndefined();
+    expect([cache.size, cache.bytes]).toEqual([0, 0]);
+  });
+});
+
+describe("FileSource.sendTo", () => {
+  const SIZE = STREAM_CHUNK_SIZE * 4 + 123;
+  let path: string;
+  let data: Buffer;
+  beforeAll(async () => {
+    path = join(root, "stream.bin");
+    data = Buffer.alloc(SIZE);
+    for (let i = 0; i < SIZE; i++) data[i] = (i * 7 + (i >> 9)) & 0xff;
+    await writeFile(path, data);
+  });
+
+  it("sends the bytes [start, end] in large reads through two buffers when the writer asks to wait", async () => {
+    const handle = await open(path);
+    const seen = new Set<ArrayBufferLike>();
+    const out: Buffer[] = [];
+    await new FileSource(handle, 100, SIZE - 1).sendTo({
+      write(chunk) {
+        seen.add(chunk.buffer);
+        out.push(Buffer.from(chunk)); // a copy: the buffer is read into again
+        return Promise.resolve();
+      },
+    });
+    await handle.close();
+    expect(Buffer.concat(out).equals(data.subarray(100))).toBe(true);
+    expect(out[0]!.length).toBe(STREAM_CHUNK_SIZE);
+    expect(seen.size).toBe(2);
+  });
+
+  it("takes a fresh buffer when a write returns no promise (the socket may still hold it)", async () => {
+    const handle = await open(path);
+    const out: Uint8Array[] = [];
+    await new FileSource(handle, 0, SIZE - 1).sendTo({
+      write(chunk) {
+        out.push(chunk); // kept, not copied: must never be read into again
+        return undefined;
+      },
+    });
+    await handle.close();
+    expect(Buffer.concat(out).equals(data)).toBe(true);
+  });
+
+  it("marks a file that shrank as truncated, and lets a failed write end the copy", async () => {
+    const small = join(root, "shrink.bin");
+    await writeFile(small, Buffer.alloc(STREAM_CHUNK_SIZE * 2, 1));
+    const handle = await open(small);
+    const source = new FileSource(handle, 0, STREAM_CHUNK_SIZE * 3 - 1);
+    await source.sendTo({ write: () => Promise.resolve() });
+    expect(source.truncated).toBe(true);
+    const failing = new FileSource(handle, 0, STREAM_CHUNK_SIZE * 2 - 1);
+    await expect(failing.sendTo({ write: () => Promise.reject(new Error("peer gone")) })).rejects.toThrow("peer gone");
+    await handle.close();
+  });
+});
