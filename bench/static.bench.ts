@@ -1,0 +1,303 @@
+// `npm run bench:static`: serving files, basehttp's command against the tools people would
+// otherwise reach for, in one run on the same directory over loopback, every server logging to
+// a file: basehttp (CLI default, HTTP/1.0) and `basehttp -p HTTP/1.1`, the `http-server` npm
+// package, `python3 -m http.server`, and for the 1 KB case a raw node:net server answering one
+// request per connection (the limit issue 8 measures the default against). wrk -t1, 50
+// connections for 1 KB, 10 for 64 KB and 1 MiB; then 10 clients (curl) downloading a 1 GiB file
+// at once while the server's RSS is sampled. Writes bench/results/static.json (NOTES.md's
+// convention) and prints a table. Options: --quick, --rounds N, --duration S.
+
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, createWriteStream, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import net from "node:net";
+import { roundSpread, sig, spread, table, type Spread } from "./stats.js";
+
+const argv = process.argv.slice(2);
+const QUICK = argv.includes("--quick");
+function option(name: string, fallback: number): number {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+}
+const ROUNDS = option("--rounds", QUICK ? 1 : 3);
+const DURATION = option("--duration", QUICK ? 2 : 5);
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const CLI = join(ROOT, "dist/cli/main.js");
+const HTTP_SERVER = join(ROOT, "node_modules/http-server/bin/http-server");
+const RAW = fileURLToPath(new URL("./static-raw-server.mjs", import.meta.url));
+const RESULTS = fileURLToPath(new URL("./results/static.json", import.meta.url));
+
+const FILES = [
+  { name: "1k.bin", size: 1024, label: "1 KB", connections: 50 },
+  { name: "64k.bin", size: 64 * 1024, label: "64 KB", connections: 10 },
+  { name: "1m.bin", size: 1024 * 1024, label: "1 MB", connections: 10 },
+] as const;
+const BIG = { name: "1g.bin", size: 1024 ** 3, clients: 10 };
+
+interface ServerKind {
+  name: string;
+  /** Command and arguments serving `dir` on `port`; the log goes to the file given. */
+  argv(dir: string, port: number): string[];
+  /** Where its request log goes: "stdout" (http-server) or "stderr". */
+  logTo: "stdout" | "stderr";
+  only?: readonly string[];
+}
+
+const SERVERS: ServerKind[] = [
+  { name: "basehttp", argv: (d, p) => [process.execPath, CLI, String(p), "-b", "127.0.0.1", "-d", d], logTo: "stderr" },
+  { name: "basehttp -p HTTP/1.1", argv: (d, p) => [process.execPath, CLI, String(p), "-b", "127.0.0.1", "-d", d, "-p", "HTTP/1.1"], logTo: "stderr" },
+  { name: "http-server", argv: (d, p) => [process.execPath, HTTP_SERVER, d, "-p", String(p), "-a", "127.0.0.1"], logTo: "stdout" },
+  { name: "python3 -m http.server", argv: (d, p) => ["python3", "-m", "http.server", String(p), "-b", "127.0.0.1", "-d", d], logTo: "stderr" },
+  { name: "node:net, 1 request per connection", argv: (d, p) => [process.execPath, RAW, String(p), join(d, "1k.bin")], logTo: "stderr", only: ["1k.bin"] },
+];
+
+interface Running {
+  kind: ServerKind;
+  child: ChildProcess;
+  port: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+async function waitListening(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, "127.0.0.1", () => (s.destroy(), resolve(true)));
+      s.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listening on ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function start(kind: ServerKind, dir: string, logDir: string): Promise<Running> {
+  const port = await freePort();
+  const [cmd, ...args] = kind.argv(dir, port);
+  const log = createWriteStream(join(logDir, kind.name.replace(/\W+/g, "_") + ".log"));
+  await new Promise((r) => log.on("open", r));
+  const stdio: ["ignore", unknown, unknown] = ["ignore", kind.logTo === "stdout" ? log : "ignore", kind.logTo === "stderr" ? log : "ignore"];
+  const child = spawn(cmd!, args, { stdio: stdio as never, env: { ...process.env, NO_COLOR: "1" } });
+  await waitListening(port, child);
+  return { kind, child, port };
+}
+
+function stop(s: Running): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.child.exitCode !== null) return resolve();
+    s.child.once("exit", () => resolve());
+    s.child.kill("SIGTERM");
+    setTimeout(() => s.child.kill("SIGKILL"), 3000).unref();
+  });
+}
+
+/** GET through curl: the body's length must be the file's (every server answers right before it is timed). */
+function verify(s: Running, name: string, size: number): void {
+  const out = execFileSync("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", `http://127.0.0.1:${s.port}/${name}`], { encoding: "utf8" });
+  if (out !== `200 ${size}`) throw new Error(`${s.kind.name} /${name}: ${out}, expected 200 ${size}`);
+}
+
+interface WrkRun {
+  rps: number;
+  errors: number;
+}
+
+function wrk(s: Running, file: (typeof FILES)[number], seconds: number): WrkRun {
+  const out = execFileSync("wrk", ["-t1", `-c${file.connections}`, `-d${seconds}s`, `http://127.0.0.1:${s.port}/${file.name}`], {
+    encoding: "utf8",
+    timeout: (seconds + 30) * 1000,
+  });
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  if (!rps) throw new Error(`wrk output not understood:\n${out}`);
+  const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  // A server that closes after each answer shows up as read errors in some wrk builds: count only the others.
+  const errors = (sockErr ? Number(sockErr[1]) + Number(sockErr[3]) + Number(sockErr[4]) : 0) + (non2xx ? Number(non2xx[1]) : 0);
+  return { rps: Number(rps[1]), errors };
+}
+
+function rssKb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** 10 curl clients download the 1 GiB file at once; the server's RSS sampled every 20 ms. */
+async function bigDownload(s: Running): Promise<{ rssGrowthMb: number; seconds: number; ok: boolean }> {
+  const pid = s.child.pid!;
+  const before = rssKb(pid);
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 20);
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: BIG.clients }, () =>
+      new Promise<string>((resolve) => {
+        const c = spawn("curl", ["-s", "-o", "/dev/null", "-w", "%{size_download}", "--max-time", "120", `http://127.0.0.1:${s.port}/${BIG.name}`]);
+        let out = "";
+        c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        c.on("exit", () => resolve(out));
+      })),
+  );
+  clearInterval(timer);
+  peak = Math.max(peak, rssKb(pid));
+  return {
+    rssGrowthMb: (peak - before) / 1024,
+    seconds: (performance.now() - started) / 1000,
+    ok: results.every((r) => r === String(BIG.size)),
+  };
+}
+
+interface Row {
+  case: string;
+  server: string;
+  reqPerSec?: Spread;
+  mbPerSec?: Spread;
+  errors?: number;
+  rssGrowthMb?: number;
+  seconds?: number;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first`);
+  const loadavgBefore = loadavg().map((x) => sig(x, 3));
+  const dir = mkdtempSync(join(tmpdir(), "basehttp-static-bench-"));
+  const logDir = join(dir, "logs");
+  const served = join(dir, "www");
+  mkdirSync(logDir);
+  mkdirSync(served);
+  for (const f of FILES) {
+    const bytes = Buffer.alloc(f.size);
+    for (let i = 0; i < f.size; i++) bytes[i] = (i * 31 + 7) & 0xff;
+    writeFileSync(join(served, f.name), bytes);
+  }
+  // Sparse: the page cache hands zeros without a disk, so the figure is the server's memory, not the disk's speed.
+  const fd = openSync(join(served, BIG.name), "w");
+  ftruncateSync(fd, BIG.size);
+  closeSync(fd);
+
+  console.log(`static files: ${ROUNDS} round(s) x ${DURATION} s per (file, server), wrk -t1; load average ${loadavgBefore.join(" ")}`);
+  const runs = new Map<string, WrkRun[]>();
+  const rows: Row[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of SERVERS) {
+        const s = await start(kind, served, logDir);
+        try {
+          for (const f of FILES) {
+            if (kind.only && !kind.only.includes(f.name)) continue;
+            if (round === 0) {
+              verify(s, f.name, f.size);
+              if (!QUICK) wrk(s, f, 1); // warm-up (JIT, page cache, file cache), not recorded
+            }
+            const r = wrk(s, f, DURATION);
+            const key = `${f.name}\0${kind.name}`;
+            runs.set(key, [...(runs.get(key) ?? []), r]);
+            console.log(`  round ${round + 1} ${f.label} ${kind.name}: ${Math.round(r.rps)} req/s${r.errors ? ` (${r.errors} errors)` : ""}`);
+          }
+        } finally {
+          await stop(s);
+        }
+      }
+    }
+    for (const f of FILES) {
+      for (const kind of SERVERS) {
+        const list = runs.get(`${f.name}\0${kind.name}`);
+        if (!list) continue;
+        rows.push({
+          case: `${f.label} file`,
+          server: kind.name,
+          reqPerSec: roundSpread(spread(list.map((r) => r.rps))),
+          mbPerSec: roundSpread(spread(list.map((r) => (r.rps * f.size) / 1e6))),
+          errors: list.reduce((a, r) => a + r.errors, 0),
+        });
+      }
+    }
+    const memoryServers = QUICK ? SERVERS.slice(0, 1) : SERVERS.slice(0, 4);
+    for (const kind of memoryServers) {
+      const s = await start(kind, served, logDir);
+      try {
+        verify(s, "1k.bin", 1024);
+        const m = await bigDownload(s);
+        if (!m.ok) throw new Error(`${kind.name}: a 1 GiB download came out short`);
+        rows.push({ case: `1 GiB file, ${BIG.clients} clients at once`, server: kind.name, rssGrowthMb: sig(m.rssGrowthMb, 3), seconds: sig(m.seconds, 3) });
+        console.log(`  1 GiB x ${BIG.clients} ${kind.name}: RSS +${m.rssGrowthMb.toFixed(1)} MB in ${m.seconds.toFixed(1)} s`);
+      } finally {
+        await stop(s);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const loadavgAfter = loadavg().map((x) => sig(x, 3));
+  report(rows, loadavgBefore, loadavgAfter);
+}
+
+function value(rows: Row[], kase: string, server: string, field: "reqPerSec" | "mbPerSec"): number | null {
+  return rows.find((r) => r.case === kase && r.server === server)?.[field]?.median ?? null;
+}
+
+function ratio(a: number | null, b: number | null): number | null {
+  return a === null || b === null || b === 0 ? null : sig(a / b, 3);
+}
+
+function target(name: string, v: number | null, goal: number, text: string, note?: string) {
+  return { issue: 8, name, value: v, target: text, met: v !== null && v >= goal, ...(note ? { note } : {}) };
+}
+
+function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): void {
+  const rps = (k: string, s: string) => value(rows, k, s, "reqPerSec");
+  const mbs = (k: string, s: string) => value(rows, k, s, "mbPerSec");
+  const big = rows.find((r) => r.server === "basehttp" && r.rssGrowthMb !== undefined);
+  const targets = [
+    target("1 KB, CLI default (HTTP/1.0) / raw node:net one request per connection", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", SERVERS[4]!.name)), 0.8, ">= 0.8x"),
+    target("1 KB, CLI default / http-server", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", "http-server")), 2, ">= 2x"),
+    target("1 KB, CLI default / python3 -m http.server", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", "python3 -m http.server")), 6, ">= 6x"),
+    target("1 KB, -p HTTP/1.1 / http-server", ratio(rps("1 KB file", "basehttp -p HTTP/1.1"), rps("1 KB file", "http-server")), 8, ">= 8x"),
+    target("1 MB, CLI default, MB/s", mbs("1 MB file", "basehttp"), 1500, ">= 1500 MB/s", `-p HTTP/1.1: ${mbs("1 MB file", "basehttp -p HTTP/1.1")} MB/s`),
+    target("1 MB, CLI default / python3 -m http.server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "python3 -m http.server")), 1.3, ">= 1.3x"),
+    target("1 MB, CLI default / http-server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "http-server")), 3, ">= 3x"),
+    {
+      issue: 8, name: "1 GiB file to 10 clients at once, RSS growth (MB), CLI default", value: big?.rssGrowthMb ?? null,
+      target: "<= 64 MB", met: big?.rssGrowthMb !== undefined && big.rssGrowthMb <= 64,
+    },
+    { issue: 8, name: "every SimpleHTTP, CGI and command test passes; CPython matched byte for byte", value: null, target: "npm test", met: false, note: "checked by npm test (test/compat against CPython), not by this harness" },
+  ];
+  const json = {
+    scenario: "static",
+    date: new Date().toISOString(),
+    quick: QUICK,
+    durationSeconds: DURATION,
+    rounds: ROUNDS,
+    machine: { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, node: process.version, os: `${process.platform} ${process.arch}`, loadavgBefore, loadavgAfter },
+    loadGenerator: "wrk -t1 (-c50 for 1 KB, -c10 for 64 KB and 1 MB); 1 GiB: 10 curl clients at once, server RSS sampled every 20 ms",
+    note: "Every server logs each request to a file. Servers run one at a time in their own process, rounds alternate between them; figures are medians (min-max) over rounds on a shared 2-core machine (wrk and the server share it): compare ratios within this run. MB/s counts file bytes (1 MB = 1,048,576-byte file).",
+    chart: { metric: "reqPerSec", label: "req/s", better: "higher" },
+    rows,
+    targets,
+  };
+  mkdirSync(join(RESULTS, ".."), { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify(json, null, 2) + "\n");
+  const show = (s?: Spread) => (s ? `${s.median} (${s.min}–${s.max})` : "");
+  console.log("\n" + table(["case", "server", "req/s", "MB/s", "errors", "RSS +MB", "s"],
+    rows.map((r) => [r.case, r.server, show(r.reqPerSec), show(r.mbPerSec), r.errors === undefined ? "" : String(r.errors), r.rssGrowthMb === undefined ? "" : String(r.rssGrowthMb), r.seconds === undefined ? "" : String(r.seconds)])));
+  console.log("\n" + table(["target", "value", "goal", "met"], targets.map((t) => [t.name, String(t.value), t.target, t.met ? "yes" : "no"])));
+  console.log(`\nload average before ${loadavgBefore.join(" ")}, after ${loadavgAfter.join(" ")}; wrote ${RESULTS}`);
+}
+
+await main();
