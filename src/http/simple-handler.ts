@@ -73,7 +73,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /** Serve a GET request. */
-  async do_GET(): Promise<void> {
+  do_GET(): Promise<void> | undefined {
+    const fast = this.#answerFromCache(true);
+    return fast !== false ? fast : this.#get();
+  }
+
+  async #get(): Promise<void> {
     const f = await this.send_head();
     if (f === null) return;
     try {
@@ -86,9 +91,30 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /** Serve a HEAD request. */
-  async do_HEAD(): Promise<void> {
+  do_HEAD(): Promise<void> | undefined {
+    const fast = this.#answerFromCache(false);
+    return fast !== false ? fast : this.#head();
+  }
+
+  async #head(): Promise<void> {
     const f = await this.send_head();
     if (f !== null) await f.close();
+  }
+
+  /**
+   * GET and HEAD of a cached file without a promise: when send_head and copyfile are this
+   * class's own, a valid cache entry is answered synchronously (the socket's backpressure
+   * returned, if any). False when the slow path must answer.
+   */
+  #answerFromCache(body: boolean): Promise<void> | undefined | false {
+    const proto = SimpleHTTPRequestHandler.prototype;
+    if (this.send_head !== proto.send_head || this.copyfile !== proto.copyfile) return false;
+    const cache = (this.server as { fileCache?: FileCache | null } | null)?.fileCache ?? null;
+    if (cache === null) return false;
+    const answer = this.#cached(cache, this.translate_path(this.path));
+    if (answer === undefined) return false;
+    if (answer === null || !body || answer.bytes.length === 0) return undefined;
+    return this.wfile.write(answer.bytes);
   }
 
   /**
@@ -163,7 +189,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * The fast path: the answer from a valid cache entry for `path` (or, for a directory URL
    * ending in "/", its index.html), or undefined when the slow path must look.
    */
-  #cached(cache: FileCache, path: string): ResponseSource | null | undefined {
+  #cached(cache: FileCache, path: string): BytesSource | null | undefined {
     let file = path;
     if (path.endsWith("/")) {
       // The slow path answers a directory with its index.html only for a URL path ending in "/".
@@ -182,7 +208,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /** The answer for a file whose bytes are in memory. */
-  #answerBytes(bytes: Buffer, mtimeMs: number, ctype: string): ResponseSource | null {
+  #answerBytes(bytes: Buffer, mtimeMs: number, ctype: string): BytesSource | null {
     const range = this.#preconditions(bytes.length, mtimeMs, ctype);
     if (range === null) return null;
     const [start, end] = range;
