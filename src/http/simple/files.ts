@@ -17,6 +17,18 @@ export const CHUNK_SIZE = 64 * 1024;
  */
 export const STREAM_CHUNK_SIZE = 512 * 1024;
 
+/** Drained stream buffers kept for the next response (at most this many). */
+const MAX_SPARE_BUFFERS = 8;
+const spareBuffers: Buffer[] = [];
+
+function takeBuffer(): Buffer {
+  return spareBuffers.pop() ?? Buffer.allocUnsafeSlow(STREAM_CHUNK_SIZE);
+}
+
+function giveBack(buffer: Buffer): void {
+  if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(buffer);
+}
+
 /** The connection's writer as FileSource.sendTo uses it (SocketWriter). */
 export interface ChunkWriter {
   write(data: Uint8Array): Promise<void> | undefined;
@@ -150,47 +162,62 @@ export class FileSource implements ResponseSource {
 
   /**
    * Send bytes [start, end] to `writer` in STREAM_CHUNK_SIZE reads, the next read running while
-   * the socket sends the current chunk: two buffers at most, each read again only once the
+   * the socket sends the current chunk: two buffers at most, each read into again only once the
    * socket has drained it (its write's promise resolved). When a write returns no promise the
    * socket may still hold the buffer, so a fresh one is taken. Memory per response stays
-   * bounded by 2 x STREAM_CHUNK_SIZE whatever the file's size.
+   * bounded by 2 x STREAM_CHUNK_SIZE whatever the file's size; the buffers come from a small
+   * shared pool and go back to it once drained, so streaming makes no garbage (and no heap
+   * growth from freed large blocks the allocator keeps).
    */
   async sendTo(writer: ChunkWriter): Promise<void> {
     let position = this.start;
     let remaining = this.end - this.start + 1;
     if (remaining <= 0) return;
-    const size = Math.min(STREAM_CHUNK_SIZE, remaining);
-    let current: Buffer = Buffer.allocUnsafe(size);
+    const pooled = remaining >= STREAM_CHUNK_SIZE;
+    const size = remaining;
+    const take = (): Buffer => (pooled ? takeBuffer() : Buffer.allocUnsafe(size));
+    let current = take();
     let spare: Buffer | null = null;
     let reading = this.#readInto(current, position, remaining);
+    let pending: Promise<void> | undefined;
+    /** Every chunk written was drained before its buffer was used again: the buffers may be pooled. */
+    let drained = true;
     try {
       for (;;) {
         const n = await reading;
         if (n === 0) {
           this.#truncated = true;
-          return;
+          break;
         }
         position += n;
         remaining -= n;
         const chunk = n === current.length ? current : current.subarray(0, n);
         let next: Buffer | null = null;
         if (remaining > 0) {
-          next = spare ?? Buffer.allocUnsafe(size);
+          next = spare ?? take();
           spare = null;
           reading = this.#readInto(next, position, remaining);
         }
-        const pending = writer.write(chunk);
-        if (next === null) return;
+        pending = writer.write(chunk);
+        if (next === null) break;
         if (pending !== undefined) {
           await pending;
+          pending = undefined;
           spare = current;
+        } else {
+          drained = false;
         }
         current = next;
       }
+      if (pending !== undefined) await pending;
     } catch (error) {
       // Let a read in flight finish before the caller closes the handle.
       await reading.catch(() => 0);
       throw error;
+    }
+    if (pooled && drained) {
+      giveBack(current);
+      if (spare !== null) giveBack(spare);
     }
   }
 
