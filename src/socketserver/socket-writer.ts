@@ -113,8 +113,14 @@ export class SocketWriter {
     const n = data.length;
     if (n >= DIRECT) {
       this.written += n;
+      if (this.#size === 0) return this.#writeNow(data);
+      // A head (or other bytes) pending before a large body: both in one writev, not two writes.
+      const socket = this.#socket;
+      socket.cork();
       this.#send();
-      return this.#writeNow(data);
+      const pending = this.#writeNow(data);
+      socket.uncork();
+      return pending;
     }
     if (n === 0) return undefined;
     // #room may take a new slab: read `slab` after it.

@@ -2,6 +2,7 @@
 // through the staging memory they share, must reach each socket whole and in order, and bytes
 // already handed to a socket must never change afterwards (the socket may still be sending them).
 
+import { Duplex } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { BrokenPipeError } from "../../src/socketserver/errors.js";
 import { SocketWriter } from "../../src/socketserver/socket-writer.js";
@@ -108,6 +109,32 @@ describe("SocketWriter", () => {
     expect(p.snapshots).toEqual([]);
     p.writer.flush();
     expect(p.snapshots.map((b) => b.toString("latin1"))).toEqual(["HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"]);
+  });
+
+  it("sends a head and a large body in one writev, the body not copied", () => {
+    const batches: Buffer[][] = [];
+    const socket = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, cb) {
+        batches.push([chunk]);
+        cb();
+      },
+      writev(chunks: { chunk: Buffer }[], cb) {
+        batches.push(chunks.map((c) => c.chunk));
+        cb();
+      },
+    });
+    const writer = new SocketWriter(socket);
+    const body = Buffer.alloc(64 * 1024, 0x61);
+    const head = "HTTP/1.0 200 OK\r\nContent-Length: 65536\r\n\r\n";
+    writer.writeLatin1(head);
+    writer.write(body);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.map((b) => b.length)).toEqual([head.length, 65536]);
+    expect(batches[0]![1]).toBe(body);
+    // Without a head pending, a large write goes alone.
+    writer.write(body);
+    expect(batches).toHaveLength(2);
   });
 
   it("flushes by itself at the end of the event-loop turn", async () => {
