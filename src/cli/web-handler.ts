@@ -96,12 +96,6 @@ export function webHandler(Base: typeof SimpleHTTPRequestHandler, web: WebOption
       return super.parse_request();
     }
 
-    override async send_head() {
-      // --spa: a path that names nothing and has no extension is the app's index.html.
-      if (web.spa && noExtension(this.path) && !exists(super.translate_path(this.path))) this.path = "/index.html";
-      return super.send_head();
-    }
-
     override translate_path(path: string): string {
       const base = super.translate_path(path);
       if (!web.precompressed || base.endsWith("/") || !isFile(base)) return base;
@@ -151,6 +145,16 @@ export function webHandler(Base: typeof SimpleHTTPRequestHandler, web: WebOption
       if (!web.quiet) super.log_message(format, ...args);
     }
   };
+  if (web.spa) {
+    // --spa: a path that names nothing and has no extension is the app's index.html. Only then
+    // is send_head overridden: the handler's synchronous answer from the file cache needs its own.
+    const sendHead = Base.prototype.send_head;
+    const translate = Base.prototype.translate_path;
+    WebHandler.prototype.send_head = function (this: SimpleHTTPRequestHandler) {
+      if (noExtension(this.path) && !exists(translate.call(this, this.path))) this.path = "/index.html";
+      return sendHead.call(this);
+    };
+  }
   // OPTIONS is answered only with --cors (without it: 501, as CPython).
   if (web.cors) (WebHandler.prototype as unknown as Record<string, unknown>).do_OPTIONS = answerOptions(methods);
   return WebHandler;
