@@ -3,10 +3,12 @@
 // them; the pieces without a process (colour choice, Accept-Encoding, the URLs line, bind
 // error messages) directly. Without these options the command stays CPython's (cli.test.ts).
 
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allInterfaces, bindErrorMessage, servingLine, urlsLine } from "../../src/cli/banner.js";
 import { acceptsEncoding, colorStatus, colorWanted } from "../../src/cli/web-handler.js";
@@ -171,6 +173,34 @@ describe("basehttp command: options for web developers", () => {
     expect(await r.exit).toEqual([2, null]);
     expect(r.stderr()).toMatch(/^usage: basehttp /);
     expect(r.stderr()).toMatch(message);
+  });
+});
+
+/** Run the command with stdout and stderr on a pseudo-terminal (util-linux `script`); its output as one string. */
+function onTerminal(args: string[], env: NodeJS.ProcessEnv): { output: () => string; child: ChildProcess; exit: Promise<unknown> } {
+  const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+  const command = [process.execPath, "--import", import.meta.resolve("tsx"), main, ...args].map((a) => `'${a}'`).join(" ");
+  const child = spawn("script", ["-qfec", command, "/dev/null"], { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  const exit = new Promise((resolve) => child.on("exit", resolve));
+  return { output: () => out, child, exit };
+}
+
+describe("basehttp command on a terminal", () => {
+  it.each([
+    [{}, true],
+    [{ NO_COLOR: "1" }, false],
+  ])("colours the status code of the log line with env %j: %s", async (env, coloured) => {
+    const t = onTerminal(["0", "-b", "127.0.0.1", "-d", dir], env);
+    const port = Number((await waitFor(t.output, SERVING, t.exit))[2]);
+    await request(port, "/plain.css");
+    await request(port, "/missing");
+    const line200 = await waitFor(t.output, /"GET \/plain\.css HTTP\/1\.1" (\S+) -/);
+    const line404 = await waitFor(t.output, /"GET \/missing HTTP\/1\.1" (\S+) -/);
+    expect([line200[1], line404[1]]).toEqual(coloured ? ["\x1b[32m200\x1b[0m", "\x1b[33m404\x1b[0m"] : ["200", "404"]);
+    t.child.kill("SIGTERM");
+    await t.exit;
   });
 });
 
