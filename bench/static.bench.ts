@@ -30,6 +30,9 @@ const HTTP_SERVER = join(ROOT, "node_modules/http-server/bin/http-server");
 const RAW = fileURLToPath(new URL("./static-raw-server.mjs", import.meta.url));
 const RESULTS = fileURLToPath(new URL("./results/static.json", import.meta.url));
 
+/** The real interpreter, not a version manager's shim: the process measured must be the server's. */
+const PYTHON = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
+
 const FILES = [
   { name: "1k.bin", size: 1024, label: "1 KB", connections: 50 },
   { name: "64k.bin", size: 64 * 1024, label: "64 KB", connections: 10 },
@@ -50,7 +53,7 @@ const SERVERS: ServerKind[] = [
   { name: "basehttp", argv: (d, p) => [process.execPath, CLI, String(p), "-b", "127.0.0.1", "-d", d], logTo: "stderr" },
   { name: "basehttp -p HTTP/1.1", argv: (d, p) => [process.execPath, CLI, String(p), "-b", "127.0.0.1", "-d", d, "-p", "HTTP/1.1"], logTo: "stderr" },
   { name: "http-server", argv: (d, p) => [process.execPath, HTTP_SERVER, d, "-p", String(p), "-a", "127.0.0.1"], logTo: "stdout" },
-  { name: "python3 -m http.server", argv: (d, p) => ["python3", "-m", "http.server", String(p), "-b", "127.0.0.1", "-d", d], logTo: "stderr" },
+  { name: "python3 -m http.server", argv: (d, p) => [PYTHON, "-m", "http.server", String(p), "-b", "127.0.0.1", "-d", d], logTo: "stderr" },
   { name: "node:net, 1 request per connection", argv: (d, p) => [process.execPath, RAW, String(p), join(d, "1k.bin")], logTo: "stderr", only: ["1k.bin"] },
 ];
 
@@ -113,9 +116,25 @@ function verify(s: Running, name: string, size: number): void {
 interface WrkRun {
   rps: number;
   errors: number;
+  /** Server CPU time (user + system) per request, in microseconds: steadier than req/s on a shared machine. */
+  cpuUsPerReq: number;
+}
+
+/** USER_HZ: /proc reports CPU time in these ticks (100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) of process `pid` from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 function wrk(s: Running, file: (typeof FILES)[number], seconds: number): WrkRun {
+  const cpuBefore = cpuSeconds(s.child.pid);
   const out = execFileSync("wrk", ["-t1", `-c${file.connections}`, `-d${seconds}s`, `http://127.0.0.1:${s.port}/${file.name}`], {
     encoding: "utf8",
     timeout: (seconds + 30) * 1000,
@@ -126,7 +145,9 @@ function wrk(s: Running, file: (typeof FILES)[number], seconds: number): WrkRun 
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   // A server that closes after each answer shows up as read errors in some wrk builds: count only the others.
   const errors = (sockErr ? Number(sockErr[1]) + Number(sockErr[3]) + Number(sockErr[4]) : 0) + (non2xx ? Number(non2xx[1]) : 0);
-  return { rps: Number(rps[1]), errors };
+  const cpu = cpuSeconds(s.child.pid) - cpuBefore;
+  const requests = /(\d+) requests in/.exec(out);
+  return { rps: Number(rps[1]), errors, cpuUsPerReq: requests ? (cpu / Number(requests[1])) * 1e6 : NaN };
 }
 
 function rssKb(pid: number): number {
@@ -177,6 +198,7 @@ interface Row {
   server: string;
   reqPerSec?: Spread;
   mbPerSec?: Spread;
+  cpuUsPerReq?: Spread;
   errors?: number;
   rssGrowthMb?: number;
   rssGrowthFromStartMb?: number;
@@ -218,7 +240,7 @@ async function main(): Promise<void> {
             const r = wrk(s, f, DURATION);
             const key = `${f.name}\0${kind.name}`;
             runs.set(key, [...(runs.get(key) ?? []), r]);
-            console.log(`  round ${round + 1} ${f.label} ${kind.name}: ${Math.round(r.rps)} req/s${r.errors ? ` (${r.errors} errors)` : ""}`);
+            console.log(`  round ${round + 1} ${f.label} ${kind.name}: ${Math.round(r.rps)} req/s, ${Math.round(r.cpuUsPerReq)} us CPU/req${r.errors ? ` (${r.errors} errors)` : ""}`);
           }
         } finally {
           await stop(s);
@@ -234,6 +256,7 @@ async function main(): Promise<void> {
           server: kind.name,
           reqPerSec: roundSpread(spread(list.map((r) => r.rps))),
           mbPerSec: roundSpread(spread(list.map((r) => (r.rps * f.size) / 1e6))),
+          cpuUsPerReq: roundSpread(spread(list.map((r) => r.cpuUsPerReq))),
           errors: list.reduce((a, r) => a + r.errors, 0),
         });
       }
@@ -258,7 +281,7 @@ async function main(): Promise<void> {
   report(rows, loadavgBefore, loadavgAfter);
 }
 
-function value(rows: Row[], kase: string, server: string, field: "reqPerSec" | "mbPerSec"): number | null {
+function value(rows: Row[], kase: string, server: string, field: "reqPerSec" | "mbPerSec" | "cpuUsPerReq"): number | null {
   return rows.find((r) => r.case === kase && r.server === server)?.[field]?.median ?? null;
 }
 
@@ -273,15 +296,18 @@ function target(name: string, v: number | null, goal: number, text: string, note
 function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): void {
   const rps = (k: string, s: string) => value(rows, k, s, "reqPerSec");
   const mbs = (k: string, s: string) => value(rows, k, s, "mbPerSec");
+  const cpu = (k: string, s: string) => value(rows, k, s, "cpuUsPerReq");
+  /** The same comparison in server CPU per request (the other's over basehttp's: above 1, basehttp spends less). */
+  const cpuNote = (k: string, mine: string, other: string) => `server CPU per request: ${other} / ${mine} = ${ratio(cpu(k, other), cpu(k, mine))} (${cpu(k, mine)} vs ${cpu(k, other)} us)`;
   const big = rows.find((r) => r.server === "basehttp" && r.rssGrowthMb !== undefined);
   const targets = [
-    target("1 KB, CLI default (HTTP/1.0) / raw node:net one request per connection", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", SERVERS[4]!.name)), 0.8, ">= 0.8x"),
-    target("1 KB, CLI default / http-server", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", "http-server")), 2, ">= 2x"),
-    target("1 KB, CLI default / python3 -m http.server", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", "python3 -m http.server")), 6, ">= 6x"),
-    target("1 KB, -p HTTP/1.1 / http-server", ratio(rps("1 KB file", "basehttp -p HTTP/1.1"), rps("1 KB file", "http-server")), 8, ">= 8x"),
+    target("1 KB, CLI default (HTTP/1.0) / raw node:net one request per connection", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", SERVERS[4]!.name)), 0.8, ">= 0.8x", cpuNote("1 KB file", "basehttp", SERVERS[4]!.name)),
+    target("1 KB, CLI default / http-server", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", "http-server")), 2, ">= 2x", cpuNote("1 KB file", "basehttp", "http-server")),
+    target("1 KB, CLI default / python3 -m http.server", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", "python3 -m http.server")), 6, ">= 6x", cpuNote("1 KB file", "basehttp", "python3 -m http.server")),
+    target("1 KB, -p HTTP/1.1 / http-server", ratio(rps("1 KB file", "basehttp -p HTTP/1.1"), rps("1 KB file", "http-server")), 8, ">= 8x", cpuNote("1 KB file", "basehttp -p HTTP/1.1", "http-server")),
     target("1 MB, CLI default, MB/s", mbs("1 MB file", "basehttp"), 1500, ">= 1500 MB/s", `-p HTTP/1.1: ${mbs("1 MB file", "basehttp -p HTTP/1.1")} MB/s`),
-    target("1 MB, CLI default / python3 -m http.server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "python3 -m http.server")), 1.3, ">= 1.3x"),
-    target("1 MB, CLI default / http-server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "http-server")), 3, ">= 3x"),
+    target("1 MB, CLI default / python3 -m http.server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "python3 -m http.server")), 1.3, ">= 1.3x", cpuNote("1 MB file", "basehttp", "python3 -m http.server")),
+    target("1 MB, CLI default / http-server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "http-server")), 3, ">= 3x", cpuNote("1 MB file", "basehttp", "http-server")),
     {
       issue: 8, name: "1 GiB file to 10 clients at once, RSS growth (MB), CLI default", value: big?.rssGrowthMb ?? null,
       target: "<= 64 MB", met: big?.rssGrowthMb !== undefined && big.rssGrowthMb <= 64,
@@ -305,8 +331,8 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
   mkdirSync(join(RESULTS, ".."), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(json, null, 2) + "\n");
   const show = (s?: Spread) => (s ? `${s.median} (${s.min}–${s.max})` : "");
-  console.log("\n" + table(["case", "server", "req/s", "MB/s", "errors", "RSS +MB (fresh)", "s"],
-    rows.map((r) => [r.case, r.server, show(r.reqPerSec), show(r.mbPerSec), r.errors === undefined ? "" : String(r.errors), r.rssGrowthMb === undefined ? "" : `${r.rssGrowthMb} (${r.rssGrowthFromStartMb})`, r.seconds === undefined ? "" : String(r.seconds)])));
+  console.log("\n" + table(["case", "server", "req/s", "MB/s", "server CPU us/req", "errors", "RSS +MB (fresh)", "s"],
+    rows.map((r) => [r.case, r.server, show(r.reqPerSec), show(r.mbPerSec), show(r.cpuUsPerReq), r.errors === undefined ? "" : String(r.errors), r.rssGrowthMb === undefined ? "" : `${r.rssGrowthMb} (${r.rssGrowthFromStartMb})`, r.seconds === undefined ? "" : String(r.seconds)])));
   console.log("\n" + table(["target", "value", "goal", "met"], targets.map((t) => [t.name, String(t.value), t.target, t.met ? "yes" : "no"])));
   console.log(`\nload average before ${loadavgBefore.join(" ")}, after ${loadavgAfter.join(" ")}; wrote ${RESULTS}`);
 }
