@@ -232,7 +232,9 @@ sys.stdout.buffer.write(b"Content-type: text/plain\\n\\n")
 while True:
     sys.stdout.buffer.write(b"x" * 65536)
 `);
-    const server = await startCgiServer(root, "js", { cgi_timeout: 0.5 });
+    // The timeout runs from the spawn, so it must outlast the interpreter's start (a pyenv shim
+    // takes ~2 s on a loaded 2-core machine): 3 s, or the script is killed before it writes its pid.
+    const server = await startCgiServer(root, "js", { cgi_timeout: 3 });
     try {
       const client = await RawClient.connect(server.port);
       client.socket.pause();

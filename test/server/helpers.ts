@@ -63,14 +63,25 @@ function guard<T>(promise: Promise<T>, what: string): Promise<T> {
 /** A raw TCP client recording every byte received. */
 export class RawClient {
   readonly socket: net.Socket;
-  received = Buffer.alloc(0);
   readonly closed: Promise<void>;
   #listeners: (() => void)[] = [];
+  #received = Buffer.alloc(0);
+  #pending: Buffer[] = [];
+
+  /** Every byte received so far (chunks joined on read, not per chunk: an 8 MiB answer
+   * arriving in small reads would otherwise be copied quadratically). */
+  get received(): Buffer {
+    if (this.#pending.length > 0) {
+      this.#received = Buffer.concat([this.#received, ...this.#pending]);
+      this.#pending = [];
+    }
+    return this.#received;
+  }
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
     socket.on("data", (d: Buffer) => {
-      this.received = Buffer.concat([this.received, d]);
+      this.#pending.push(d);
       for (const l of this.#listeners.splice(0)) l();
     });
     socket.on("error", () => undefined);
