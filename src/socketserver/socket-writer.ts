@@ -63,39 +63,21 @@ export class SocketWriter {
   #size = 0;
   #scheduled = false;
   #closed = false;
+  /** While the socket asks to slow down: settles on its `drain` (or rejects when it closes). */
   #drain: Promise<void> | null = null;
-  #rejectDrain: ((e: Error) => void) | null = null;
-  #resolveDrain: (() => void) | null = null;
   /** Bytes accepted by write() since the connection opened. */
   written = 0;
 
+  /** Listens to the socket only while waiting for it to drain: an idle connection's writer
+   * holds no listener and no closure. */
   constructor(socket: Duplex) {
     this.#socket = socket;
-    socket.on("close", this.#onClose);
-    socket.on("error", this.#onClose);
-    socket.on("drain", this.#onDrain);
   }
 
   /** True once the peer is gone: write() throws BrokenPipeError. */
   get closed(): boolean {
     return this.#closed || this.#socket.destroyed || this.#socket.writableEnded;
   }
-
-  #onClose = (): void => {
-    this.#closed = true;
-    this.#pending = [];
-    this.#size = 0;
-    if (slabOwner === this) slabOwner = null;
-    const reject = this.#rejectDrain;
-    this.#drain = this.#rejectDrain = this.#resolveDrain = null;
-    reject?.(new BrokenPipeError());
-  };
-
-  #onDrain = (): void => {
-    const resolve = this.#resolveDrain;
-    this.#drain = this.#rejectDrain = this.#resolveDrain = null;
-    resolve?.();
-  };
 
   /**
    * Queue `data` (a string is written as UTF-8). Returns a promise when the socket asks to slow
@@ -217,15 +199,33 @@ export class SocketWriter {
   }
 
   #waitDrain(): Promise<void> {
-    if (this.#drain === null) {
-      this.#drain = new Promise<void>((resolve, reject) => {
-        this.#resolveDrain = resolve;
-        this.#rejectDrain = reject;
-      });
-      // A handler that does not await the promise must not crash the process when the peer goes.
-      this.#drain.catch(() => undefined);
-    }
-    return this.#drain;
+    if (this.#drain !== null) return this.#drain;
+    const socket = this.#socket;
+    const drain = new Promise<void>((resolve, reject) => {
+      const settle = (gone: boolean): void => {
+        socket.off("drain", onDrain);
+        socket.off("close", onClose);
+        socket.off("error", onClose);
+        this.#drain = null;
+        if (!gone) return resolve();
+        this.#closed = true;
+        this.#pending = [];
+        this.#size = 0;
+        if (slabOwner === this) slabOwner = null;
+        reject(new BrokenPipeError());
+      };
+      const onDrain = (): void => settle(false);
+      const onClose = (): void => settle(true);
+      if (socket.destroyed) return settle(true);
+      socket.on("drain", onDrain);
+      socket.on("close", onClose);
+      socket.on("error", onClose);
+    });
+    // A handler that does not await the promise must not crash the process when the peer goes.
+    drain.catch(() => undefined);
+    // settle() may already have run (a destroyed socket): keep #drain for a pending wait only.
+    if (!this.#closed) this.#drain = drain;
+    return drain;
   }
 
   /** Flush, then end the connection (the socket closes once written). */
