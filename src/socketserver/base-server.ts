@@ -43,8 +43,13 @@ export class BaseServer {
   #shutdownRequest = false;
   #stopLoop: (() => void) | null = null;
   #loop: Promise<void> | null = null;
-  /** Connections being served. */
-  readonly #active = new Set<Promise<void>>();
+  /** Connections being served, and who waits for there to be none (shutdown). */
+  #active = 0;
+  #whenIdle: (() => void)[] = [];
+  /** One function for every connection's end, not a closure each. */
+  readonly #served = (): void => {
+    if (--this.#active === 0) for (const resolve of this.#whenIdle.splice(0)) resolve();
+  };
 
   constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<never>) {
     this.server_address = server_address;
@@ -101,7 +106,7 @@ export class BaseServer {
       await loop.catch(() => undefined);
     }
     this.drain_connections();
-    while (this.#active.size > 0) await Promise.allSettled([...this.#active]);
+    if (this.#active > 0) await new Promise<void>((resolve) => this.#whenIdle.push(resolve));
   }
 
   /** Ask the connections being served to close once idle. Called by shutdown(); HTTPServer overrides. */
@@ -151,22 +156,23 @@ export class BaseServer {
 
   /** Python's _handle_request_noblock: verify, process, and handle any error. */
   #dispatch([request, client_address]: Pending): Promise<void> {
-    const run = (async () => {
-      if (!this.verify_request(request, client_address)) {
-        this.shutdown_request(request);
-        return;
-      }
-      try {
-        await this.process_request(request, client_address);
-      } catch (error) {
-        this.handle_error(request, client_address, error);
-        this.shutdown_request(request);
-      }
-    })();
-    this.#active.add(run);
-    const done = (): void => void this.#active.delete(run);
-    void run.then(done, done);
+    const run = this.#serve(request, client_address);
+    this.#active++;
+    void run.then(this.#served, this.#served);
     return run;
+  }
+
+  async #serve(request: Duplex, client_address: Address): Promise<void> {
+    if (!this.verify_request(request, client_address)) {
+      this.shutdown_request(request);
+      return;
+    }
+    try {
+      await this.process_request(request, client_address);
+    } catch (error) {
+      this.handle_error(request, client_address, error);
+      this.shutdown_request(request);
+    }
   }
 
   /** Called when no connection arrives within `timeout`. May be overridden. */
@@ -178,9 +184,9 @@ export class BaseServer {
   }
 
   /** Serve the connection, then close it. May be overridden. */
-  async process_request(request: Duplex, client_address: Address): Promise<void> {
-    await this.finish_request(request, client_address);
-    this.shutdown_request(request);
+  process_request(request: Duplex, client_address: Address): Promise<void> {
+    // A chained step, not an async function: one suspended frame less per open connection.
+    return this.finish_request(request, client_address).then(() => this.shutdown_request(request));
   }
 
   /** Create the handler and drive it: setup(), await handle(), finish(). */
