@@ -2,7 +2,8 @@
 // a raw node:net server in the same run, each server in its own process (stress-server.ts) and
 // the load in others (wrk, stress-client.ts); loopback only, bounded in time. Prints a table and
 // writes bench/results/stress.json with the issue-6 targets beside the figures.
-// Options: --quick (about a minute), --rounds N, --duration S, --idle N, --servers a,b,c.
+// Options: --quick (about a minute), --rounds N, --duration S, --idle N, --servers a,b,c,
+// --only wrk,idle,flood,upload,shutdown.
 
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,6 +25,8 @@ const FLOODERS = 200;
 const UPLOAD_CL = QUICK ? 128 << 20 : 1 << 30;
 const UPLOAD_CHUNKED = QUICK ? 64 << 20 : 512 << 20;
 const SERVERS = option("--servers", "net,node,basehttp-wasm,basehttp-js").split(",");
+/** Which parts run: wrk (connection per request, keep-alive, pipelined), idle, flood, upload, shutdown. */
+const ONLY = new Set(option("--only", "wrk,idle,flood,upload,shutdown").split(","));
 const HTTP_SERVERS = SERVERS.filter((k) => k !== "net");
 const BASEHTTP = HTTP_SERVERS.filter((k) => k.startsWith("basehttp"));
 const SERVER = fileURLToPath(new URL("./stress-server.ts", import.meta.url));
@@ -252,17 +255,21 @@ async function main(): Promise<void> {
   const fig: Record<string, Record<string, number>> = {};
   const put = (scenario: string, kind: string, value: number): void => void ((fig[scenario] ??= {})[kind] = value);
   try {
-    const cpr = await wrkScenario("conn/req", servers, ["-H", "Connection: close"]);
-    const ka = await wrkScenario("keep-alive", http, []);
-    const pipe = await wrkScenario("pipelined x16", http, ["-s", PIPELINE_LUA]);
-    for (const [name, m] of [["connection per request", cpr], ["keep-alive", ka], ["pipelined x16", pipe]] as const) {
+    const wrks = ONLY.has("wrk")
+      ? ([
+          ["connection per request", await wrkScenario("conn/req", servers, ["-H", "Connection: close"])],
+          ["keep-alive", await wrkScenario("keep-alive", http, [])],
+          ["pipelined x16", await wrkScenario("pipelined x16", http, ["-s", PIPELINE_LUA])],
+        ] as const)
+      : [];
+    for (const [name, m] of wrks) {
       for (const [kind, r] of m) {
         put(`${name} req/s`, kind, r.rps);
         put(`${name} CPU µs/req`, kind, r.cpuPerRequestUs);
         rows.push({ case: name, server: kind, reqPerSec: sig(r.rps), cpuUsPerRequest: sig(r.cpuPerRequestUs), errors: r.errors });
       }
     }
-    for (const kind of SERVERS) {
+    for (const kind of ONLY.has("idle") ? SERVERS : []) {
       const kbs: number[] = [];
       for (let r = 0; r < Math.max(1, ROUNDS - 1); r++) {
         // A fresh process each time: a heap already grown by an earlier round would hide the cost.
@@ -277,7 +284,7 @@ async function main(): Promise<void> {
       rows.push({ case: `idle, ${IDLE} connections`, server: kind, rssKbPerConn: sig(median(kbs)) });
     }
     const floods = new Map<string, { p99s: number[]; failures: number; died: number }>();
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < (ONLY.has("flood") ? ROUNDS : 0); r++) {
       for (let i = 0; i < http.length; i++) {
         const s = http[(i + r) % http.length]!;
         const f = await floodRun(s, DURATION);
@@ -294,7 +301,8 @@ async function main(): Promise<void> {
       put("flood failures", kind, f.failures);
       rows.push({ case: `garbage flood, ${FLOODERS} connections`, server: kind, p99Ms: sig(median(f.p99s)), failures: f.failures, died: f.died });
     }
-    for (const [label, size, chunked] of [["upload Content-Length", UPLOAD_CL, false], ["upload chunked", UPLOAD_CHUNKED, true]] as const) {
+    const uploads = [["upload Content-Length", UPLOAD_CL, false], ["upload chunked", UPLOAD_CHUNKED, true]] as const;
+    for (const [label, size, chunked] of ONLY.has("upload") ? uploads : []) {
       const runs = new Map<string, { seconds: number; rssGrowthMb: number; ok: boolean }[]>();
       for (let r = 0; r < ROUNDS; r++) {
         for (let i = 0; i < http.length; i++) {
@@ -313,7 +321,7 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await stop(s);
   }
-  for (const kind of HTTP_SERVERS) {
+  for (const kind of ONLY.has("shutdown") ? HTTP_SERVERS : []) {
     const r = await shutdownRun(kind);
     console.log(`  shutdown ${kind}: ${r.answered} answered, ${r.lost} lost, ${r.truncated} truncated, ${r.announced} closes announced, shutdown took ${sig(r.shutdownMs)} ms`);
     put("shutdown lost+truncated", kind, r.lost + r.truncated);
