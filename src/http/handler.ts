@@ -3,10 +3,8 @@
 // (connection.ts), calls parse_request(), frames rfile (body.ts), calls do_<COMMAND> and drops what
 // it left of the body. Beside: request-fields.ts (headers made when read), answers.ts (refusals).
 
-import {
-  F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE, T_FLAGS, T_REQUEST_LINE_END, T_REQUEST_LINE_START,
-  T_VERSION_MAJOR, T_VERSION_MINOR, T_WORDS,
-} from "../contract/layout.js";
+import { F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE, T_FLAGS, T_REQUEST_LINE_END,
+  T_REQUEST_LINE_START, T_VERSION_MAJOR, T_VERSION_MINOR, T_WORDS } from "../contract/layout.js";
 import * as V from "../contract/violations.js";
 import { escapeControl, percentFormat, pyRepr } from "../py/format.js";
 import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
@@ -344,6 +342,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** End the header block and write it out (one write with the status line). */
   end_headers(): Promise<void> | undefined {
     if (this.request_version === "HTTP/0.9") return undefined;
+    // Shutting down, nothing more received: say the connection closes (RFC 9112 §9.6), so no request is sent to be lost.
+    const c = this.#conn;
+    if (!this.close_connection && c?.draining && !c.reader.received && !/\r\nconnection:/i.test(this.#headerBuffer)) this.send_header("Connection", "close");
     this.#headerBuffer += "\r\n";
     return this.flush_headers();
   }

@@ -103,9 +103,10 @@ export class BaseServer {
     if (loop !== null) {
       this.#shutdownRequest = true;
       this.#stopLoop?.();
-      await loop.catch(() => undefined);
     }
+    // At once: an answer being made now already says that the connection closes after it.
     this.drain_connections();
+    if (loop !== null) await loop.catch(() => undefined);
     if (this.#active > 0) await new Promise<void>((resolve) => this.#whenIdle.push(resolve));
   }
 

@@ -103,6 +103,11 @@ export class SocketReader implements ByteSource {
     return this.#end - this.#pos;
   }
 
+  /** Whether any received byte is unconsumed, in the current chunk or queued behind it. */
+  get received(): boolean {
+    return this.#pos < this.#end || this.#queue.length > 0;
+  }
+
   /** Consume `n` bytes of the current chunk (`n <= buffered`). */
   skip(n: number): void {
     this.#pos += n;

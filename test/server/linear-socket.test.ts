@@ -202,3 +202,38 @@ describe("closing", () => {
     c.close();
   });
 });
+
+describe("graceful shutdown", () => {
+  it("an answer made while the server shuts down says Connection: close, and the connection closes", async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    class Slow extends QuietHandler {
+      override protocol_version = "HTTP/1.1";
+      async do_GET(): Promise<void> {
+        started();
+        await gate;
+        this.send_response(200);
+        this.send_header("Content-Length", "2");
+        this.end_headers();
+        this.wfile.write("ok");
+      }
+    }
+    const httpd = new HTTPServer(["127.0.0.1", 0], Slow as RequestHandlerClass<never>);
+    await httpd.ready;
+    const loop = httpd.serve_forever(0.05);
+    const c = await RawClient.connect(httpd.server_port);
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    await running;
+    const down = httpd.shutdown();
+    release();
+    const [answer] = await c.responses(1);
+    expect(answer!.header("Connection")).toBe("close");
+    expect(answer!.body.toString()).toBe("ok");
+    await c.all();
+    await down;
+    httpd.server_close();
+    await loop;
+  });
+});
