@@ -13,6 +13,9 @@ import { TimeoutError } from "../socketserver/errors.js";
 import { tokenizerFor } from "../tokenizer/select.js";
 import type { RequestBody } from "./body.js";
 
+/** Milliseconds idle connections stay open once the server shuts down (a request on its way). */
+const DRAIN_GRACE_MS = 100;
+
 const WAIT_NONE = 0;
 const WAIT_IDLE = 1;
 const WAIT_HEAD = 2;
@@ -95,6 +98,7 @@ export class Connection {
   #heads = 0;
   #headTimedOut = false;
   #draining = false;
+  #closeIdle = false;
   #idle = false;
 
   /** The connection of a handler over `reader` and `writer`, run under `server`'s limits when
@@ -193,7 +197,7 @@ export class Connection {
       if (chunk === undefined) {
         // Empty lines skipped before a request line (RFC 9112 §2.2) begin no request.
         const idle = acc === null || onlyEmptyLines(t);
-        if (idle && this.#draining) return this.#end();
+        if (idle && this.#closeIdle) return this.#end();
         this.#idle = idle;
         await r.wait();
         this.#idle = false;
@@ -287,9 +291,12 @@ export class Connection {
     this.reader.fail(new Expired(kind));
   }
 
-  /** The server shuts down: close when idle between requests; requests received are served. */
-  drain(): void {
+  /** The server shuts down: answers say that the connection closes, requests received are
+   * served; with `closeIdle`, it closes when idle between requests. */
+  drain(closeIdle: boolean): void {
     this.#draining = true;
+    if (!closeIdle) return;
+    this.#closeIdle = true;
     if (this.#idle) this.reader.fail(new Expired(WAIT_IDLE));
   }
 
@@ -337,8 +344,12 @@ export class ConnectionRegistry {
     for (const c of this.#connections) if (c.deadline !== 0 && now >= c.deadline) c.expire();
   };
 
-  /** Close every connection once it is idle. */
+  /** Close every connection once it is idle: after a grace, so that a request already on its
+   * way on an idle connection is answered (saying Connection: close), not lost to the close. */
   drain(): void {
-    for (const c of this.#connections) c.drain();
+    for (const c of this.#connections) c.drain(false);
+    setTimeout(() => {
+      for (const c of this.#connections) c.drain(true);
+    }, DRAIN_GRACE_MS).unref();
   }
 }
