@@ -9,6 +9,7 @@ import { contentLength, newTable, resetTable } from "../src/contract/table.js";
 import type { Tokenizer } from "../src/contract/tokenizer.js";
 import { HTTPMessage } from "../src/http/message.js";
 import { requestMethod, requestTarget, requestVersion } from "../src/http/request-line.js";
+import type { ParseRequestHead } from "../src/tokenizer/head.js";
 import type { Expected } from "./corpus.js";
 
 /** Receives what the consumer read from one request. */
@@ -84,6 +85,63 @@ export function tokenizerCandidate(tok: Tokenizer, kernelFor?: (bytes: Buffer) =
         prepared.kernel = () => scanAll(false);
       }
       return prepared;
+    },
+  };
+}
+
+/** The header fields the consumer reads, from [name, value] pairs (parseRequestHead's headers). */
+function consumePairs(headers: readonly [string, string][], sink: Sink, method: string, target: string, version: string): void {
+  let host = "";
+  let cl = -1;
+  let conn = "";
+  let seenConn = false;
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
+    switch (name.length) {
+      case 4:
+        if (host === "" && name.toLowerCase() === "host") host = value;
+        break;
+      case 10:
+        if (!seenConn && name.toLowerCase() === "connection") {
+          seenConn = true;
+          const v = value.toLowerCase();
+          conn = v === "close" || v === "keep-alive" ? v : "";
+        }
+        break;
+      case 14:
+        if (name.toLowerCase() === "content-length") cl = Number(value);
+        break;
+    }
+  }
+  sink(method, target, version, host, cl, conn);
+}
+
+/**
+ * The full path through the decoded API (basehttp/tokenizer's and basehttp/tokenizer/js's
+ * parseRequestHead): every header as a [name, value] pair of strings, as llhttp hands them
+ * over, then the same consumer step as the reference parsers.
+ */
+export function decodedCandidate(name: string, parse: ParseRequestHead): Candidate {
+  return {
+    name,
+    family: "basehttp",
+    prepare(bytes: Buffer, sink: Sink): Prepared {
+      const bufs = ring(bytes);
+      let turn = 0;
+      const n = bytes.length;
+      const options = { start: 0, end: n, headLimit: HEAD_LIMIT };
+      return {
+        full: () => {
+          const buf = bufs[turn++ & (RING - 1)]!;
+          for (let s = 0; s < n; ) {
+            options.start = s;
+            const r = parse(buf, options);
+            if (r.kind !== "head") throw new Error(`${name}: ${r.kind} at ${s}`);
+            consumePairs(r.headers, sink, r.method, r.target, r.version);
+            s += r.length;
+          }
+        },
+      };
     },
   };
 }

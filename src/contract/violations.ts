@@ -74,3 +74,35 @@ export const VIOLATION_NAMES: readonly string[] = [
   "TRANSFER_ENCODING_WITH_CONTENT_LENGTH",
   "TRANSFER_ENCODING_NOT_CHUNKED",
 ];
+
+/** The rule each violation enforces, by code: the RFC section (CPython's limits cite the status
+ * code's RFC). "" for V_NONE. */
+export const VIOLATION_RFC: readonly string[] = [
+  "",
+  "RFC 9112 §3",
+  "RFC 9112 §3",
+  "RFC 9112 §3",
+  "RFC 9112 §2.3",
+  "RFC 9110 §15.6.6",
+  "RFC 1945 §4.1",
+  "RFC 6585 §5",
+  "RFC 6585 §5",
+  "RFC 6585 §5",
+  "RFC 9112 §2.2",
+  "RFC 9112 §2.2",
+  "RFC 9110 §5.5",
+  "RFC 9110 §5.1",
+  "RFC 9112 §5.1",
+  "RFC 9112 §5",
+  "RFC 9112 §5.2",
+  "RFC 9110 §8.6",
+  "RFC 9112 §6.3",
+  "RFC 9112 §6.1",
+  "RFC 9112 §6.3",
+];
+
+/** The status basehttp's server answers each violation with; 0: the connection is closed
+ * without an answer (an empty request line, as CPython). */
+export const VIOLATION_STATUS: readonly number[] = [
+  0, 0, 414, 400, 400, 505, 400, 431, 431, 431, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400,
+];

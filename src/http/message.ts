@@ -4,7 +4,8 @@
 // request-fields.ts builds one, as the handler's MessageClass, when `headers` is first read.
 
 import { HEADER_SLOTS, T_HEADER_COUNT, T_HEADERS } from "../contract/layout.js";
-import { latin1 } from "./latin1.js";
+import { internHeaderName } from "../tokenizer/intern.js";
+import { latin1 } from "../tokenizer/latin1.js";
 
 /** Bytes a Q-encoded word keeps literally (RFC 2047 §5 (3), as Python's email.quoprimime). */
 const Q_SAFE = /[A-Za-z0-9\-!*+/]/;
@@ -61,8 +62,8 @@ export class HTTPMessage implements Iterable<[string, string]> {
   }
 
   #name(i: number): string {
-    const at = this.#start + this.#slots[i * HEADER_SLOTS]!;
-    return latin1(this.#source, at, at + this.#slots[i * HEADER_SLOTS + 1]!);
+    // Interned as the decoded tokenizer API interns them (src/tokenizer/intern.ts).
+    return internHeaderName(this.#source, this.#start + this.#slots[i * HEADER_SLOTS]!, this.#slots[i * HEADER_SLOTS + 1]!);
   }
 
   #value(i: number): string {

@@ -1,50 +1,23 @@
 // The request-line words as strings, made from the token table (src/contract/layout.ts) and the
-// request's bytes: the method and the version recognised byte by byte as constant strings, the
-// target decoded once. parse_request (handler.ts) and the benchmark's consumer step
+// request's bytes: the method and the version interned (src/tokenizer/intern.ts, the decoded
+// tokenizer API's own path), the target decoded once. parse_request (handler.ts) and the benchmark's consumer step
 // (bench/candidates.ts) both read a request line through these functions.
 
 import {
   T_METHOD_LEN, T_METHOD_OFF, T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN,
   T_VERSION_OFF, T_VIOLATION_AT, T_WORDS,
 } from "../contract/layout.js";
-import { latin1 } from "./latin1.js";
+import { KNOWN_METHODS, internMethod, internVersion } from "../tokenizer/intern.js";
+import { latin1 } from "../tokenizer/latin1.js";
 
-/** The methods of RFC 9110 §9.3 and PATCH (RFC 5789): the strings a request line's bytes map to. */
-export const KNOWN_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"] as const;
-/** The versions a server meets (RFC 9112 §2.3). */
-export const KNOWN_VERSIONS = ["HTTP/1.1", "HTTP/1.0"] as const;
-
-/** Known strings by length: the candidates for a word of that many bytes. */
-function byLength(words: readonly string[]): string[][] {
-  const out: string[][] = [];
-  for (const w of words) (out[w.length] ??= []).push(w);
-  return out;
-}
-const METHODS_BY_LENGTH = byLength(KNOWN_METHODS);
-const VERSIONS_BY_LENGTH = byLength(KNOWN_VERSIONS);
+export { KNOWN_METHODS, KNOWN_VERSIONS } from "../tokenizer/intern.js";
 
 /** Handler method names of the known methods, so dispatch builds no string. */
 const DO_NAMES = new Map<string, string>(KNOWN_METHODS.map((m) => [m, "do_" + m]));
 
-/**
- * `source[at, at + len)` as a string: the known word with exactly these bytes when there is one
- * (methods are case-sensitive, RFC 9110 §9.1), else the bytes decoded as ISO-8859-1.
- */
-function word(candidates: readonly (string[] | undefined)[], source: Uint8Array, at: number, len: number): string {
-  const list = candidates[len];
-  if (list !== undefined) {
-    for (const known of list) {
-      let i = 0;
-      while (i < len && source[at + i] === known.charCodeAt(i)) i++;
-      if (i === len) return known;
-    }
-  }
-  return latin1(source, at, at + len);
-}
-
 /** The method of the head at `source[start]` described by `table`. */
 export function requestMethod(source: Uint8Array, start: number, table: Int32Array): string {
-  return word(METHODS_BY_LENGTH, source, start + table[T_METHOD_OFF]!, table[T_METHOD_LEN]!);
+  return internMethod(source, start + table[T_METHOD_OFF]!, table[T_METHOD_LEN]!);
 }
 
 /** The request target (second word), as received. */
@@ -55,7 +28,7 @@ export function requestTarget(source: Uint8Array, start: number, table: Int32Arr
 
 /** The HTTP-version word (the last word of a request line of three or more words). */
 export function requestVersion(source: Uint8Array, start: number, table: Int32Array): string {
-  return word(VERSIONS_BY_LENGTH, source, start + table[T_VERSION_OFF]!, table[T_VERSION_LEN]!);
+  return internVersion(source, start + table[T_VERSION_OFF]!, table[T_VERSION_LEN]!);
 }
 
 /**

@@ -1,17 +1,22 @@
-// The WASM backend: loads build/tokenizer{.simd,}.wasm (compiled from assembly/) at import and
-// drives it with undici's habits: one copy of each input byte into linear memory, views
-// re-derived only after memory.grow, SIMD binary first with a scalar fallback and an
-// environment override (BASEHTTP_WASM=simd|scalar). Fills the same table as src/tokenizer/js.ts;
-// a new head's state is zeroed in memory, not copied in; out come the state and new fields.
+// The WASM backend: the two binaries of assembly/ (SIMD and scalar), embedded as base64 in the
+// generated src/tokenizer/wasm-binary.ts (scripts/embed-wasm.mjs), compiled at import where the
+// runtime compiles synchronously (Node, Deno, Bun, workers), else by init() (a browser's main
+// thread). No file system, no path, no process.env: it loads in every runtime. Driven with
+// undici's habits: one copy of each input byte into linear memory, views re-derived only after
+// memory.grow, SIMD binary first with the scalar one where SIMD does not validate (the server's
+// BASEHTTP_WASM override lives in select.ts). Fills the same table as src/tokenizer/js.ts; a new
+// head's state is zeroed in memory, not copied in; out come the state and new fields.
 
-import { readFileSync } from "node:fs";
 import {
   HEADER_SLOTS, MAX_HEADERS, OUTCOME_NEED_LINE, T_HEADER_COUNT, T_HEADERS, T_LINE_START,
   T_SCAN_POS,
 } from "../contract/layout.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
 import { formatDateJs } from "./date-js.js";
+import { latin1 } from "./latin1.js";
+import { SCALAR_WASM, SIMD_WASM } from "./wasm-binary.js";
 
+/** The two builds of assembly/: with WebAssembly SIMD (128-bit searches) and without. */
 export type WasmVariant = "simd" | "scalar";
 
 /** The part of the WebAssembly JS API used here (the tsconfig has no DOM lib, which types it). */
@@ -19,6 +24,7 @@ interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
+/** A compiled WebAssembly.Module (opaque). */
 export interface WasmModule {
   readonly kind?: "WebAssembly.Module";
 }
@@ -26,8 +32,11 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
   validate(bytes: Uint8Array): boolean;
+  compile(bytes: Uint8Array): Promise<WasmModule>;
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+/** Node's Buffer, when the runtime has it as a global (no node: import: browsers have none). */
+const NodeBuffer = (globalThis as unknown as { Buffer?: { from(buffer: ArrayBuffer): Uint8Array } }).Buffer;
 
 /** What assembly/index.ts exports (the layout constants aside). */
 interface TokenizerExports {
@@ -66,27 +75,79 @@ const READ_REGION = 65536;
 /** |seconds| beyond a JavaScript Date's range is left to date-js.ts (assembly/date.ts). */
 const DATE_RANGE = 8.64e12;
 
-const FILES: Record<WasmVariant, string> = { simd: "tokenizer.simd.wasm", scalar: "tokenizer.wasm" };
-const modules = new Map<WasmVariant, WasmModule>();
-
-function wasmBytes(variant: WasmVariant): Buffer {
-  // The same relative path from src/tokenizer/ and dist/tokenizer/.
-  return readFileSync(new URL(`../../build/${FILES[variant]}`, import.meta.url));
+/** Base64 to bytes with what the runtime has: Uint8Array.fromBase64, Buffer, or atob. */
+function fromBase64(text: string): Uint8Array {
+  const g = globalThis as unknown as {
+    Buffer?: { from(s: string, enc: "base64"): Uint8Array };
+    atob(s: string): string;
+  };
+  const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (native !== undefined) return native(text);
+  if (g.Buffer !== undefined) return new Uint8Array(g.Buffer.from(text, "base64"));
+  const raw = g.atob(text);
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
 }
 
-const simdBytes = wasmBytes("simd");
+const BINARIES: Record<WasmVariant, string> = { simd: SIMD_WASM, scalar: SCALAR_WASM };
+const bytesOf = new Map<WasmVariant, Uint8Array>();
+const modules = new Map<WasmVariant, WasmModule>();
+
+/** The binary of one variant (decoded once). */
+export function wasmBinary(variant: WasmVariant): Uint8Array {
+  let bytes = bytesOf.get(variant);
+  if (bytes === undefined) {
+    bytes = fromBase64(BINARIES[variant]);
+    bytesOf.set(variant, bytes);
+  }
+  return bytes;
+}
 
 /** Whether this engine accepts the SIMD binary. */
-export const SIMD_SUPPORTED: boolean = WA.validate(simdBytes);
+export const SIMD_SUPPORTED: boolean = WA.validate(wasmBinary("simd"));
 
-/** The compiled module of one variant (compiled once, synchronously). */
+/** The variant used when none is named: SIMD where it validates, else scalar. */
+export const DEFAULT_WASM_VARIANT: WasmVariant = SIMD_SUPPORTED ? "simd" : "scalar";
+
+/**
+ * The compiled module of one variant, compiled once, synchronously. Throws where the runtime
+ * refuses synchronous compilation (a browser's main thread): `await init()` first there.
+ */
 export function wasmModule(variant: WasmVariant): WasmModule {
   let module = modules.get(variant);
   if (module === undefined) {
-    module = new WA.Module(variant === "simd" ? simdBytes : wasmBytes(variant));
+    try {
+      module = new WA.Module(wasmBinary(variant));
+    } catch (error) {
+      throw new Error(
+        `basehttp/tokenizer: this runtime does not compile WebAssembly synchronously here; ` +
+          `await init() before creating a WasmTokenizer (${String(error)})`,
+        { cause: error },
+      );
+    }
     modules.set(variant, module);
   }
   return module;
+}
+
+/** Whether `variant` is compiled, so `new WasmTokenizer(variant)` works without awaiting. */
+export function isReady(variant: WasmVariant = DEFAULT_WASM_VARIANT): boolean {
+  return modules.has(variant);
+}
+
+/**
+ * Compile the variants asynchronously (WebAssembly.compile), for runtimes that refuse
+ * synchronous compilation of modules this size (a browser's main thread). Resolves when
+ * `new WasmTokenizer(variant)` can be called; elsewhere it resolves at once. Idempotent.
+ */
+export async function init(variants: readonly WasmVariant[] = [DEFAULT_WASM_VARIANT]): Promise<void> {
+  for (const variant of variants) {
+    if (!modules.has(variant)) {
+      const module = await WA.compile(wasmBinary(variant));
+      if (!modules.has(variant)) modules.set(variant, module);
+    }
+  }
 }
 
 /** A fresh instance's exports: functions, the memory, and the layout constants as globals. */
@@ -94,15 +155,12 @@ export function wasmExports(variant: WasmVariant): Record<string, unknown> {
   return new WA.Instance(wasmModule(variant), {}).exports;
 }
 
-function chooseVariant(): WasmVariant {
-  const forced = process.env["BASEHTTP_WASM"];
-  if (forced === "simd" || forced === "scalar") return forced;
-  return SIMD_SUPPORTED ? "simd" : "scalar";
+// Synchronous compilation at import where the runtime allows it; elsewhere init() does it.
+try {
+  wasmModule(DEFAULT_WASM_VARIANT);
+} catch {
+  // A browser main thread: left to init().
 }
-
-/** The variant `new WasmTokenizer()` and the "wasm" parser use. */
-export const DEFAULT_WASM_VARIANT: WasmVariant = chooseVariant();
-wasmModule(DEFAULT_WASM_VARIANT);
 
 /**
  * One WASM instance with its own memory: a fixed token-table region, then the input region
@@ -120,7 +178,7 @@ export class WasmTokenizer implements Tokenizer {
   readonly #tableSlot: number;
   readonly #inputPtr: number;
   readonly #datePtr: number;
-  #bytes!: Buffer;
+  #bytes!: Uint8Array;
   #slots!: Int32Array;
   /** #prefixes[c]: the state slots and c header fields of the table region in memory. */
   #prefixes!: Int32Array[];
@@ -185,6 +243,28 @@ export class WasmTokenizer implements Tokenizer {
     return rc;
   }
 
+  /**
+   * Scan a new head of input[start, end) into the table in linear memory, read there through
+   * `memoryTable` from slot `memoryTableBase` until the next scan (nothing is copied out: the
+   * decoded API reads it in place). The input is copied in afresh, so a reused buffer is fine.
+   */
+  scanFresh(input: Uint8Array, start: number, end: number, headLimit: number): number {
+    const hl = headLimit < 0x7fffffff ? headLimit | 0 : 0x7fffffff;
+    const n = end - start;
+    this.#restage(input, start, start + (n < hl ? n : hl));
+    return this.#call(start, n, hl, 1);
+  }
+
+  /** Linear memory as i32 slots (re-derived when memory grows: read it after each scan). */
+  get memoryTable(): Int32Array {
+    return this.#slots;
+  }
+
+  /** The slot of memoryTable where the in-memory token table starts. */
+  get memoryTableBase(): number {
+    return this.#tableSlot;
+  }
+
   /** Input bytes copied into linear memory so far (each byte O(1) times, whatever the chunking). */
   get copiedBytes(): number {
     return this.#copied;
@@ -193,7 +273,7 @@ export class WasmTokenizer implements Tokenizer {
   formatDate(seconds: number): string {
     if (!(seconds >= -DATE_RANGE && seconds <= DATE_RANGE)) return formatDateJs(seconds);
     const length = this.#exports.formatDate(seconds);
-    return this.#bytes.toString("latin1", this.#datePtr, this.#datePtr + length);
+    return latin1(this.#bytes, this.#datePtr, this.#datePtr + length);
   }
 
   #call(start: number, n: number, hl: number, fresh: number): number {
@@ -286,7 +366,9 @@ export class WasmTokenizer implements Tokenizer {
   /** Views over memory.buffer, re-derived after it changes identity (memory.grow). */
   #views(): void {
     const buffer = this.#memory.buffer;
-    this.#bytes = Buffer.from(buffer);
+    // A Buffer where the runtime has one (Node, Bun, Deno's node compatibility): the socket read
+    // region and the heads staged here stay Buffers for the server; a Uint8Array elsewhere.
+    this.#bytes = NodeBuffer !== undefined ? NodeBuffer.from(buffer) : new Uint8Array(buffer);
     if (this.#region !== null) this.#region = this.#bytes.subarray(this.#inputPtr, this.#inputPtr + READ_REGION);
     const slots = (this.#slots = new Int32Array(buffer));
     const t = this.#tableSlot;

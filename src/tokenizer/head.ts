@@ -1,0 +1,147 @@
+// The decoded tokenizer API: parseRequestHead(bytes) scans a head with one backend and hands
+// back strings (method, target, version, headers as [name, value] pairs in arrival order), the
+// head length, "need more", or the violation with its RFC section. Methods, versions and header
+// names are interned (intern.ts, the server's own path); the rest of the head is decoded once,
+// as one ISO-8859-1 string, and the target and values are slices of it. Shared by
+// basehttp/tokenizer (WASM) and basehttp/tokenizer/js (the twin). No node: import.
+
+import {
+  DEFAULT_HEAD_LIMIT, HEADER_SLOTS, OUTCOME_NEED_MORE, OUTCOME_VIOLATION, T_HEADER_COUNT, T_HEADERS, T_METHOD_LEN,
+  T_METHOD_OFF, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
+} from "../contract/layout.js";
+import { newTable, resetTable } from "../contract/table.js";
+import type { Tokenizer } from "../contract/tokenizer.js";
+import { VIOLATION_NAMES, VIOLATION_RFC, VIOLATION_STATUS } from "../contract/violations.js";
+import { internHeaderName, internMethod, internVersion } from "./intern.js";
+import { latin1 } from "./latin1.js";
+
+/** A complete request head, decoded. */
+export interface RequestHead {
+  readonly kind: "head";
+  /** The method as sent (case-sensitive, RFC 9110 §9.1); a known method is a constant string. */
+  readonly method: string;
+  /** The request target as received (ISO-8859-1 decoded, not percent-decoded). */
+  readonly target: string;
+  /** The HTTP-version word; "HTTP/0.9" for a two-word request line (`GET /path`). */
+  readonly version: string;
+  /** Header fields as [name, value] in arrival order, names as received (common and repeated
+   * names interned), values without leading and trailing whitespace. */
+  readonly headers: [name: string, value: string][];
+  /** Bytes of the head from `start`, request line to the blank line's CRLF included: the body
+   * or the next pipelined request starts at `start + length`. */
+  readonly length: number;
+}
+
+/** The head is not complete in the bytes given: call again with more. */
+export interface NeedMore {
+  readonly kind: "need-more";
+}
+
+/** The head breaks a rule; nothing of it should be processed. */
+export interface Violation {
+  readonly kind: "violation";
+  /** The V_* code (basehttp/tokenizer's violation constants). */
+  readonly code: number;
+  /** Its symbolic name, e.g. "BARE_LF". */
+  readonly name: string;
+  /** The rule, e.g. "RFC 9112 §2.2". */
+  readonly rfc: string;
+  /** The status basehttp's server answers it with (0: the connection is closed without one). */
+  readonly status: number;
+  /** Offset from `start` of the byte the violation was found at. */
+  readonly at: number;
+}
+
+export type ParseResult = RequestHead | NeedMore | Violation;
+
+/** The one "need more" answer (frozen, shared). */
+export const NEED_MORE: NeedMore = Object.freeze({ kind: "need-more" });
+
+export interface ParseOptions {
+  /** First byte of the head in `bytes` (default 0). */
+  start?: number;
+  /** End of the bytes received (default bytes.length). */
+  end?: number;
+  /** Largest head accepted, in bytes (default 1 MiB); beyond it, violation HEAD_TOO_LARGE. */
+  headLimit?: number;
+}
+
+export type ParseRequestHead = (bytes: Uint8Array, options?: ParseOptions) => ParseResult;
+
+/** The version string of a two-word (HTTP/0.9) request line. */
+const HTTP09 = "HTTP/0.9";
+
+/**
+ * What parseRequestHead drives: a fresh scan of bytes[start, end) whose token table is then
+ * read from `table` at slot `base` (the twin: a table of its own; WASM: linear memory in place).
+ */
+export interface HeadScanner {
+  scanFresh(bytes: Uint8Array, start: number, end: number, headLimit: number): number;
+  readonly table: Int32Array;
+  readonly base: number;
+}
+
+/** A HeadScanner over any Tokenizer, with a table of its own. */
+export function tableScanner(tok: Tokenizer): HeadScanner {
+  const table = newTable();
+  return {
+    scanFresh(bytes, start, end, headLimit) {
+      resetTable(table);
+      return tok.scan(bytes, start, end, table, headLimit);
+    },
+    table,
+    base: 0,
+  };
+}
+
+/** A parseRequestHead over the scanner `make()` gives (made on first use). */
+export function makeParseRequestHead(make: () => HeadScanner): ParseRequestHead {
+  let scanner: HeadScanner | undefined;
+  return function parseRequestHead(bytes: Uint8Array, options?: ParseOptions): ParseResult {
+    const start = options?.start ?? 0;
+    const end = options?.end ?? bytes.length;
+    const headLimit = options?.headLimit ?? DEFAULT_HEAD_LIMIT;
+    if (!(start >= 0 && start <= end && end <= bytes.length)) {
+      throw new RangeError(`parseRequestHead: need 0 <= start <= end <= bytes.length, got ${start}, ${end}, ${bytes.length}`);
+    }
+    scanner ??= make();
+    const outcome = scanner.scanFresh(bytes, start, end, headLimit);
+    const table = scanner.table;
+    const base = scanner.base;
+    if (outcome > 0) return decodeHead(bytes, start, table, base, outcome);
+    if (outcome === OUTCOME_NEED_MORE) return NEED_MORE;
+    if (outcome !== OUTCOME_VIOLATION) throw new Error(`parseRequestHead: unexpected outcome ${outcome}`);
+    const code = table[base + T_VIOLATION]!;
+    return {
+      kind: "violation",
+      code,
+      name: VIOLATION_NAMES[code]!,
+      rfc: VIOLATION_RFC[code]!,
+      status: VIOLATION_STATUS[code]!,
+      at: table[base + T_VIOLATION_AT]!,
+    };
+  };
+}
+
+/**
+ * The strings of the complete head of `length` bytes at bytes[start] described by the token
+ * table at `table[base]`.
+ * The head is decoded once; the target and the values are substrings of it (V8 and JSC make
+ * longer ones as slices, no copy), known words come from the intern tables.
+ */
+export function decodeHead(bytes: Uint8Array, start: number, table: Int32Array, base: number, length: number): RequestHead {
+  const t = table;
+  const b = base;
+  const text = latin1(bytes, start, start + length);
+  const method = internMethod(bytes, start + t[b + T_METHOD_OFF]!, t[b + T_METHOD_LEN]!);
+  const targetOff = t[b + T_TARGET_OFF]!;
+  const target = text.substring(targetOff, targetOff + t[b + T_TARGET_LEN]!);
+  const version = t[b + T_WORDS] === 2 ? HTTP09 : internVersion(bytes, start + t[b + T_VERSION_OFF]!, t[b + T_VERSION_LEN]!);
+  const count = t[b + T_HEADER_COUNT]!;
+  const headers = new Array<[string, string]>(count);
+  for (let i = 0, h = b + T_HEADERS; i < count; i++, h += HEADER_SLOTS) {
+    const valueOff = t[h + 2]!;
+    headers[i] = [internHeaderName(bytes, start + t[h]!, t[h + 1]!), text.substring(valueOff, valueOff + t[h + 3]!)];
+  }
+  return { kind: "head", method, target, version, headers, length };
+}

@@ -1,0 +1,137 @@
+// The decoded API of basehttp/tokenizer (WASM) and basehttp/tokenizer/js (the twin):
+// parseRequestHead's strings, need-more and violations, interning (the same string objects),
+// and the two entries agreeing on every fixture case.
+
+import { describe, expect, test } from "vitest";
+import { COMMON_HEADER_NAMES, internHeaderName } from "../../src/tokenizer/intern.js";
+import * as wasmEntry from "../../src/tokenizer/index.js";
+import * as jsEntry from "../../src/tokenizer/js-index.js";
+import { decode, loadFixtures } from "./fixtures.js";
+
+const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const FIREFOXISH =
+  "GET /a%20b?x=1 HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: Mozilla/5.0 (X11)\r\nAccept: */*\r\n" +
+  "X-Custom-Thing:  spaced value \t\r\nhost: second\r\n\r\n";
+
+for (const [entry, m] of [["basehttp/tokenizer", wasmEntry], ["basehttp/tokenizer/js", jsEntry]] as const) {
+  describe(`${entry} parseRequestHead`, () => {
+    test("a complete head: words, headers in arrival order as received, values trimmed, length", () => {
+      const r = m.parseRequestHead(bytes(FIREFOXISH + "BODY"));
+      expect(r).toEqual({
+        kind: "head",
+        method: "GET",
+        target: "/a%20b?x=1",
+        version: "HTTP/1.1",
+        headers: [
+          ["Host", "www.example.com"],
+          ["User-Agent", "Mozilla/5.0 (X11)"],
+          ["Accept", "*/*"],
+          ["X-Custom-Thing", "spaced value"],
+          ["host", "second"],
+        ],
+        length: FIREFOXISH.length,
+      });
+    });
+
+    test("bytes 0x80-0xFF decode as ISO-8859-1, as Python decodes heads", () => {
+      const r = m.parseRequestHead(bytes("GET /caf\xe9 HTTP/1.0\r\nX-V: \x80\x9f\xff\r\n\r\n"));
+      expect(r.kind === "head" && [r.target, r.headers[0]![1]]).toEqual(["/caf\xe9", "\x80\x9f\xff"]);
+    });
+
+    test("methods, versions and header names are interned: the same string objects, request after request", () => {
+      const a = m.parseRequestHead(bytes(FIREFOXISH));
+      const b = m.parseRequestHead(bytes(FIREFOXISH));
+      if (a.kind !== "head" || b.kind !== "head") throw new Error("not a head");
+      expect(Object.is(a.method, "GET") && Object.is(a.version, "HTTP/1.1")).toBe(true);
+      // A string made by decoding is a new object each time; interned ones are the constants of intern.ts.
+      expect(a.headers[0]![0]).toBe(COMMON_HEADER_NAMES.find((n) => n === "Host"));
+      for (let i = 0; i < a.headers.length; i++) expect(a.headers[i]![0]).toBe(b.headers[i]![0]);
+    });
+
+    test("a partial head is need-more, every prefix of it", () => {
+      const full = bytes(FIREFOXISH);
+      for (let end = 0; end < full.length; end++) {
+        expect(m.parseRequestHead(full, { end })).toBe(m.NEED_MORE);
+      }
+      expect(m.NEED_MORE).toEqual({ kind: "need-more" });
+    });
+
+    test("a violation gives its code, name, RFC section, status and offset", () => {
+      expect(m.parseRequestHead(bytes("GET / HTTP/1.1\r\nHost: a\nX: b\r\n\r\n"))).toEqual({
+        kind: "violation", code: m.V_BARE_LF, name: "BARE_LF", rfc: "RFC 9112 §2.2", status: 400, at: 23,
+      });
+      expect(m.parseRequestHead(bytes("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n"))).toMatchObject({
+        kind: "violation", name: "REPEATED_CONTENT_LENGTH", rfc: "RFC 9112 §6.3", status: 400,
+      });
+      expect(m.parseRequestHead(bytes("GET / HTTP/2.0\r\n\r\n"))).toMatchObject({ name: "VERSION_NOT_SUPPORTED", status: 505 });
+      expect(m.parseRequestHead(bytes(FIREFOXISH), { headLimit: 20 })).toMatchObject({ name: "HEAD_TOO_LARGE", status: 431 });
+    });
+
+    test("every violation code has a name, an RFC section and a status", () => {
+      for (let code = 1; code < m.VIOLATION_COUNT; code++) {
+        expect(m.VIOLATION_NAMES[code]).toMatch(/^[A-Z_0-9]+$/);
+        expect(m.VIOLATION_RFC[code]).toMatch(/^RFC \d+ §\d+(\.\d+)*$/);
+        expect([0, 400, 414, 431, 505]).toContain(m.VIOLATION_STATUS[code]);
+      }
+    });
+
+    test("HTTP/0.9: a two-word request line has version HTTP/0.9 and no headers", () => {
+      expect(m.parseRequestHead(bytes("GET /old\r\n"))).toEqual({
+        kind: "head", method: "GET", target: "/old", version: "HTTP/0.9", headers: [], length: 10,
+      });
+    });
+
+    test("start and end pick one head out of a pipelined buffer", () => {
+      const two = bytes("GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.0\r\nContent-Length: 0\r\n\r\n");
+      const first = m.parseRequestHead(two);
+      if (first.kind !== "head") throw new Error("not a head");
+      const second = m.parseRequestHead(two, { start: first.length });
+      expect(second).toMatchObject({ kind: "head", method: "POST", target: "/2", headers: [["Content-Length", "0"]] });
+      expect(() => m.parseRequestHead(two, { start: 5, end: 4 })).toThrow(RangeError);
+      expect(() => m.parseRequestHead(two, { end: two.length + 1 })).toThrow(RangeError);
+    });
+
+    test("a buffer reused with new bytes is read afresh (no stale copy)", () => {
+      const buf = bytes("GET /aaaa HTTP/1.1\r\nHost: one\r\n\r\n");
+      expect(m.parseRequestHead(buf)).toMatchObject({ target: "/aaaa" });
+      buf.set(bytes("PUT /bbbb HTTP/1.1\r\nHost: two\r\n\r\n"));
+      expect(m.parseRequestHead(buf)).toMatchObject({ method: "PUT", target: "/bbbb", headers: [["Host", "two"]] });
+    });
+  });
+}
+
+describe("both entries", () => {
+  test("give the same result on every fixture case", () => {
+    const cases = loadFixtures();
+    expect(cases.length).toBeGreaterThan(100);
+    for (const c of cases) {
+      const a = wasmEntry.parseRequestHead(c.input, { headLimit: c.headLimit });
+      const b = jsEntry.parseRequestHead(c.input, { headLimit: c.headLimit });
+      expect(a, `${c.file}:${c.line} ${c.title}`).toEqual(b);
+      expect(a.kind).toBe(c.expected.outcome.kind === "complete" ? "head" : c.expected.outcome.kind);
+    }
+  });
+
+  test("export the same layout constants", () => {
+    const pick = (m: Record<string, unknown>) => Object.keys(m).filter((k) => /^(T_|F_|V_|OUTCOME_|MAX_|HEADER_SLOTS|TABLE_SLOTS)/.test(k)).sort();
+    expect(pick(wasmEntry)).toEqual(pick(jsEntry));
+    expect(pick(wasmEntry).length).toBeGreaterThan(50);
+  });
+});
+
+describe("header-name interning", () => {
+  test("a new name is decoded, then remembered: the second time it is the same object", () => {
+    const src = bytes("X-Never-Seen-Before-Name");
+    const first = internHeaderName(src, 0, src.length);
+    expect(first).toBe("X-Never-Seen-Before-Name");
+    expect(internHeaderName(bytes("X-Never-Seen-Before-Name"), 0, src.length)).toBe(first);
+  });
+
+  test("learning is bounded: past the bound new names are still decoded correctly", () => {
+    for (let i = 0; i < 600; i++) {
+      const name = `X-Flood-${i}`;
+      expect(internHeaderName(bytes(name), 0, name.length)).toBe(name);
+    }
+    expect(internHeaderName(decode("Host"), 0, 4)).toBe("Host");
+  });
+});
