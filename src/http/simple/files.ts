@@ -4,7 +4,7 @@
 // socket drains, or bytes in memory). Used by src/http/simple-handler.ts.
 
 import { constants, type Stats } from "node:fs";
-import { type FileHandle, open, readdir, realpath, stat } from "node:fs/promises";
+import { type FileHandle, lstat, open, readdir, realpath, stat } from "node:fs/promises";
 import { sep } from "node:path";
 import type { ListingEntry } from "./listing.js";
 import { fsdecode, fsencode } from "../../py/codec.js";
@@ -94,7 +94,9 @@ export async function listEntries(path: string): Promise<ListingEntry[]> {
   const dir = typeof fsPath === "string" ? Buffer.from(fsPath) : fsPath;
   const dirents = await readdir(dir, { withFileTypes: true, encoding: "buffer" });
   return Promise.all(
-    dirents.map(async (d) => {
+    dirents.map(async (entry) => {
+      // Bun 1.x ignores withFileTypes when encoding is "buffer" and gives bare names: lstat them.
+      const d = entry instanceof Uint8Array ? await direntOf(dir, entry as unknown as Buffer) : entry;
       const isLink = d.isSymbolicLink();
       let isDir = d.isDirectory();
       if (isLink) {
@@ -104,6 +106,12 @@ export async function listEntries(path: string): Promise<ListingEntry[]> {
       return { name: fsdecode(d.name), isDir, isLink };
     }),
   );
+}
+
+/** A Dirent-like view of dir/name from lstat (for runtimes whose readdir gave names only). */
+async function direntOf(dir: Buffer, name: Buffer): Promise<{ name: Buffer; isSymbolicLink(): boolean; isDirectory(): boolean }> {
+  const st = await lstat(Buffer.concat([dir, Buffer.from(sep), name]));
+  return { name, isSymbolicLink: () => st.isSymbolicLink(), isDirectory: () => st.isDirectory() };
 }
 
 /** What send_head returns and copyfile sends: chunks of the body, then close(). */
