@@ -68,7 +68,7 @@ async function serveBasehttp(parser: "wasm" | "js"): Promise<void> {
   const { BaseHTTPRequestHandler } = await import("../src/http/handler.js");
   class Hello extends BaseHTTPRequestHandler {
     override protocol_version = "HTTP/1.1";
-    do_GET(): void {
+    override do_GET(): void {
       this.send_response(200);
       this.send_header("Content-Type", "text/plain");
       this.send_header("Content-Length", String(BODY.length));

@@ -1,7 +1,11 @@
-// The public entry of basehttp: the names of ../shared/spec/API.md and nothing else.
+/// <reference types="node" preserve="true" />
+/// <reference lib="esnext.disposable" preserve="true" />
+// The public entry of basehttp: the server names of the contract (docs/API.md), and the types
+// their signatures use. The tokenizer has its own entries (src/tokenizer/index.ts, js-index.ts).
 // Importing it instantiates the WebAssembly tokenizer synchronously (src/tokenizer/wasm.ts).
 
 export { BaseServer, TCPServer, BaseRequestHandler, StreamRequestHandler } from "./socketserver/index.js";
+export { BrokenPipeError, ConnectionResetError, TimeoutError } from "./socketserver/index.js";
 export type { RequestHandlerClass } from "./socketserver/index.js";
 export type { Address, ReadableFile, WritableFile } from "./socketserver/request-handler.js";
 export { HTTPServer, ThreadingHTTPServer } from "./http/server.js";
@@ -15,3 +19,9 @@ export { CGIHTTPRequestHandler } from "./http/cgi-handler.js";
 export { HTTPMessage } from "./http/message.js";
 export { HTTPStatus, responses } from "./http/status.js";
 export type { ParserName, Tokenizer } from "./contract/tokenizer.js";
+// Types that appear in the public signatures above, importable by name (`import type { ... }`).
+export type { RequestBody } from "./http/body.js";
+export type { SocketWriter } from "./socketserver/socket-writer.js";
+export type { ResponseSource } from "./http/simple/files.js";
+export type { MessageClass } from "./http/request-fields.js";
+export type { ConnectionLimits, ConnectionRegistry } from "./http/connection.js";

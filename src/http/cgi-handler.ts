@@ -49,7 +49,7 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
   cgi_info: [dir: string, rest: string] = ["", ""];
 
   /** Serve a POST request: only CGI scripts take it. */
-  async do_POST(): Promise<void> {
+  override async do_POST(): Promise<void> {
     const cgi = this.#checkCgi();
     if (cgi === null) return;
     if (cgi) await this.run_cgi();

@@ -64,6 +64,19 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   declare rfile: RequestBody;
   declare wfile: SocketWriter;
 
+  // The request methods a subclass defines, declared type-only (no code is emitted, so the
+  // request loop's do_ lookup still finds only what a subclass defines): they autocomplete and
+  // `override do_GET()` type-checks. Other methods (do_SPAM) work undeclared.
+  do_GET?(): void | Promise<void>;
+  do_HEAD?(): void | Promise<void>;
+  do_POST?(): void | Promise<void>;
+  do_PUT?(): void | Promise<void>;
+  do_DELETE?(): void | Promise<void>;
+  do_OPTIONS?(): void | Promise<void>;
+  do_PATCH?(): void | Promise<void>;
+  do_CONNECT?(): void | Promise<void>;
+  do_TRACE?(): void | Promise<void>;
+
   /** The request method (`GET`); null until the request line is understood. */
   command: string | null = null;
   path = "";

@@ -73,7 +73,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /** Serve a GET request. */
-  do_GET(): Promise<void> | undefined {
+  override do_GET(): Promise<void> | undefined {
     const fast = this.#answerFromCache(true);
     return fast !== false ? fast : this.#get();
   }
@@ -91,7 +91,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /** Serve a HEAD request. */
-  do_HEAD(): Promise<void> | undefined {
+  override do_HEAD(): Promise<void> | undefined {
     const fast = this.#answerFromCache(false);
     return fast !== false ? fast : this.#head();
   }

@@ -32,15 +32,15 @@ class Echo extends BaseHTTPRequestHandler {
     if (sendBody) this.wfile.write(out);
   }
 
-  do_GET(): Promise<void> {
+  override do_GET(): Promise<void> {
     return this.reply(true);
   }
 
-  do_POST(): Promise<void> {
+  override do_POST(): Promise<void> {
     return this.reply(true);
   }
 
-  do_HEAD(): Promise<void> {
+  override do_HEAD(): Promise<void> {
     return this.reply(false);
   }
 }
@@ -51,18 +51,18 @@ class Echo11 extends Echo {
 
 /** GET /e/<i>: send_error(...ERROR_CASES[i]); GET /raise: fail before answering. */
 class Errors extends BaseHTTPRequestHandler {
-  do_GET(): void {
+  override do_GET(): void {
     if (this.path === "/raise") throw new Error("handler failed");
     const index = Number(this.path.slice(this.path.lastIndexOf("/") + 1));
     const [code, message, explain] = ERROR_CASES[index]!;
     this.send_error(code, message, explain);
   }
 
-  do_HEAD(): void {
+  override do_HEAD(): void {
     this.do_GET();
   }
 
-  do_POST(): void {
+  override do_POST(): void {
     this.do_GET();
   }
 }

@@ -14,7 +14,7 @@ const DATA = "<html><body>Data</body></html>\r\n";
 class SocketlessRequestHandler extends BaseHTTPRequestHandler {
   override protocol_version = "HTTP/1.1";
   get_called = false;
-  do_GET(): void {
+  override do_GET(): void {
     this.get_called = true;
     this.send_response(200);
     this.send_header("Content-Type", "text/html");

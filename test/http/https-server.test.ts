@@ -50,10 +50,10 @@ afterAll(async () => {
 /** Says hello, or for POST the length and SHA-256 of the body; keeps HTTP/1.1 connections. */
 class Hello extends BaseHTTPRequestHandler {
   override protocol_version = "HTTP/1.1";
-  do_GET(): void {
+  override do_GET(): void {
     this.#answer(Buffer.from(`hello over ${this.path}\n`));
   }
-  async do_POST(): Promise<void> {
+  override async do_POST(): Promise<void> {
     const body = await this.rfile.read();
     this.#answer(Buffer.from(`${body.length} ${createHash("sha256").update(body).digest("hex")}\n`));
   }

@@ -29,11 +29,11 @@ class Echo extends QuietHandler {
     this.wfile.write(bytes);
   }
 
-  do_GET(): void {
+  override do_GET(): void {
     this.reply(`got ${this.path}`);
   }
 
-  async do_POST(): Promise<void> {
+  override async do_POST(): Promise<void> {
     if (this.path === "/ignore") return this.reply("ignored");
     if (this.path === "/read3") return this.reply(await this.rfile.read(3));
     if (this.path === "/lines") {
@@ -82,7 +82,7 @@ describe.each(PARSERS)("keep-alive and pipelining (%s)", (parser: ParserName) =>
 
   it("closes after every response with protocol_version HTTP/1.0 (CPython's default)", async () => {
     class OneShot extends QuietHandler {
-      do_GET(): void {
+      override do_GET(): void {
         this.send_response(200);
         this.end_headers();
         this.wfile.write("x");
@@ -245,7 +245,7 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
 
   it("writes a large body with backpressure, whole", async () => {
     class Big extends QuietHandler {
-      async do_GET(): Promise<void> {
+      override async do_GET(): Promise<void> {
         const piece = Buffer.alloc(64 * 1024, 0x61);
         this.send_response(200);
         this.send_header("Content-Length", 128 * piece.length);
@@ -265,7 +265,7 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
     let served = 0;
     class Heavy extends QuietHandler {
       override protocol_version = "HTTP/1.1";
-      do_GET(): void {
+      override do_GET(): void {
         served++;
         const body = Buffer.alloc(1024 * 1024, 0x62);
         this.send_response(200);
@@ -288,7 +288,7 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
 
   it("writes strings as UTF-8", async () => {
     class Utf8 extends QuietHandler {
-      do_GET(): void {
+      override do_GET(): void {
         this.send_response(200);
         this.end_headers();
         this.wfile.write("é€😀");

@@ -11,7 +11,7 @@ const seen: unknown[] = [];
 
 class Failing extends QuietHandler {
   override protocol_version = "HTTP/1.1";
-  do_GET(): void {
+  override do_GET(): void {
     this.send_response(200);
     this.send_header("Content-Length", 2);
     this.end_headers();
@@ -40,7 +40,7 @@ class Failing extends QuietHandler {
     this.send_header("X-Injected", "a\r\nSet-Cookie: evil=1");
     this.end_headers();
   }
-  async do_POST(): Promise<void> {
+  override async do_POST(): Promise<void> {
     try {
       await this.rfile.read();
     } catch (error) {

@@ -19,7 +19,7 @@ const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)
 describe("requestline", () => {
   class Line extends QuietHandler {
     seen: [string, string, string, string] | null = null;
-    do_GET(): void {
+    override do_GET(): void {
       this.seen = [this.requestline, this.command!, this.path, this.request_version];
       reply(this, "ok");
     }
@@ -54,7 +54,7 @@ describe.each(PARSERS)("headers and requestline outlive their request (%s)", (pa
     class Reader extends QuietHandler {
       override protocol_version = "HTTP/1.1";
       override MessageClass = Counted;
-      do_GET(): void {
+      override do_GET(): void {
         const body = this.path === "/read" ? `${this.headers.get("X-N")} ${this.headers.size}` : "skipped";
         reply(this, body);
       }
@@ -72,7 +72,7 @@ describe.each(PARSERS)("headers and requestline outlive their request (%s)", (pa
     const kept: HTTPMessage[] = [];
     class Keeper extends QuietHandler {
       override protocol_version = "HTTP/1.1";
-      do_GET(): void {
+      override do_GET(): void {
         kept.push(this.headers);
         reply(this, this.headers.get("X-N", "-"));
       }
@@ -98,7 +98,7 @@ describe.each(PARSERS)("headers and requestline outlive their request (%s)", (pa
     let late: Promise<[string | undefined, string, number]> | undefined;
     class Late extends QuietHandler {
       override protocol_version = "HTTP/1.1";
-      do_GET(): void {
+      override do_GET(): void {
         if (this.path === "/first") {
           // Neither headers nor requestline is read during the request.
           late = released.then(() => [this.headers.get("X-N"), this.requestline, this.headers.size]);
@@ -127,7 +127,7 @@ describe.each(PARSERS)("headers and requestline outlive their request (%s)", (pa
     let requests = 0;
     class Picky extends QuietHandler {
       override protocol_version = "HTTP/1.1";
-      do_GET(): void {
+      override do_GET(): void {
         if (this.path === "/first") late = released.then(() => this.headers.get("X-N"));
         reply(this, "ok " + this.path);
       }

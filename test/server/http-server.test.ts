@@ -48,7 +48,7 @@ class RequestHandler extends QuietHandler {
   do_SEND_ERROR(): void {
     this.send_error(Number(this.path.slice(1)));
   }
-  do_HEAD(): void {
+  override do_HEAD(): void {
     this.send_error(Number(this.path.slice(1)));
   }
 }
@@ -201,7 +201,7 @@ describe.each(PARSERS)("BaseHTTPServerTestCase over sockets (%s)", (parser: Pars
 class LoggingHandler extends BaseHTTPRequestHandler {
   override protocol_version = "HTTP/1.1";
   override default_request_version = "HTTP/1.1";
-  do_GET(): void {
+  override do_GET(): void {
     this.send_response(200);
     this.end_headers();
   }

@@ -8,7 +8,7 @@ import { FIXED_DATE, PARSERS, QuietHandler, RawClient, errorPage, exchange, serv
 
 class Handler extends QuietHandler {
   override protocol_version = "HTTP/1.1";
-  do_GET(): void {
+  override do_GET(): void {
     const body = `ok ${this.path}`;
     this.send_response(200);
     this.send_header("Content-Length", body.length);
@@ -133,7 +133,7 @@ describe.each(PARSERS)("request parsing errors over the socket (%s)", (parser: P
 
   it("trims SP/HTAB around header values and splits the request line on SP/HTAB runs", async () => {
     class Echo extends QuietHandler {
-      do_GET(): void {
+      override do_GET(): void {
         const body = `[${this.command}][${this.path}][${this.request_version}][${this.headers.get("x-a")}]`;
         this.send_response(200);
         this.end_headers();

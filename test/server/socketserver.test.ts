@@ -212,7 +212,7 @@ describe.each(PARSERS)("HTTPServer lifecycle (%s)", (parser: ParserName) => {
     const inside = new Promise<void>((r) => (entered = r));
     class Gated extends QuietHandler {
       override protocol_version = "HTTP/1.1";
-      async do_GET(): Promise<void> {
+      override async do_GET(): Promise<void> {
         if (this.path === "/slow") {
           entered();
           await gate;
@@ -243,7 +243,7 @@ describe.each(PARSERS)("HTTPServer lifecycle (%s)", (parser: ParserName) => {
   it("handle_request serves one HTTP connection, keep-alive requests included", async () => {
     class Keep extends QuietHandler {
       override protocol_version = "HTTP/1.1";
-      do_GET(): void {
+      override do_GET(): void {
         this.send_response(200);
         this.send_header("Content-Length", 1);
         this.end_headers();
