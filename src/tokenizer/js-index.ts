@@ -12,4 +12,9 @@ export { JsTokenizer } from "./js.js";
  * Parse one request head with the twin: `{ kind: "head", method, target, version, headers,
  * length }`, `{ kind: "need-more" }` or `{ kind: "violation", code, name, rfc, status, at }`.
  */
-export const parseRequestHead: ParseRequestHead = makeParseRequestHead(() => tableScanner(new JsTokenizer()));
+export const parseRequestHead: ParseRequestHead = createParseRequestHead();
+
+/** A parseRequestHead with a JsTokenizer and a token table of its own. */
+export function createParseRequestHead(): ParseRequestHead {
+  return makeParseRequestHead(() => tableScanner(new JsTokenizer()));
+}

@@ -11,10 +11,11 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { runtimeBinary } from "./binaries.js";
 import { writeRuntimeCases } from "./fixtures-module.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const bin = (name: string) => join(root, "node_modules", ".bin", name);
+const bin = runtimeBinary;
 /** Debian's package; .ci/run installs it when missing. */
 export const CHROMIUM = "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -9,9 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
+import { runtimeBinary } from "./binaries.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const RUNTIMES: [string, string[]][] = [
+const RUNTIMES: ["deno" | "bun", string[]][] = [
   ["deno", ["run", "--allow-all", "--no-prompt", "--no-config"]],
   ["bun", []],
 ];
@@ -32,8 +33,8 @@ interface Started {
 }
 
 /** Start `runtime ...args`, wait (at most 30 s) for the port in its output. */
-async function start(runtime: string, args: string[], portPattern: RegExp): Promise<Started> {
-  const child = spawn(join(root, "node_modules", ".bin", runtime), args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+async function start(runtime: "deno" | "bun", args: string[], portPattern: RegExp): Promise<Started> {
+  const child = spawn(runtimeBinary(runtime), args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
   children.add(child);
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString()));

@@ -18,10 +18,10 @@ class Echo extends QuietHandler {
     this.end_headers();
     this.wfile.write(Buffer.from(text, "latin1"));
   }
-  do_GET(): void {
+  override do_GET(): void {
     this.#answer("");
   }
-  async do_POST(): Promise<void> {
+  override async do_POST(): Promise<void> {
     const n = Number(this.headers.get("Content-Length") ?? 0);
     const body = await this.rfile.read(n);
     this.#answer(Buffer.from(body).toString("latin1"));

@@ -112,6 +112,14 @@ describe("both entries", () => {
     }
   });
 
+  test("createParseRequestHead makes independent parsers (WASM: per variant) with the same answers", () => {
+    const input = bytes(FIREFOXISH);
+    const want = jsEntry.parseRequestHead(input);
+    for (const parse of [wasmEntry.createParseRequestHead("scalar"), wasmEntry.createParseRequestHead(), jsEntry.createParseRequestHead()]) {
+      expect(parse(input)).toEqual(want);
+    }
+  });
+
   test("export the same layout constants", () => {
     const pick = (m: Record<string, unknown>) => Object.keys(m).filter((k) => /^(T_|F_|V_|OUTCOME_|MAX_|HEADER_SLOTS|TABLE_SLOTS)/.test(k)).sort();
     expect(pick(wasmEntry)).toEqual(pick(jsEntry));
