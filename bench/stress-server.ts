@@ -128,11 +128,11 @@ async function serveBasehttp(parser: "wasm" | "js"): Promise<void> {
       this.end_headers();
       this.wfile.write(BODY);
     }
-    do_GET(): void | Promise<void> {
+    override do_GET(): void | Promise<void> {
       if (this.path === "/slow") return new Promise((resolve) => setTimeout(() => resolve(this.#hello()), 5));
       this.#hello();
     }
-    async do_POST(): Promise<void> {
+    override async do_POST(): Promise<void> {
       let n = 0;
       for (;;) {
         const chunk = await this.rfile.read(65536);

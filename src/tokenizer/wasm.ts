@@ -1,8 +1,5 @@
-// The WASM backend: the two binaries of assembly/ (SIMD and scalar), embedded as base64 in the
-// generated src/tokenizer/wasm-binary.ts (scripts/embed-wasm.mjs), compiled at import where the
-// runtime compiles synchronously (Node, Deno, Bun, workers), else by init() (a browser's main
-// thread). No file system, no path, no process.env: it loads in every runtime. Driven with
-// undici's habits: one copy of each input byte into linear memory, views re-derived only after
+// The WASM backend: instances of the modules wasm-loader.ts compiles from the embedded binaries
+// (no file system, no path, no process.env: it loads in every runtime). Driven with undici's habits: one copy of each input byte into linear memory, views re-derived only after
 // memory.grow, SIMD binary first with the scalar one where SIMD does not validate (the server's
 // BASEHTTP_WASM override lives in select.ts). Fills the same table as src/tokenizer/js.ts; a new
 // head's state is zeroed in memory, not copied in; out come the state and new fields.
@@ -14,27 +11,11 @@ import {
 import type { Tokenizer } from "../contract/tokenizer.js";
 import { formatDateJs } from "./date-js.js";
 import { latin1 } from "./latin1.js";
-import { SCALAR_WASM, SIMD_WASM } from "./wasm-binary.js";
+import { DEFAULT_WASM_VARIANT, wasmExports, type WasmMemory, type WasmVariant } from "./wasm-loader.js";
 
-/** The two builds of assembly/: with WebAssembly SIMD (128-bit searches) and without. */
-export type WasmVariant = "simd" | "scalar";
+export { DEFAULT_WASM_VARIANT, SIMD_SUPPORTED, init, isReady, wasmBinary, wasmExports, wasmModule } from "./wasm-loader.js";
+export type { WasmModule, WasmVariant } from "./wasm-loader.js";
 
-/** The part of the WebAssembly JS API used here (the tsconfig has no DOM lib, which types it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-/** A compiled WebAssembly.Module (opaque). */
-export interface WasmModule {
-  readonly kind?: "WebAssembly.Module";
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-  compile(bytes: Uint8Array): Promise<WasmModule>;
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** Node's Buffer, when the runtime has it as a global (no node: import: browsers have none). */
 const NodeBuffer = (globalThis as unknown as { Buffer?: { from(buffer: ArrayBuffer): Uint8Array } }).Buffer;
 
@@ -74,93 +55,6 @@ if (T_HEADERS !== 21 || HEADER_SLOTS !== 4) throw new Error("src/tokenizer/wasm.
 const READ_REGION = 65536;
 /** |seconds| beyond a JavaScript Date's range is left to date-js.ts (assembly/date.ts). */
 const DATE_RANGE = 8.64e12;
-
-/** Base64 to bytes with what the runtime has: Uint8Array.fromBase64, Buffer, or atob. */
-function fromBase64(text: string): Uint8Array {
-  const g = globalThis as unknown as {
-    Buffer?: { from(s: string, enc: "base64"): Uint8Array };
-    atob(s: string): string;
-  };
-  const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
-  if (native !== undefined) return native(text);
-  if (g.Buffer !== undefined) return new Uint8Array(g.Buffer.from(text, "base64"));
-  const raw = g.atob(text);
-  const out = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
-  return out;
-}
-
-const BINARIES: Record<WasmVariant, string> = { simd: SIMD_WASM, scalar: SCALAR_WASM };
-const bytesOf = new Map<WasmVariant, Uint8Array>();
-const modules = new Map<WasmVariant, WasmModule>();
-
-/** The binary of one variant (decoded once). */
-export function wasmBinary(variant: WasmVariant): Uint8Array {
-  let bytes = bytesOf.get(variant);
-  if (bytes === undefined) {
-    bytes = fromBase64(BINARIES[variant]);
-    bytesOf.set(variant, bytes);
-  }
-  return bytes;
-}
-
-/** Whether this engine accepts the SIMD binary. */
-export const SIMD_SUPPORTED: boolean = WA.validate(wasmBinary("simd"));
-
-/** The variant used when none is named: SIMD where it validates, else scalar. */
-export const DEFAULT_WASM_VARIANT: WasmVariant = SIMD_SUPPORTED ? "simd" : "scalar";
-
-/**
- * The compiled module of one variant, compiled once, synchronously. Throws where the runtime
- * refuses synchronous compilation (a browser's main thread): `await init()` first there.
- */
-export function wasmModule(variant: WasmVariant): WasmModule {
-  let module = modules.get(variant);
-  if (module === undefined) {
-    try {
-      module = new WA.Module(wasmBinary(variant));
-    } catch (error) {
-      throw new Error(
-        `basehttp/tokenizer: this runtime does not compile WebAssembly synchronously here; ` +
-          `await init() before creating a WasmTokenizer (${String(error)})`,
-        { cause: error },
-      );
-    }
-    modules.set(variant, module);
-  }
-  return module;
-}
-
-/** Whether `variant` is compiled, so `new WasmTokenizer(variant)` works without awaiting. */
-export function isReady(variant: WasmVariant = DEFAULT_WASM_VARIANT): boolean {
-  return modules.has(variant);
-}
-
-/**
- * Compile the variants asynchronously (WebAssembly.compile), for runtimes that refuse
- * synchronous compilation of modules this size (a browser's main thread). Resolves when
- * `new WasmTokenizer(variant)` can be called; elsewhere it resolves at once. Idempotent.
- */
-export async function init(variants: readonly WasmVariant[] = [DEFAULT_WASM_VARIANT]): Promise<void> {
-  for (const variant of variants) {
-    if (!modules.has(variant)) {
-      const module = await WA.compile(wasmBinary(variant));
-      if (!modules.has(variant)) modules.set(variant, module);
-    }
-  }
-}
-
-/** A fresh instance's exports: functions, the memory, and the layout constants as globals. */
-export function wasmExports(variant: WasmVariant): Record<string, unknown> {
-  return new WA.Instance(wasmModule(variant), {}).exports;
-}
-
-// Synchronous compilation at import where the runtime allows it; elsewhere init() does it.
-try {
-  wasmModule(DEFAULT_WASM_VARIANT);
-} catch {
-  // A browser main thread: left to init().
-}
 
 /**
  * One WASM instance with its own memory: a fixed token-table region, then the input region

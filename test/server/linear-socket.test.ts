@@ -26,7 +26,7 @@ let lastSocket: import("node:stream").Duplex | null = null;
 
 class Echo extends QuietHandler {
   override protocol_version = "HTTP/1.1";
-  do_GET(): void {
+  override do_GET(): void {
     seen.push(this.request instanceof LinearSocket ? "linear" : "data");
     lastSocket = this.request;
     const body = Buffer.from(`${this.path} ${this.headers.get("X-Tag") ?? ""}`);
@@ -37,7 +37,7 @@ class Echo extends QuietHandler {
   }
   /** Reads the body in 64 KiB reads, slowly enough to make the socket pause, and answers its
    * length and a checksum. */
-  async do_POST(): Promise<void> {
+  override async do_POST(): Promise<void> {
     let n = 0;
     let sum = 0;
     for (;;) {
