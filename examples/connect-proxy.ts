@@ -20,7 +20,7 @@ const TARGET = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\[\]]+)):(\d{1,5})$/;
 export class ConnectProxyHandler extends BaseHTTPRequestHandler {
   override protocol_version = "HTTP/1.1";
 
-  async do_CONNECT(): Promise<void> {
+  override async do_CONNECT(): Promise<void> {
     const m = TARGET.exec(this.path);
     const port = m ? Number(m[3]) : 0;
     if (!m || port < 1 || port > 65535) return this.send_error(400, "CONNECT target is host:port");

@@ -10,7 +10,7 @@ import { ConnectProxyHandler } from "../../examples/connect-proxy.js";
 
 class Origin extends BaseHTTPRequestHandler {
   override protocol_version = "HTTP/1.1";
-  do_GET(): void {
+  override do_GET(): void {
     const body = `origin saw ${this.path}`;
     this.send_response(200);
     this.send_header("Content-Length", body.length);

@@ -13,7 +13,7 @@ class TunnelHandler extends QuietHandler {
   override protocol_version = "HTTP/1.1";
 
   /** A tunnel that echoes what arrives, upper-cased, read with read1. */
-  async do_CONNECT(): Promise<void> {
+  override async do_CONNECT(): Promise<void> {
     calls.push(`CONNECT ${this.path}`);
     this.send_response(200, "Connection Established");
     this.end_headers();
@@ -26,7 +26,7 @@ class TunnelHandler extends QuietHandler {
   }
 
   /** `Upgrade: lines` switches to a protocol that answers each line with its length. */
-  async do_GET(): Promise<void> {
+  override async do_GET(): Promise<void> {
     calls.push(`GET ${this.path}`);
     if (this.headers.get("Upgrade") !== "lines") {
       this.send_response(200);
@@ -44,7 +44,7 @@ class TunnelHandler extends QuietHandler {
   }
 
   /** Reads the whole tunnel with read(): it ends only when the peer ends. */
-  async do_POST(): Promise<void> {
+  override async do_POST(): Promise<void> {
     calls.push(`POST ${this.path}`);
     this.send_response(101);
     this.end_headers();
