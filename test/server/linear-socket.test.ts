@@ -211,7 +211,7 @@ describe("graceful shutdown", () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     class Slow extends QuietHandler {
       override protocol_version = "HTTP/1.1";
-      async do_GET(): Promise<void> {
+      override async do_GET(): Promise<void> {
         started();
         await gate;
         this.send_response(200);
