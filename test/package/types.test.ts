@@ -102,6 +102,9 @@ function consumer(name: string, tsconfig: object, files: Record<string, string>)
   // The dependency @types/node (and its own dependency undici-types), from this checkout.
   symlinkSync(join(root, "node_modules/@types/node"), join(modules, "@types/node"));
   symlinkSync(join(root, "node_modules/undici-types"), join(modules, "undici-types"));
+  // The package's runtime dependencies (package.json "dependencies" other than @types/node).
+  const deps = Object.keys(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).dependencies as Record<string, string>);
+  for (const dep of deps.filter((d) => !d.startsWith("@types/"))) symlinkSync(join(root, "node_modules", dep), join(modules, dep));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, type: "module", dependencies: { basehttp: "*" } }));
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);

@@ -13,7 +13,7 @@ import { runtimeBinary } from "./binaries.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const RUNTIMES: ["deno" | "bun", string[]][] = [
-  ["deno", ["run", "--allow-all", "--no-prompt", "--no-config"]],
+  ["deno", ["run", "--allow-all", "--no-prompt"]],
   ["bun", []],
 ];
 const dir = mkdtempSync(join(tmpdir(), "basehttp-runtimes-"));
