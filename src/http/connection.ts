@@ -25,9 +25,12 @@ const INITIAL_HEAD_BUFFER = 4096;
 /** A request body left unread up to this size is read and dropped to keep the connection. */
 const DISCARD_LIMIT = 1024 * 1024;
 
-/** After a need-more scan: nothing received but empty lines skipped before a request line. */
-function onlyEmptyLines(t: Int32Array): boolean {
-  return t[T_SCAN_POS] === t[T_REQUEST_LINE_START];
+/** After a need-more scan of `bytes` from `start`: nothing received but empty lines skipped
+ * before a request line (RFC 9112 §2.2), the last one perhaps cut after its CR (a CRLF split
+ * across two reads is still an empty line, not the start of a head). */
+function onlyEmptyLines(t: Int32Array, bytes: Uint8Array, start: number): boolean {
+  const pending = t[T_SCAN_POS]! - t[T_REQUEST_LINE_START]!;
+  return pending === 0 || (pending === 1 && bytes[start + t[T_REQUEST_LINE_START]!] === 0x0d);
 }
 
 /** Thrown into a connection's reader when one of its time limits passes, or on shutdown. */
@@ -190,13 +193,13 @@ export class Connection {
     let acc: Buffer | null = null;
     let accEnd = 0;
     // Bytes received before (scanned by readHead) begin a head, unless they are only empty lines.
-    this.#arm(r.buffered > 0 && !onlyEmptyLines(t) ? WAIT_HEAD : this.#waitKind());
+    this.#arm(r.buffered > 0 && !onlyEmptyLines(t, r.chunk, r.offset) ? WAIT_HEAD : this.#waitKind());
     resetTable(t);
     for (;;) {
       const chunk = r.takeChunk();
       if (chunk === undefined) {
         // Empty lines skipped before a request line (RFC 9112 §2.2) begin no request.
-        const idle = acc === null || onlyEmptyLines(t);
+        const idle = acc === null || onlyEmptyLines(t, acc, 0);
         if (idle && this.#closeIdle) return this.#end();
         this.#idle = idle;
         await r.wait();
@@ -216,7 +219,7 @@ export class Connection {
           r.putBack(chunk);
           return this.#found(chunk, 0, outcome);
         }
-        this.#headBegun(t);
+        this.#headBegun(t, chunk);
         // Same bytes from the same start: the table's resume state carries over to the copy.
         accEnd = chunk.length;
         acc = Buffer.allocUnsafe(Math.max(INITIAL_HEAD_BUFFER, accEnd * 2));
@@ -235,7 +238,7 @@ export class Connection {
         r.putBack(acc.subarray(0, accEnd));
         return this.#found(acc, 0, outcome);
       }
-      this.#headBegun(t);
+      this.#headBegun(t, acc);
     }
   }
 
@@ -245,8 +248,8 @@ export class Connection {
   }
 
   /** Bytes of a head arrived: an idle connection is now waiting for a head (not for empty lines). */
-  #headBegun(t: Int32Array): void {
-    if (this.#kind === WAIT_IDLE && !onlyEmptyLines(t)) this.#arm(WAIT_HEAD);
+  #headBegun(t: Int32Array, bytes: Uint8Array): void {
+    if (this.#kind === WAIT_IDLE && !onlyEmptyLines(t, bytes, 0)) this.#arm(WAIT_HEAD);
   }
 
   #end(): null {
