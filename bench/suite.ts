@@ -4,7 +4,9 @@
 import type { Tokenizer } from "../src/contract/tokenizer.js";
 import { allTokenizers } from "../src/tokenizer/select.js";
 import { WasmTokenizer } from "../src/tokenizer/wasm.js";
-import { httpParserJsCandidate, llhttpCandidate, tokenizerCandidate, type Candidate, type Sink } from "./candidates.js";
+import { createParseRequestHead as wasmParseRequestHead } from "../src/tokenizer/index.js";
+import { createParseRequestHead as jsParseRequestHead } from "../src/tokenizer/js-index.js";
+import { decodedCandidate, httpParserJsCandidate, llhttpCandidate, tokenizerCandidate, type Candidate, type Sink } from "./candidates.js";
 import { llhttpWasmAvailable, llhttpWasmCandidate } from "./llhttp-wasm.js";
 import { batched, type Timed } from "./timing.js";
 import { wasmKernel } from "./wasm-kernel.js";
@@ -15,14 +17,31 @@ const sink: Sink = (method, target, version, host, cl, conn) => {
   acc += method.length + target.length + version.length + host.length + cl + conn.length;
 };
 
-/** Every candidate: the basehttp backends (WASM ones also as a bare kernel), then the peers. */
+/**
+ * A basehttp backend. full: through the decoded API (basehttp/tokenizer's parseRequestHead, a
+ * parser of its own per variant; basehttp/tokenizer/js's for the twin): method, target, version
+ * and every field as strings, then the consumer step the peers get. copy+scan and kernel: the
+ * token table, no strings (the WASM kernel also on bytes staged once).
+ */
+function basehttpCandidate(tok: Tokenizer): Candidate {
+  const wasm = tok instanceof WasmTokenizer ? tok : undefined;
+  const table = tokenizerCandidate(tok, wasm ? (bytes: Buffer) => wasmKernel(wasm.variant, bytes) : undefined);
+  const decoded = decodedCandidate(tok.name, wasm ? wasmParseRequestHead(wasm.variant) : jsParseRequestHead());
+  return {
+    name: tok.name,
+    family: "basehttp",
+    prepare(bytes: Buffer, sink: Sink) {
+      return { ...table.prepare(bytes, sink), full: decoded.prepare(bytes, sink).full };
+    },
+  };
+}
+
+/** Every candidate: the basehttp backends, then the peers (llhttp-wasm making every field a string, as the full path does). */
 export function allCandidates(): Candidate[] {
-  const loaded = allTokenizers().map((tok: Tokenizer) =>
-    tokenizerCandidate(tok, tok instanceof WasmTokenizer ? (bytes: Buffer) => wasmKernel(tok.variant, bytes) : undefined),
-  );
+  const loaded = allTokenizers().map(basehttpCandidate);
   const peers: Candidate[] = [llhttpCandidate()];
   for (const v of ["simd", "scalar"] as const) {
-    if (llhttpWasmAvailable(v)) peers.push(llhttpWasmCandidate(v));
+    if (llhttpWasmAvailable(v)) peers.push(llhttpWasmCandidate(v, true));
     else console.log(`llhttp-wasm ${v}: not available (is the undici devDependency installed?)`);
   }
   peers.push(httpParserJsCandidate());
