@@ -26,13 +26,12 @@ import { responses } from "./status.js";
 export type { MessageClass } from "./request-fields.js";
 
 /**
- * HTTP request handler base class. Subclass it and define `do_GET()`, `do_POST()`, ... (sync
- * or async): for a request `SPAM` the server calls `do_SPAM()` with no arguments, after filling
- * `command`, `path`, `request_version`, `headers`; the body is read from `rfile`, the response
- * written with `send_response`, `send_header`, `end_headers` and `wfile.write`. Class variables
- * (a subclass field or the prototype): `server_version`, `sys_version`, `error_message_format`,
- * `error_content_type`, `protocol_version`, `default_request_version`, `MessageClass`,
- * `responses`, `timeout`, `weekdayname`, `monthname`.
+ * HTTP request handler base class. Define `do_GET()`, `do_POST()`, ... (sync or async): for a
+ * request `SPAM` the server calls `do_SPAM()` after filling `command`, `path`, `request_version`,
+ * `headers`; the body comes from `rfile`, the answer goes out through `send_response`,
+ * `send_header`, `end_headers` and `wfile.write`. Class variables (subclass field or prototype):
+ * `server_version`, `sys_version`, `error_message_format`, `error_content_type`, `protocol_version`,
+ * `default_request_version`, `MessageClass`, `responses`, `timeout`, `weekdayname`, `monthname`.
  */
 export class BaseHTTPRequestHandler extends StreamRequestHandler {
   declare server_version: string;
@@ -64,9 +63,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   declare rfile: RequestBody;
   declare wfile: SocketWriter;
 
-  // The request methods a subclass defines, declared type-only (no code is emitted, so the
-  // request loop's do_ lookup still finds only what a subclass defines): they autocomplete and
-  // `override do_GET()` type-checks. Other methods (do_SPAM) work undeclared.
+  // Request methods declared type-only (no code emitted: the do_ lookup finds only a subclass's),
+  // so they autocomplete and `override do_GET()` type-checks. Others (do_SPAM) work undeclared.
   do_GET?(): void | Promise<void>;
   do_HEAD?(): void | Promise<void>;
   do_POST?(): void | Promise<void>;
@@ -98,27 +96,21 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     return this.#fields.headers(this);
   }
 
-  set headers(value: HTTPMessage) {
-    this.#fields.setHeaders(value);
-  }
+  set headers(value: HTTPMessage) { this.#fields.setHeaders(value); }
 
   /** The request line without its CRLF, decoded (ISO-8859-1) on first access. */
   get requestline(): string {
     return this.#fields.requestline();
   }
 
-  set requestline(value: string) {
-    this.#fields.setRequestline(value);
-  }
+  set requestline(value: string) { this.#fields.setRequestline(value); }
 
   /** The request line as received, with its CRLF. */
   get raw_requestline(): Uint8Array {
     return this.#fields.rawRequestline(this.#head);
   }
 
-  set raw_requestline(value: Uint8Array) {
-    this.#fields.setRawRequestline(value);
-  }
+  set raw_requestline(value: Uint8Array) { this.#fields.setRawRequestline(value); }
 
   override setup(): void {
     super.setup();
@@ -127,9 +119,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.rfile = new RequestBody(reader);
   }
 
-  override finish(): void {
-    this.#conn?.close();
-  }
+  override finish(): void { this.#conn?.close(); }
 
   /** Interpret the request head (its token table) as CPython 3.11's parse_request: fill `command`,
    * `path`, `request_version`, `headers`, decide `close_connection`, honour `Expect:
@@ -379,9 +369,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** Log an error (by default through log_message). */
-  log_error(format: string, ...args: unknown[]): void {
-    this.log_message(format, ...args);
-  }
+  log_error(format: string, ...args: unknown[]): void { this.log_message(format, ...args); }
 
   /** Write `format % args` to stderr after the client address and the time, control characters
    * escaped as CPython 3.11 does. Override to log elsewhere. */
@@ -407,7 +395,5 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** The client host, without name lookup. */
-  address_string(): string {
-    return String(this.client_address[0]);
-  }
+  address_string(): string { return String(this.client_address[0]); }
 }
