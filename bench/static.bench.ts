@@ -166,7 +166,7 @@ function rssKb(pid: number): number {
  * (node:http with fs.createReadStream does the same); the growth from the fresh server is kept
  * beside it.
  */
-async function bigDownload(s: Running): Promise<{ rssGrowthMb: number; rssGrowthFromStartMb: number; seconds: number; ok: boolean }> {
+async function bigDownload(s: Running): Promise<{ rssGrowthMb: number; rssGrowthFromStartMb: number; seconds: number; ok: boolean; sizes: string[] }> {
   const pid = s.child.pid!;
   const fresh = rssKb(pid);
   execFileSync("curl", ["-s", "-o", "/dev/null", "-r", "0-67108863", `http://127.0.0.1:${s.port}/${BIG.name}`]);
@@ -180,7 +180,7 @@ async function bigDownload(s: Running): Promise<{ rssGrowthMb: number; rssGrowth
         const c = spawn("curl", ["-s", "-o", "/dev/null", "-w", "%{size_download}", "--max-time", "120", `http://127.0.0.1:${s.port}/${BIG.name}`]);
         let out = "";
         c.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        c.on("exit", () => resolve(out));
+        c.on("exit", (code) => resolve(code === 0 ? out : `${out} (curl exit ${code})`));
       })),
   );
   clearInterval(timer);
@@ -190,6 +190,7 @@ async function bigDownload(s: Running): Promise<{ rssGrowthMb: number; rssGrowth
     rssGrowthFromStartMb: (peak - fresh) / 1024,
     seconds: (performance.now() - started) / 1000,
     ok: results.every((r) => r === String(BIG.size)),
+    sizes: results,
   };
 }
 
@@ -267,7 +268,7 @@ async function main(): Promise<void> {
       try {
         verify(s, "1k.bin", 1024);
         const m = await bigDownload(s);
-        if (!m.ok) throw new Error(`${kind.name}: a 1 GiB download came out short`);
+        if (!m.ok) throw new Error(`${kind.name}: a 1 GiB download came out short (bytes received: ${m.sizes.join(", ")})`);
         rows.push({ case: `1 GiB file, ${BIG.clients} clients at once`, server: kind.name, rssGrowthMb: sig(m.rssGrowthMb, 3), rssGrowthFromStartMb: sig(m.rssGrowthFromStartMb, 3), seconds: sig(m.seconds, 3) });
         console.log(`  1 GiB x ${BIG.clients} ${kind.name}: RSS +${m.rssGrowthMb.toFixed(1)} MB (+${m.rssGrowthFromStartMb.toFixed(1)} MB from the fresh server) in ${m.seconds.toFixed(1)} s`);
       } finally {

@@ -26,8 +26,13 @@ export interface HTTPServerOptions {
    * before it is cut off (default 64 KiB): they are read and dropped, so the answer is not lost
    * to a reset. */
   drainLimit?: number;
-  /** Seconds that draining may last (default 2). 0: none, the connection is destroyed at once. */
+  /** Seconds that draining may last (default 2), counted once our answer is all sent. 0: none,
+   * the connection is destroyed as soon as our answer is sent. */
   drainTimeout?: number;
+  /** Seconds a connection the server closes may go without the peer taking any of our answer
+   * still queued for it (default 60); then it is cut off, so a peer that never reads is not
+   * kept forever. 0: cut off at the first look (every 250 ms) without progress. */
+  sendTimeout?: number;
   /**
    * Bytes of small files SimpleHTTPRequestHandler keeps in memory (default 32 MiB; files up to
    * 2 MiB each), each validated against the disk on every hit. 0: no cache.
@@ -79,6 +84,7 @@ export class HTTPServer extends TCPServer implements ConnectionLimits {
     this.headTimeout = seconds(opts.headTimeout, 60, "headTimeout");
     this.keepAliveTimeout = seconds(opts.keepAliveTimeout, 5, "keepAliveTimeout");
     if (opts.drainTimeout !== undefined) this.drainTimeout = seconds(opts.drainTimeout, 2, "drainTimeout");
+    if (opts.sendTimeout !== undefined) this.sendTimeout = seconds(opts.sendTimeout, 60, "sendTimeout");
     if (opts.drainLimit !== undefined) {
       if (!Number.isInteger(opts.drainLimit) || opts.drainLimit < 0) throw new RangeError("drainLimit must be an integer >= 0");
       this.drainLimit = opts.drainLimit;

@@ -9,43 +9,105 @@ import { BaseServer, type RequestHandlerClass } from "./base-server.js";
 import { acceptInto, type ReadRegion } from "./linear-socket.js";
 import type { Address } from "./request-handler.js";
 
-/** How often lingering connections past their time are looked for. */
+/** How often lingering connections are looked at (progress of our answer, deadlines). */
 const LINGER_SWEEP_MS = 250;
 
 function ignore(): void {}
 
-/** A connection draining after close_request: when it is cut off, and the bytes it may still send. */
+/** A connection closing after close_request. While our side still has bytes to send (the
+ * "sending" phase) it is cut off only when none of them has moved for `sendMs`; once our side
+ * has finished writing ('finish'), it drains for at most `drainMs` and `budget` bytes. */
 interface Linger {
   deadline: number;
+  /** Bytes the peer may still send (reset when our side finishes). */
   budget: number;
+  readonly limit: number;
+  readonly drainMs: number;
+  readonly sendMs: number;
+  /** Our side has finished writing: everything we wrote is with the kernel, FIN queued. */
+  finished: boolean;
+  /** Our bytes not yet taken by the kernel, at the last look (sending phase). */
+  unsent: number;
 }
 
-/** Connections draining after close_request: one sweep for all of them, not a timer and a
+/** Connections lingering after close_request: one sweep for all of them, not a timer and a
  * closure per connection. */
 const lingering = new Map<Duplex, Linger>();
 let lingerSweep: NodeJS.Timeout | null = null;
 
-/** Drain `request` (read and drop what the peer still sends, so our answer is not lost to a
- * reset) for at most `bytes` and `seconds`; then destroy it. */
-function linger(request: Duplex, bytes: number, seconds: number): void {
-  lingering.set(request, { deadline: Date.now() + seconds * 1000, budget: bytes });
+interface WriteQueue {
+  _handle?: { writeQueueSize?: number } | null;
+}
+
+/** Our bytes still to go: the stream's queue, plus what libuv holds of the write in flight
+ * (which falls as the peer reads, where the stream's count falls only per whole write). */
+function unsent(request: Duplex): number {
+  const queued = (request as unknown as WriteQueue)._handle?.writeQueueSize;
+  return request.writableLength + (typeof queued === "number" ? queued : 0);
+}
+
+/**
+ * Keep `request` until our answer is all sent (cut off only if none of it moves for
+ * `sendSeconds`), then drain it (read and drop what the peer still sends, so our answer is not
+ * lost to a reset) for at most `bytes` and `drainSeconds`; then destroy it. Destroying a socket
+ * whose writes have finished loses nothing: the kernel still delivers what it holds.
+ */
+function linger(request: Duplex, bytes: number, drainSeconds: number, sendSeconds: number): void {
+  const now = Date.now();
+  // Nothing of ours left in the stream (what it wrote is with the kernel).
+  const finished = request.writableLength === 0;
+  const entry: Linger = {
+    deadline: now + (finished ? drainSeconds : sendSeconds) * 1000,
+    budget: bytes,
+    limit: bytes,
+    drainMs: drainSeconds * 1000,
+    sendMs: sendSeconds * 1000,
+    finished,
+    unsent: finished ? 0 : unsent(request),
+  };
+  if (finished && !(entry.drainMs > 0)) {
+    request.destroy();
+    return;
+  }
+  lingering.set(request, entry);
+  if (!finished) request.on("finish", sent);
   request.on("data", drained);
   request.on("close", forget);
+  request.resume();
   if (lingerSweep === null) {
     lingerSweep = setInterval(sweepLingering, LINGER_SWEEP_MS);
     lingerSweep.unref();
   }
 }
 
-/** Bytes arrived on a draining connection: past its byte budget it is cut off (a peer that
- * keeps sending garbage after an error answer costs little). */
-function drained(this: Duplex, chunk: Uint8Array): void {
-  const linger = lingering.get(this);
-  if (linger === undefined) return;
-  linger.budget -= chunk.length;
-  if (linger.budget < 0) {
+/** Our side has finished writing: the drain begins, with its full budget of bytes and time. */
+function sent(this: Duplex): void {
+  const entry = lingering.get(this);
+  if (entry === undefined || entry.finished) return;
+  if (!(entry.drainMs > 0)) {
     lingering.delete(this);
     this.destroy();
+    return;
+  }
+  entry.finished = true;
+  entry.budget = entry.limit;
+  entry.deadline = Date.now() + entry.drainMs;
+  this.resume();
+}
+
+/** Bytes arrived on a lingering connection. Past the byte budget, a connection whose answer is
+ * sent is cut off (a peer that keeps sending garbage after an error answer costs little); one
+ * still sending is no longer read until it has (the peer waits, our answer goes on). */
+function drained(this: Duplex, chunk: Uint8Array): void {
+  const entry = lingering.get(this);
+  if (entry === undefined) return;
+  entry.budget -= chunk.length;
+  if (entry.budget >= 0) return;
+  if (entry.finished) {
+    lingering.delete(this);
+    this.destroy();
+  } else {
+    this.pause();
   }
 }
 
@@ -55,8 +117,22 @@ function forget(this: Duplex): void {
 
 function sweepLingering(): void {
   const now = Date.now();
-  for (const [request, { deadline }] of lingering) {
-    if (now >= deadline) {
+  for (const [request, entry] of lingering) {
+    if (!entry.finished) {
+      const left = unsent(request);
+      if (left === 0) {
+        // All written, and no 'finish' to come (close_request without end()).
+        sent.call(request);
+        continue;
+      }
+      if (left !== entry.unsent) {
+        // Some of our answer moved: the peer is reading.
+        entry.unsent = left;
+        entry.deadline = now + entry.sendMs;
+        continue;
+      }
+    }
+    if (now >= entry.deadline) {
       lingering.delete(request);
       request.destroy();
     }
@@ -74,18 +150,22 @@ function sweepLingering(): void {
  * Class variables: `allow_reuse_address` (kept for Python code: libuv always sets SO_REUSEADDR
  * on a listening TCP socket), `request_queue_size` (listen backlog), `drainLimit` and
  * `drainTimeout` (how much a connection the server closes may still send, in bytes and seconds,
- * before it is cut off; HTTPServer takes them as options).
+ * once our answer is all sent, before it is cut off), `sendTimeout` (seconds a connection the
+ * server closes may go without taking any of the answer still queued for it, before it is cut
+ * off: a peer that never reads). HTTPServer takes the three as options.
  */
 export class TCPServer extends BaseServer {
   declare allow_reuse_address: boolean;
   declare request_queue_size: number;
   declare drainLimit: number;
   declare drainTimeout: number;
+  declare sendTimeout: number;
   static {
     this.prototype.allow_reuse_address = false;
     this.prototype.request_queue_size = 511;
     this.prototype.drainLimit = 64 * 1024;
     this.prototype.drainTimeout = 2;
+    this.prototype.sendTimeout = 60;
   }
 
   /** The listening socket. */
@@ -157,16 +237,13 @@ export class TCPServer extends BaseServer {
     this.close_request(request);
   }
 
-  /** Let the peer's remaining bytes drain (so our answer is not lost to a reset), at most
-   * `drainLimit` bytes for at most `drainTimeout` seconds, then close. */
+  /** Close once our answer is all sent (never dropping our own queued bytes; a peer that
+   * takes none of them for `sendTimeout` seconds is cut off), after letting the peer's remaining
+   * bytes drain (so the answer is not lost to a reset): at most `drainLimit` bytes for at most
+   * `drainTimeout` seconds, both counted from when our side has finished writing. */
   override close_request(request: Duplex): void {
     if (request.destroyed) return;
-    if (!(this.drainTimeout > 0)) {
-      request.destroy();
-      return;
-    }
-    request.resume();
-    linger(request, this.drainLimit, this.drainTimeout);
+    linger(request, this.drainLimit, this.drainTimeout, this.sendTimeout);
   }
 
   /** Stop listening; connections accepted but never served are closed. */
