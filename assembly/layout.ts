@@ -24,7 +24,8 @@ export const T_HEADER_COUNT: i32 = 18;
 export const T_TE_AT: i32 = 19;
 export const T_REQUEST_LINE_START: i32 = 20;
 export const T_HEADERS: i32 = 21;
-export const HEADER_SLOTS: i32 = 4;
+export const HEADER_SLOTS: i32 = 5;
+export const HEADER_NAME_ID: i32 = 4;
 export const MAX_HEADERS: i32 = 100;
 export const TABLE_SLOTS: i32 = T_HEADERS + HEADER_SLOTS * MAX_HEADERS;
 
@@ -51,6 +52,14 @@ export const MAX_HEADER_LINES: i32 = 100;
 export const DEFAULT_HEAD_LIMIT: i32 = 1024 * 1024;
 export const CONTENT_LENGTH_LIMIT: i64 = 100_000_000_000_000;
 export const VERSION_NUMBER_CAP: i32 = 999_999_999;
+
+export const NAME_HASH_SHIFT: i32 = 23;
+export const NAME_HASH_SLOTS: i32 = 512;
+export const NAME_ENTRY_BYTES: i32 = 32;
+export const MAX_NAME_ID_LEN: i32 = 31;
+export const MAX_NAME_ID: i32 = 255;
+export const NAME_ENTRIES_AT: i32 = 2 * NAME_HASH_SLOTS;
+export const NAME_TABLE_BYTES: i32 = NAME_ENTRIES_AT + NAME_ENTRY_BYTES * (MAX_NAME_ID + 1);
 
 export const V_NONE: i32 = 0;
 export const V_EMPTY_REQUEST_LINE: i32 = 1;

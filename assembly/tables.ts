@@ -3,7 +3,7 @@
 // names and values the tokenizer interprets, and the fixed regions the loader reads and writes.
 // The input region starts after all of this, at inputPtr() (assembly/index.ts).
 
-import { TABLE_SLOTS } from "./layout";
+import { NAME_TABLE_BYTES, TABLE_SLOTS } from "./layout";
 
 /** tchar (RFC 9110 §5.6.2), one byte per input byte value: 1 = allowed in a field name.
  * The same table as TCHAR in src/contract/charclass.ts. Row by row, with the tchars shown. */
@@ -52,5 +52,8 @@ export const MONTH_NAMES = memory.data<u8>([0x4a, 0x61, 0x6e, 0x46, 0x65, 0x62, 
 
 /** The token table the loader copies the caller's state into and the results out of. */
 export const TABLE = memory.data(TABLE_SLOTS << 2, 16);
+/** The common-name table (layout: NAME_* in layout.ts), written by the loader from
+ * src/tokenizer/names.ts when it makes an instance; all zero (no name matches) until then. */
+export const NAMES = memory.data(NAME_TABLE_BYTES, 16);
 /** The formatted date (29 bytes for years 1000 to 9999; up to 40 in general). */
 export const DATE_BUF = memory.data(48, 16);

@@ -40,9 +40,15 @@ export const T_TE_AT = 19;
 /** Offset of the request line's first byte: after the empty lines (CRLF) skipped before it
  * (RFC 9112 §2.2, at most MAX_EMPTY_LINES of them), 0 when there were none. */
 export const T_REQUEST_LINE_START = 20;
-/** First header slot; each header takes HEADER_SLOTS slots: name off, name len, value off, value len. */
+/** First header slot; each header takes HEADER_SLOTS slots: name off, name len, value off, value
+ * len, name id (HEADER_NAME_ID). */
 export const T_HEADERS = 21;
-export const HEADER_SLOTS = 4;
+export const HEADER_SLOTS = 5;
+/** Slot of a header (from its first) holding its name id: 1 + the index in COMMON_HEADER_NAMES
+ * (src/tokenizer/intern.ts) of the name whose bytes the field name is exactly, else 0. Both scans
+ * find it in the common-name table (src/tokenizer/names.ts), so no name string is compared in
+ * JavaScript afterwards. */
+export const HEADER_NAME_ID = 4;
 /** Header fields a table can hold. CPython refuses 100 (its count includes the blank line). */
 export const MAX_HEADERS = 100;
 export const TABLE_SLOTS = T_HEADERS + HEADER_SLOTS * MAX_HEADERS;
@@ -87,3 +93,18 @@ export const DEFAULT_HEAD_LIMIT = 1024 * 1024;
 export const CONTENT_LENGTH_LIMIT = 100_000_000_000_000;
 /** Saturation of parsed version numbers. */
 export const VERSION_NUMBER_CAP = 999_999_999;
+
+/** The common-name table the scans match field names against (src/tokenizer/names.ts builds it;
+ * the WASM loader writes it into linear memory): NAME_HASH_SLOTS little-endian u16 ids indexed by
+ * a hash of the name's length and first, middle and last bytes (the top bits of a product, shifted
+ * right by NAME_HASH_SHIFT; linear probing, 0 empty), then from NAME_ENTRIES_AT one entry of
+ * NAME_ENTRY_BYTES per id: the name's bytes, zero-padded, and its length in the entry's last byte. */
+export const NAME_HASH_SHIFT = 23;
+export const NAME_HASH_SLOTS = 512;
+export const NAME_ENTRY_BYTES = 32;
+/** Longest name the table holds (an entry's last byte is its length). */
+export const MAX_NAME_ID_LEN = 31;
+/** Largest name id. */
+export const MAX_NAME_ID = 255;
+export const NAME_ENTRIES_AT = 2 * NAME_HASH_SLOTS;
+export const NAME_TABLE_BYTES = NAME_ENTRIES_AT + NAME_ENTRY_BYTES * (MAX_NAME_ID + 1);

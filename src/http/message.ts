@@ -3,8 +3,8 @@
 // compared byte by byte, and strings are made (ISO-8859-1, as Python) only for what is asked.
 // request-fields.ts builds one, as the handler's MessageClass, when `headers` is first read.
 
-import { HEADER_SLOTS, T_HEADER_COUNT, T_HEADERS } from "../contract/layout.js";
-import { internHeaderName } from "../tokenizer/intern.js";
+import { HEADER_NAME_ID, HEADER_SLOTS, T_HEADER_COUNT, T_HEADERS } from "../contract/layout.js";
+import { headerName } from "../tokenizer/intern.js";
 import { latin1 } from "../tokenizer/latin1.js";
 
 /** Bytes a Q-encoded word keeps literally (RFC 2047 §5 (3), as Python's email.quoprimime). */
@@ -40,7 +40,7 @@ function rfc2047(value: string): string {
 export class HTTPMessage implements Iterable<[string, string]> {
   readonly #source: Uint8Array;
   readonly #start: number;
-  /** name off, name len, value off, value len per header, relative to #start. A plain array:
+  /** name off, name len, value off, value len (relative to #start), name id per header. A plain array:
    * copying a few dozen numbers into one costs far less than a typed array of its own. */
   readonly #slots: number[];
   readonly #count: number;
@@ -62,8 +62,10 @@ export class HTTPMessage implements Iterable<[string, string]> {
   }
 
   #name(i: number): string {
-    // Interned as the decoded tokenizer API interns them (src/tokenizer/intern.ts).
-    return internHeaderName(this.#source, this.#start + this.#slots[i * HEADER_SLOTS]!, this.#slots[i * HEADER_SLOTS + 1]!);
+    // Interned as the decoded tokenizer API interns them (src/tokenizer/intern.ts): a common
+    // name by the id the scan found.
+    const h = i * HEADER_SLOTS;
+    return headerName(this.#source, this.#start + this.#slots[h]!, this.#slots[h + 1]!, this.#slots[h + HEADER_NAME_ID]!);
   }
 
   #value(i: number): string {

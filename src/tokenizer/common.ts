@@ -6,7 +6,7 @@ export * from "../contract/layout.js";
 export * from "../contract/violations.js";
 export { contentLength, newTable, resetTable } from "../contract/table.js";
 export type { ParserName, Tokenizer } from "../contract/tokenizer.js";
-export { COMMON_HEADER_NAMES, KNOWN_METHODS, KNOWN_VERSIONS, internHeaderName, internMethod, internVersion } from "./intern.js";
+export { COMMON_HEADER_NAMES, KNOWN_METHODS, KNOWN_VERSIONS, headerName, internHeaderName, internMethod, internVersion } from "./intern.js";
 export { latin1 } from "./latin1.js";
 export { NEED_MORE, decodeHead } from "./head.js";
 export type { NeedMore, ParseOptions, ParseRequestHead, ParseResult, RequestHead, Violation } from "./head.js";

@@ -1,7 +1,8 @@
 // The decoded tokenizer API: parseRequestHead(bytes) scans a head with one backend and hands
 // back strings (method, target, version, headers as [name, value] pairs in arrival order), the
 // head length, "need more", or the violation with its RFC section. Methods, versions and header
-// names are interned (intern.ts, the server's own path); the rest of the head is decoded once,
+// names are interned (intern.ts, the server's own path; common names by the id the scan found,
+// names.ts); the rest of the head is decoded once,
 // as one ISO-8859-1 string, and the target and values are slices of it. Shared by
 // basehttp/tokenizer (WASM) and basehttp/tokenizer/js (the twin). No node: import.
 
@@ -12,7 +13,7 @@ import {
 import { newTable, resetTable } from "../contract/table.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
 import { VIOLATION_NAMES, VIOLATION_RFC, VIOLATION_STATUS } from "../contract/violations.js";
-import { internHeaderName, internMethod, internVersion } from "./intern.js";
+import { headerName, internMethod, internVersion } from "./intern.js";
 import { latin1 } from "./latin1.js";
 
 /** A complete request head, decoded. */
@@ -141,7 +142,7 @@ export function decodeHead(bytes: Uint8Array, start: number, table: Int32Array, 
   const headers = new Array<[string, string]>(count);
   for (let i = 0, h = b + T_HEADERS; i < count; i++, h += HEADER_SLOTS) {
     const valueOff = t[h + 2]!;
-    headers[i] = [internHeaderName(bytes, start + t[h]!, t[h + 1]!), text.substring(valueOff, valueOff + t[h + 3]!)];
+    headers[i] = [headerName(bytes, start + t[h]!, t[h + 1]!, t[h + 4]!), text.substring(valueOff, valueOff + t[h + 3]!)];
   }
   return { kind: "head", method, target, version, headers, length };
 }

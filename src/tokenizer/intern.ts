@@ -100,6 +100,18 @@ export function internVersion(source: Uint8Array, at: number, len: number): stri
   return internWord(VERSIONS, source, at, len);
 }
 
+/** The common names by name id (HEADER_NAME_ID of the token table; 0 is no common name). */
+const BY_ID: readonly string[] = ["", ...COMMON_HEADER_NAMES];
+
+/**
+ * The header field name at source[at, at + len) whose name id the scan wrote in the token table
+ * (HEADER_NAME_ID): a common name is taken by its id, with no byte compared; any other goes
+ * through internHeaderName.
+ */
+export function headerName(source: Uint8Array, at: number, len: number, id: number): string {
+  return id !== 0 ? BY_ID[id]! : internHeaderName(source, at, len);
+}
+
 /**
  * The header field name at source[at, at + len): a common name, or one seen before, is the same
  * string object every time; a new name is decoded and, within the bound, remembered.

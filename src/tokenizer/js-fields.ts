@@ -4,6 +4,7 @@
 
 import * as layout from "../contract/layout.js";
 import * as V from "../contract/violations.js";
+import { nameId } from "./names.js";
 
 // Module-local copies of the layout (see js.ts).
 const {
@@ -47,7 +48,8 @@ export function violate(t: Int32Array, code: number, at: number): number {
   return OUTCOME_VIOLATION;
 }
 
-/** A valid field line: what the server reads without strings (special), then its slots. */
+/** A valid field line: what the server reads without strings (special), then its slots, the
+ * name id (HEADER_NAME_ID) last. */
 export function field(input: Uint8Array, s: number, no: number, nl: number, vo: number, vl: number, t: Int32Array): number {
   const rc = special(input, s, no, nl, vo, vl, t);
   if (rc !== OUTCOME_NEED_MORE) return rc;
@@ -57,6 +59,7 @@ export function field(input: Uint8Array, s: number, no: number, nl: number, vo: 
   t[h + 1] = nl;
   t[h + 2] = vo;
   t[h + 3] = vl;
+  t[h + 4] = nameId(input, s + no, nl);
   t[T_HEADER_COUNT] = count + 1;
   return OUTCOME_NEED_MORE;
 }

@@ -3,6 +3,7 @@
 // import where the runtime allows it (Node, Deno, Bun, workers), else by init() (a browser's main
 // thread). No file system, no path, no process.env. wasm.ts drives the instances.
 
+import { NAME_TABLE } from "./names.js";
 import { SCALAR_WASM, SIMD_WASM } from "./wasm-binary.js";
 
 /** The two builds of assembly/: with WebAssembly SIMD (128-bit searches) and without. */
@@ -100,9 +101,13 @@ export async function init(variants: readonly WasmVariant[] = [DEFAULT_WASM_VARI
   }
 }
 
-/** A fresh instance's exports: functions, the memory, and the layout constants as globals. */
+/** A fresh instance's exports: functions, the memory, and the layout constants as globals; its
+ * common-name table written (names.ts), so its scans find name ids as the twin's do. */
 export function wasmExports(variant: WasmVariant): Record<string, unknown> {
-  return new WA.Instance(wasmModule(variant), {}).exports;
+  const exports = new WA.Instance(wasmModule(variant), {}).exports;
+  const memory = exports["memory"] as WasmMemory;
+  new Uint8Array(memory.buffer).set(NAME_TABLE, (exports["namesPtr"] as () => number)());
+  return exports;
 }
 
 // Synchronous compilation at import where the runtime allows it; elsewhere init() does it.

@@ -48,9 +48,9 @@ const HEADER_CAP: number = MAX_HEADERS;
  * as straight-line copies (about 5 ns for the state, 1.5 ns per field). */
 const SET_FROM = 8;
 // Table slots move as straight-line code (stateIsZero, stateIn, stateOut at the end of this
-// file; four slots per step for header fields): a loop over typed arrays costs V8 a bounds and
+// file; five slots per step for header fields): a loop over typed arrays costs V8 a bounds and
 // an interrupt check per slot, three times as much. They assume this layout.
-if (T_HEADERS !== 21 || HEADER_SLOTS !== 4) throw new Error("src/tokenizer/wasm.ts: the token table layout changed");
+if (T_HEADERS !== 21 || HEADER_SLOTS !== 5) throw new Error("src/tokenizer/wasm.ts: the token table layout changed");
 /** Bytes a socket read may bring into the input region at once (libuv asks for 64 KiB). */
 const READ_REGION = 65536;
 /** |seconds| beyond a JavaScript Date's range is left to date-js.ts (assembly/date.ts). */
@@ -192,6 +192,7 @@ export class WasmTokenizer implements Tokenizer {
       table[i + 1] = slots[j + 1]!;
       table[i + 2] = slots[j + 2]!;
       table[i + 3] = slots[j + 3]!;
+      table[i + 4] = slots[j + 4]!;
     }
   }
 

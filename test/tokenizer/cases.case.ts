@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import {
   DEFAULT_HEAD_LIMIT, F_CHUNKED, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE, F_HAS_CONTENT_LENGTH,
-  F_HAS_TRANSFER_ENCODING, F_HTTP09, F_SEEN_CONNECTION, F_SEEN_EXPECT, HEADER_SLOTS, T_CL_HI, T_CL_LO,
+  F_HAS_TRANSFER_ENCODING, F_HTTP09, F_SEEN_CONNECTION, F_SEEN_EXPECT, HEADER_NAME_ID, HEADER_SLOTS, T_CL_HI, T_CL_LO,
   T_FLAGS, T_HEADER_COUNT, T_HEADERS, T_LINE_START, T_METHOD_LEN, T_METHOD_OFF, T_OUTCOME,
   T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_SCAN_POS, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR,
   T_VERSION_MINOR, T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS, OUTCOME_VIOLATION,
@@ -14,6 +14,7 @@ import {
 import { contentLength, newTable } from "../../src/contract/table.js";
 import type { Tokenizer } from "../../src/contract/tokenizer.js";
 import { VIOLATION_NAMES } from "../../src/contract/violations.js";
+import { COMMON_HEADER_NAMES } from "../../src/tokenizer/intern.js";
 import { type Case, decode, loadFixtures } from "./fixtures.js";
 
 const FLAG_BITS: Record<string, number> = {
@@ -37,7 +38,7 @@ const SLOT_NAMES: Record<number, string> = {
 function slotName(i: number): string {
   if (i < T_HEADERS) return SLOT_NAMES[i]!;
   const h = Math.floor((i - T_HEADERS) / HEADER_SLOTS);
-  return `header[${h}].${["nameOff", "nameLen", "valueOff", "valueLen"][(i - T_HEADERS) % HEADER_SLOTS]}`;
+  return `header[${h}].${["nameOff", "nameLen", "valueOff", "valueLen", "nameId"][(i - T_HEADERS) % HEADER_SLOTS]}`;
 }
 
 /** Differences between two tables, by slot name. The resume slots are skipped after a
@@ -130,6 +131,9 @@ function checkHeaders(exp: Array<[Uint8Array, Uint8Array]>, slice: (o: number, l
     }
     // The value lies after the name's colon.
     if (t[h + 2]! < t[h]! + t[h + 1]! + 1) errs.push(`header ${i}: value offset ${t[h + 2]} inside the name`);
+    // The name id is 1 + the index of the name among the common names, byte for byte, else 0.
+    const wantId = COMMON_HEADER_NAMES.indexOf(Buffer.from(name).toString("latin1")) + 1;
+    if (t[h + HEADER_NAME_ID] !== wantId) errs.push(`header ${i}: name id ${t[h + HEADER_NAME_ID]}, expected ${wantId}`);
   }
   return errs;
 }

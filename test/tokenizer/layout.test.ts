@@ -54,15 +54,16 @@ describe.each(variants)("tokenizer %s binary", (variant) => {
     expect([...wasm.keys()].filter((name) => !known.has(name))).toEqual([]);
   });
 
-  test("the table, date and input regions do not overlap and are 16-byte aligned", () => {
+  test("the table, name-table, date and input regions do not overlap and are 16-byte aligned", () => {
     const table = (exports["tablePtr"] as () => number)();
+    const names = (exports["namesPtr"] as () => number)();
     const date = (exports["datePtr"] as () => number)();
     const input = (exports["inputPtr"] as () => number)();
-    const tableEnd = table + layout.TABLE_SLOTS * 4;
-    expect(table % 16).toBe(0);
-    expect(date % 16).toBe(0);
-    expect(input % 16).toBe(0);
-    expect(date >= tableEnd || date + 48 <= table).toBe(true);
-    expect(input).toBeGreaterThanOrEqual(Math.max(tableEnd, date + 48));
+    const regions: Array<[number, number]> = [[table, layout.TABLE_SLOTS * 4], [names, layout.NAME_TABLE_BYTES], [date, 48]];
+    for (const [at] of [...regions, [input, 0]]) expect(at % 16).toBe(0);
+    for (const [i, [a, n]] of regions.entries()) {
+      for (const [b, m] of regions.slice(i + 1)) expect(a + n <= b || b + m <= a).toBe(true);
+      expect(input).toBeGreaterThanOrEqual(a + n);
+    }
   });
 });
