@@ -5,7 +5,10 @@
 // request per connection (the limit issue 8 measures the default against). wrk -t1, 50
 // connections for 1 KB, 10 for 64 KB and 1 MiB; then 10 clients (curl) downloading a 1 GiB file
 // at once while the server's RSS is sampled. Writes bench/results/static.json (NOTES.md's
-// convention) and prints a table. Options: --quick, --rounds N, --duration S.
+// convention) and prints a table. Options: --quick, --rounds N, --duration S; for a before/after
+// in one run, --baseline DIST (an earlier build's dist/ directory: its command runs as two more
+// servers, "... (baseline)"; the results then go to --out FILE, default a file in the system's
+// temporary directory, never to bench/results), --files 1k.bin,1m.bin and --no-big to time less.
 
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, createWriteStream, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,23 +24,33 @@ function option(name: string, fallback: number): number {
   const i = argv.indexOf(name);
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 }
+function text(name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
 const ROUNDS = option("--rounds", QUICK ? 1 : 3);
+const BASELINE = text("--baseline");
+const ONLY_FILES = text("--files")?.split(",");
+const NO_BIG = argv.includes("--no-big");
 const DURATION = option("--duration", QUICK ? 2 : 5);
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist/cli/main.js");
 const HTTP_SERVER = join(ROOT, "node_modules/http-server/bin/http-server");
 const RAW = fileURLToPath(new URL("./static-raw-server.mjs", import.meta.url));
-const RESULTS = fileURLToPath(new URL("./results/static.json", import.meta.url));
+const RESULTS = BASELINE === undefined && ONLY_FILES === undefined && !NO_BIG
+  ? fileURLToPath(new URL("./results/static.json", import.meta.url))
+  : (text("--out") ?? join(tmpdir(), "basehttp-static-compare.json"));
 
 /** The real interpreter, not a version manager's shim: the process measured must be the server's. */
 const PYTHON = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
 
-const FILES = [
+const ALL_FILES = [
   { name: "1k.bin", size: 1024, label: "1 KB", connections: 50 },
   { name: "64k.bin", size: 64 * 1024, label: "64 KB", connections: 10 },
   { name: "1m.bin", size: 1024 * 1024, label: "1 MB", connections: 10 },
 ] as const;
+const FILES = ALL_FILES.filter((f) => ONLY_FILES === undefined || ONLY_FILES.includes(f.name));
 const BIG = { name: "1g.bin", size: 1024 ** 3, clients: 10 };
 
 interface ServerKind {
@@ -56,6 +69,15 @@ const SERVERS: ServerKind[] = [
   { name: "python3 -m http.server", argv: (d, p) => [PYTHON, "-m", "http.server", String(p), "-b", "127.0.0.1", "-d", d], logTo: "stderr" },
   { name: "node:net, 1 request per connection", argv: (d, p) => [process.execPath, RAW, String(p), join(d, "1k.bin")], logTo: "stderr", only: ["1k.bin"] },
 ];
+if (BASELINE !== undefined) {
+  const old = join(BASELINE, "cli/main.js");
+  SERVERS.splice(2, 0,
+    { name: "basehttp (baseline)", argv: (d, p) => [process.execPath, old, String(p), "-b", "127.0.0.1", "-d", d], logTo: "stderr" },
+    { name: "basehttp -p HTTP/1.1 (baseline)", argv: (d, p) => [process.execPath, old, String(p), "-b", "127.0.0.1", "-d", d, "-p", "HTTP/1.1"], logTo: "stderr" },
+  );
+}
+/** The raw node:net server (the 1 KB limit), wherever --baseline put it in the list. */
+const RAW_NAME = "node:net, 1 request per connection";
 
 interface Running {
   kind: ServerKind;
@@ -118,6 +140,15 @@ interface WrkRun {
   errors: number;
   /** Server CPU time (user + system) per request, in microseconds: steadier than req/s on a shared machine. */
   cpuUsPerReq: number;
+  /** wrk's own CPU time per request, in microseconds (one thread: it cannot go past 1e6 / this req/s). */
+  clientCpuUsPerReq: number;
+}
+
+/** The children's user and system time that bash's `times` prints last, in seconds. */
+function childTimes(out: string): number {
+  const lines = out.trimEnd().split("\n");
+  const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1]!.trim());
+  return m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : NaN;
 }
 
 /** USER_HZ: /proc reports CPU time in these ticks (100 on Linux). */
@@ -135,7 +166,8 @@ function cpuSeconds(pid: number | undefined): number {
 
 function wrk(s: Running, file: (typeof FILES)[number], seconds: number): WrkRun {
   const cpuBefore = cpuSeconds(s.child.pid);
-  const out = execFileSync("wrk", ["-t1", `-c${file.connections}`, `-d${seconds}s`, `http://127.0.0.1:${s.port}/${file.name}`], {
+  // Through bash for `times`: wrk's own CPU time, to tell when the client is the limit.
+  const out = execFileSync("bash", ["-c", 'wrk "$@"; times', "wrk", "-t1", `-c${file.connections}`, `-d${seconds}s`, `http://127.0.0.1:${s.port}/${file.name}`], {
     encoding: "utf8",
     timeout: (seconds + 30) * 1000,
   });
@@ -147,7 +179,8 @@ function wrk(s: Running, file: (typeof FILES)[number], seconds: number): WrkRun 
   const errors = (sockErr ? Number(sockErr[1]) + Number(sockErr[3]) + Number(sockErr[4]) : 0) + (non2xx ? Number(non2xx[1]) : 0);
   const cpu = cpuSeconds(s.child.pid) - cpuBefore;
   const requests = /(\d+) requests in/.exec(out);
-  return { rps: Number(rps[1]), errors, cpuUsPerReq: requests ? (cpu / Number(requests[1])) * 1e6 : NaN };
+  const n = requests ? Number(requests[1]) : NaN;
+  return { rps: Number(rps[1]), errors, cpuUsPerReq: (cpu / n) * 1e6, clientCpuUsPerReq: (childTimes(out) / n) * 1e6 };
 }
 
 function rssKb(pid: number): number {
@@ -200,6 +233,7 @@ interface Row {
   reqPerSec?: Spread;
   mbPerSec?: Spread;
   cpuUsPerReq?: Spread;
+  clientCpuUsPerReq?: Spread;
   errors?: number;
   rssGrowthMb?: number;
   rssGrowthFromStartMb?: number;
@@ -258,11 +292,12 @@ async function main(): Promise<void> {
           reqPerSec: roundSpread(spread(list.map((r) => r.rps))),
           mbPerSec: roundSpread(spread(list.map((r) => (r.rps * f.size) / 1e6))),
           cpuUsPerReq: roundSpread(spread(list.map((r) => r.cpuUsPerReq))),
+          clientCpuUsPerReq: roundSpread(spread(list.map((r) => r.clientCpuUsPerReq))),
           errors: list.reduce((a, r) => a + r.errors, 0),
         });
       }
     }
-    const memoryServers = QUICK ? SERVERS.slice(0, 1) : SERVERS.slice(0, 4);
+    const memoryServers = NO_BIG ? [] : QUICK ? SERVERS.slice(0, 1) : SERVERS.filter((k) => k.name !== RAW_NAME && !k.name.endsWith("(baseline)"));
     for (const kind of memoryServers) {
       const s = await start(kind, served, logDir);
       try {
@@ -282,7 +317,7 @@ async function main(): Promise<void> {
   report(rows, loadavgBefore, loadavgAfter);
 }
 
-function value(rows: Row[], kase: string, server: string, field: "reqPerSec" | "mbPerSec" | "cpuUsPerReq"): number | null {
+function value(rows: Row[], kase: string, server: string, field: "reqPerSec" | "mbPerSec" | "cpuUsPerReq" | "clientCpuUsPerReq"): number | null {
   return rows.find((r) => r.case === kase && r.server === server)?.[field]?.median ?? null;
 }
 
@@ -299,14 +334,19 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
   const mbs = (k: string, s: string) => value(rows, k, s, "mbPerSec");
   const cpu = (k: string, s: string) => value(rows, k, s, "cpuUsPerReq");
   /** The same comparison in server CPU per request (the other's over basehttp's: above 1, basehttp spends less). */
-  const cpuNote = (k: string, mine: string, other: string) => `server CPU per request: ${other} / ${mine} = ${ratio(cpu(k, other), cpu(k, mine))} (${cpu(k, mine)} vs ${cpu(k, other)} us)`;
+  const client = (k: string, s: string) => value(rows, k, s, "clientCpuUsPerReq");
+  const cpuNote = (k: string, mine: string, other: string) =>
+    `server CPU per request: ${other} / ${mine} = ${ratio(cpu(k, other), cpu(k, mine))} (${cpu(k, mine)} vs ${cpu(k, other)} us); ` +
+    `wrk CPU per request ${client(k, mine)} vs ${client(k, other)} us`;
   const big = rows.find((r) => r.server === "basehttp" && r.rssGrowthMb !== undefined);
   const targets = [
-    target("1 KB, CLI default (HTTP/1.0) / raw node:net one request per connection", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", SERVERS[4]!.name)), 0.8, ">= 0.8x", cpuNote("1 KB file", "basehttp", SERVERS[4]!.name)),
+    target("1 KB, CLI default (HTTP/1.0) / raw node:net one request per connection", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", RAW_NAME)), 0.8, ">= 0.8x", cpuNote("1 KB file", "basehttp", RAW_NAME)),
     target("1 KB, CLI default / http-server", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", "http-server")), 2, ">= 2x", cpuNote("1 KB file", "basehttp", "http-server")),
     target("1 KB, CLI default / python3 -m http.server", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", "python3 -m http.server")), 6, ">= 6x", cpuNote("1 KB file", "basehttp", "python3 -m http.server")),
     target("1 KB, -p HTTP/1.1 / http-server", ratio(rps("1 KB file", "basehttp -p HTTP/1.1"), rps("1 KB file", "http-server")), 8, ">= 8x", cpuNote("1 KB file", "basehttp -p HTTP/1.1", "http-server")),
-    target("1 MB, CLI default, MB/s", mbs("1 MB file", "basehttp"), 1500, ">= 1500 MB/s", `-p HTTP/1.1: ${mbs("1 MB file", "basehttp -p HTTP/1.1")} MB/s`),
+    target("1 MB, CLI default, MB/s", mbs("1 MB file", "basehttp"), 1500, ">= 1500 MB/s",
+      `-p HTTP/1.1: ${mbs("1 MB file", "basehttp -p HTTP/1.1")} MB/s; wrk -t1 CPU per request ${client("1 MB file", "basehttp")} us ` +
+      `(one client thread tops out near ${client("1 MB file", "basehttp") ? Math.round(1e6 / client("1 MB file", "basehttp")!) : "?"} req/s), server ${cpu("1 MB file", "basehttp")} us`),
     target("1 MB, CLI default / python3 -m http.server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "python3 -m http.server")), 1.3, ">= 1.3x", cpuNote("1 MB file", "basehttp", "python3 -m http.server")),
     target("1 MB, CLI default / http-server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "http-server")), 3, ">= 3x", cpuNote("1 MB file", "basehttp", "http-server")),
     {
@@ -323,7 +363,8 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
     durationSeconds: DURATION,
     rounds: ROUNDS,
     machine: { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, node: process.version, os: `${process.platform} ${process.arch}`, loadavgBefore, loadavgAfter },
-    loadGenerator: "wrk -t1 (-c50 for 1 KB, -c10 for 64 KB and 1 MB); 1 GiB: 10 curl clients at once, server RSS sampled every 20 ms",
+    loadGenerator: "wrk -t1 (-c50 for 1 KB, -c10 for 64 KB and 1 MB), its own CPU time from bash's times; 1 GiB: 10 curl clients at once, server RSS sampled every 20 ms",
+    ...(BASELINE !== undefined ? { baseline: BASELINE } : {}),
     note: "Every server logs each request to a file. Servers run one at a time in their own process, rounds alternate between them; figures are medians (min-max) over rounds on a shared 2-core machine (wrk and the server share it): compare ratios within this run. MB/s counts file bytes (1 MB = 1,048,576-byte file).",
     chart: { metric: "reqPerSec", label: "req/s", better: "higher" },
     rows,
@@ -332,8 +373,8 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
   mkdirSync(join(RESULTS, ".."), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(json, null, 2) + "\n");
   const show = (s?: Spread) => (s ? `${s.median} (${s.min}–${s.max})` : "");
-  console.log("\n" + table(["case", "server", "req/s", "MB/s", "server CPU us/req", "errors", "RSS +MB (fresh)", "s"],
-    rows.map((r) => [r.case, r.server, show(r.reqPerSec), show(r.mbPerSec), show(r.cpuUsPerReq), r.errors === undefined ? "" : String(r.errors), r.rssGrowthMb === undefined ? "" : `${r.rssGrowthMb} (${r.rssGrowthFromStartMb})`, r.seconds === undefined ? "" : String(r.seconds)])));
+  console.log("\n" + table(["case", "server", "req/s", "MB/s", "server CPU us/req", "wrk CPU us/req", "errors", "RSS +MB (fresh)", "s"],
+    rows.map((r) => [r.case, r.server, show(r.reqPerSec), show(r.mbPerSec), show(r.cpuUsPerReq), show(r.clientCpuUsPerReq), r.errors === undefined ? "" : String(r.errors), r.rssGrowthMb === undefined ? "" : `${r.rssGrowthMb} (${r.rssGrowthFromStartMb})`, r.seconds === undefined ? "" : String(r.seconds)])));
   console.log("\n" + table(["target", "value", "goal", "met"], targets.map((t) => [t.name, String(t.value), t.target, t.met ? "yes" : "no"])));
   console.log(`\nload average before ${loadavgBefore.join(" ")}, after ${loadavgAfter.join(" ")}; wrote ${RESULTS}`);
 }
