@@ -13,7 +13,9 @@ import { HTTPServer } from "../http/server.js";
 import { SimpleHTTPRequestHandler } from "../http/simple-handler.js";
 import { allInterfaces, bindErrorMessage, servingLine, urlsLine } from "./banner.js";
 import { EXIT_USAGE, HELP, USAGE, parseConfig, type Config } from "./options.js";
+import { logLine } from "./log.js";
 import { colorWanted, webHandler } from "./web-handler.js";
+import { escapeControl, percentFormat } from "../py/format.js";
 
 /** A handler class serving `config.directory` with the requested protocol version and options. */
 function handlerFor(config: Config): typeof SimpleHTTPRequestHandler {
@@ -25,8 +27,18 @@ function handlerFor(config: Config): typeof SimpleHTTPRequestHandler {
   const plain = !web.cors && web.cacheControl === null && !web.spa && !web.precompressed && !web.quiet && !web.color;
   const Handler = class extends (plain ? Base : webHandler(Base, web, config.cgi ? "GET, HEAD, POST, OPTIONS" : "GET, HEAD, OPTIONS")) {
     override directory = config.directory;
+
+    /** CPython's line (BaseHTTPRequestHandler.log_message), written once per event-loop turn (log.ts). */
+    override log_message(format: string, ...args: unknown[]): void {
+      if (web.quiet) return;
+      logLine(`${this.address_string()} - - [${this.log_date_time_string()}] ${escapeControl(percentFormat(format, args))}\n`);
+    }
   };
   Handler.prototype.protocol_version = config.protocol;
+  // CPython's http.server leaves Nagle's algorithm on. With HTTP/1.0 every answer ends its
+  // connection, and end() pushes whatever Nagle holds: TCP_NODELAY would only cost a system
+  // call per connection. (Kept for CGI, whose scripts write as they go.)
+  if (config.protocol === "HTTP/1.0" && !config.cgi) Handler.prototype.disable_nagle_algorithm = false;
   if (Object.keys(config.mimetypes).length > 0) {
     Handler.prototype.extensions_map = { ...Base.prototype.extensions_map, ...config.mimetypes };
   }

@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { SimpleHTTPRequestHandler } from "../http/simple-handler.js";
 import { escapeControl } from "../py/format.js";
 import { toFsPath } from "../http/simple/files.js";
+import { logLine } from "./log.js";
 
 export interface WebOptions {
   cors: boolean;
@@ -136,7 +137,7 @@ export function webHandler(Base: typeof SimpleHTTPRequestHandler, web: WebOption
       if (!web.color || web.quiet) return super.log_request(code, size);
       // log_message escapes control characters: the colour goes around the escaped text.
       const text = escapeControl(`"${this.requestline}"`);
-      process.stderr.write(
+      logLine(
         `${this.address_string()} - - [${this.log_date_time_string()}] ${text} ${colorStatus(String(code))} ${escapeControl(String(size))}\n`,
       );
     }
@@ -146,14 +147,31 @@ export function webHandler(Base: typeof SimpleHTTPRequestHandler, web: WebOption
     }
   };
   if (web.spa) {
-    // --spa: a path that names nothing and has no extension is the app's index.html. Only then
-    // is send_head overridden: the handler's synchronous answer from the file cache needs its own.
-    const sendHead = Base.prototype.send_head;
+    // --spa: a path that names nothing and has no extension is the app's index.html.
     const translate = Base.prototype.translate_path;
-    WebHandler.prototype.send_head = function (this: SimpleHTTPRequestHandler) {
-      if (noExtension(this.path) && !exists(translate.call(this, this.path))) this.path = "/index.html";
-      return sendHead.call(this);
+    const toApp = (handler: SimpleHTTPRequestHandler): void => {
+      if (noExtension(handler.path) && !exists(translate.call(handler, handler.path))) handler.path = "/index.html";
     };
+    if (Base.prototype.send_head === SimpleHTTPRequestHandler.prototype.send_head) {
+      // Before do_GET/do_HEAD, so that send_head stays the class's own and a hit in the file
+      // cache (the app's index.html, mostly) is still answered synchronously.
+      const { do_GET: get, do_HEAD: head } = Base.prototype;
+      WebHandler.prototype.do_GET = function (this: SimpleHTTPRequestHandler) {
+        toApp(this);
+        return get.call(this);
+      };
+      WebHandler.prototype.do_HEAD = function (this: SimpleHTTPRequestHandler) {
+        toApp(this);
+        return head.call(this);
+      };
+    } else {
+      // A send_head of its own (CGI: scripts first): the app's index.html for what it would look up.
+      const sendHead = Base.prototype.send_head;
+      WebHandler.prototype.send_head = function (this: SimpleHTTPRequestHandler) {
+        toApp(this);
+        return sendHead.call(this);
+      };
+    }
   }
   // OPTIONS is answered only with --cors (without it: 501, as CPython).
   if (web.cors) (WebHandler.prototype as unknown as Record<string, unknown>).do_OPTIONS = answerOptions(methods);

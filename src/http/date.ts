@@ -44,9 +44,28 @@ function two(n: number): string {
   return n < 10 ? "0" + n : "" + n;
 }
 
+/** The log date of the current second, for the monthname it was made with. */
+let logSecond = Number.NaN;
+let logMonths: readonly (string | null)[] | null = null;
+let logText = "";
+
 /** CPython's log_date_time_string: `'%02d/%3s/%04d %02d:%02d:%02d'` in local time,
- * `23/Nov/2026 19:30:47`, the month named by `monthname[1..12]` (the handler's class variable). */
-export function logDateTimeString(date: Date = new Date(), monthname: readonly (string | null)[] = MONTHNAME): string {
+ * `23/Nov/2026 19:30:47`, the month named by `monthname[1..12]` (the handler's class variable).
+ * For now (no `date`), formatted once per second: one clock read per log line, not six local
+ * time conversions. */
+export function logDateTimeString(date?: Date, monthname: readonly (string | null)[] = MONTHNAME): string {
+  if (date !== undefined) return formatLogDate(date, monthname);
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== logSecond || monthname !== logMonths) {
+    logText = formatLogDate(new Date(now), monthname);
+    logSecond = second;
+    logMonths = monthname;
+  }
+  return logText;
+}
+
+function formatLogDate(date: Date, monthname: readonly (string | null)[]): string {
   return (
     `${two(date.getDate())}/${String(monthname[date.getMonth() + 1]).padStart(3, " ")}/${String(date.getFullYear()).padStart(4, "0")} ` +
     `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`

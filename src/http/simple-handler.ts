@@ -14,7 +14,7 @@ import {
   ifModifiedSinceSeconds, ifRangeHolds, makeETag, noneMatchHits, parseRange,
 } from "./simple/conditional.js";
 import { SocketWriter } from "../socketserver/socket-writer.js";
-import type { FileCache } from "./simple/file-cache.js";
+import type { FileCache, Route } from "./simple/file-cache.js";
 import {
   BytesSource, FileSource, listEntries, locate, openFile, readWhole, toFsPath, type Located, type ResponseSource,
 } from "./simple/files.js";
@@ -111,8 +111,18 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (this.send_head !== proto.send_head || this.copyfile !== proto.copyfile) return false;
     const cache = (this.server as { fileCache?: FileCache | null } | null)?.fileCache ?? null;
     if (cache === null) return false;
-    const answer = this.#cached(cache, this.translate_path(this.path));
-    if (answer === undefined) return false;
+    // translate_path is a pure function of the URL path and the directory: when it is this
+    // class's own, where a URL path led last time is looked up, not worked out again.
+    const own = this.translate_path === proto.translate_path;
+    let route: Route | null | undefined = own ? cache.route(this.directory, this.path) : undefined;
+    if (route === undefined) {
+      route = this.#route(this.translate_path(this.path));
+      if (route === null) return false;
+    }
+    const entry = cache.get(route.key, route.fsPath);
+    if (entry === undefined) return false;
+    if (own) cache.remember(this.directory, this.path, route);
+    const answer = this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route.file));
     if (answer === null || !body || answer.bytes.length === 0) return undefined;
     return this.wfile.write(answer.bytes);
   }
@@ -190,21 +200,27 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * ending in "/", its index.html), or undefined when the slow path must look.
    */
   #cached(cache: FileCache, path: string): BytesSource | null | undefined {
+    const route = this.#route(path);
+    const entry = route === null ? undefined : cache.get(route.key, route.fsPath);
+    if (entry === undefined) return undefined;
+    return this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route!.file));
+  }
+
+  /** The file a cache entry for translated `path` would hold (a directory URL's index.html), or
+   * null when only the slow path can tell (a directory named without "/", an unnameable path). */
+  #route(path: string): Route | null {
     let file = path;
     if (path.endsWith("/")) {
       // The slow path answers a directory with its index.html only for a URL path ending in "/".
       try {
-        if (!urlsplit(this.path)[2].endsWith("/")) return undefined;
+        if (!urlsplit(this.path)[2].endsWith("/")) return null;
       } catch {
-        return undefined;
+        return null;
       }
       file = join(path, "index.html");
     }
     const fsPath = toFsPath(file);
-    if (fsPath === null) return undefined;
-    const entry = cache.get(cacheKey(this.directory, file), fsPath);
-    if (entry === undefined) return undefined;
-    return this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(file));
+    return fsPath === null ? null : { file, fsPath, key: cacheKey(this.directory, file) };
   }
 
   /** The answer for a file whose bytes are in memory. */

@@ -64,6 +64,22 @@ describe("basehttp command", () => {
     expect(await r.exit).toEqual([0, null]);
   });
 
+  it("logs every request of a pipelined burst, one line each and in order, though written together", async () => {
+    const r = run(["0", "-b", "127.0.0.1", "-d", dir, "-p", "HTTP/1.1"]);
+    const port = Number((await waitFor(r.stdout, SERVING, r.exit))[2]);
+    const socket = net.connect(port, "127.0.0.1");
+    let got = "";
+    socket.on("data", (d: Buffer) => (got += d.toString("latin1")));
+    const burst = [1, 2, 3, 4, 5].map((n) => `GET /hello.txt?n=${n} HTTP/1.1\r\nHost: a\r\n\r\n`).join("");
+    socket.write(burst);
+    await waitFor(() => got, /(HTTP\/1\.1 200 OK[\s\S]*){5}/);
+    socket.destroy();
+    r.child.kill("SIGTERM");
+    expect(await r.exit).toEqual([0, null]);
+    const lines = r.stderr().split("\n").filter((l) => l !== "");
+    expect(lines.map((l) => /"GET \/hello\.txt\?n=(\d) HTTP\/1\.1" 200 -$/.exec(l)?.[1])).toEqual(["1", "2", "3", "4", "5"]);
+  });
+
   it("runs --workers 2 on node:cluster: one Serving line, requests answered, exit 0 on SIGTERM", async () => {
     const r = run(["0", "-b", "127.0.0.1", "-d", dir, "--workers", "2"]);
     const port = Number((await waitFor(r.stdout, SERVING, r.exit))[2]);

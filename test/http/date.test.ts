@@ -133,4 +133,24 @@ describe("logDateTimeString", () => {
       vi.useRealTimers();
     }
   });
+
+  it("formats now once per second, and again for another second or another monthname", () => {
+    process.env.TZ = "UTC";
+    vi.useFakeTimers();
+    try {
+      vi.setSystemTime(784111777_100);
+      const first = logDateTimeString();
+      vi.setSystemTime(784111777_900);
+      expect(logDateTimeString()).toBe(first);
+      expect(logDateTimeString(undefined, [null, "jan", "fév", "mar", "avr", "mai", "jui", "jul", "aoû", "sep", "oct", "nov", "déc"])).toBe(
+        "06/nov/1994 08:49:37",
+      );
+      vi.setSystemTime(784111778_000);
+      expect(logDateTimeString()).toBe("06/Nov/1994 08:49:38");
+      vi.setSystemTime(784111777_000);
+      expect(logDateTimeString()).toBe("06/Nov/1994 08:49:37");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -3,13 +3,13 @@
 // large files streamed in large reads with at most two buffers (FileSource.sendTo).
 
 import { mkdtemp, open, rename, rm, unlink, utimes, writeFile } from "node:fs/promises";
-import { statSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HTTPServer } from "../../src/http/server.js";
 import { SimpleHTTPRequestHandler } from "../../src/http/simple-handler.js";
-import { FileCache } from "../../src/http/simple/file-cache.js";
+import { FileCache, MAX_ROUTES } from "../../src/http/simple/file-cache.js";
 import { FileSource, STREAM_CHUNK_SIZE } from "../../src/http/simple/files.js";
 import { exchangeRaw, parseResponses, request } from "./simple-client.js";
 
@@ -159,6 +159,37 @@ describe("FileCache", () => {
     const cache = new FileCache(100, 10);
     expect(cache.accepts(10)).toBe(true);
     expect(cache.accepts(11)).toBe(false);
+  });
+
+  it("remembers routes per directory up to MAX_ROUTES, then starts over; clear() forgets them", () => {
+    const cache = new FileCache(100);
+    const route = (n: number) => ({ file: `/d/f${n}`, fsPath: `/d/f${n}`, key: `/d\0/d/f${n}` });
+    for (let n = 0; n < MAX_ROUTES; n++) cache.remember("/d", `/f${n}`, route(n));
+    cache.remember("/e", "/f0", route(0));
+    expect(cache.route("/d", "/f0")).toEqual(route(0));
+    expect(cache.route("/d", `/f${MAX_ROUTES - 1}`)).toEqual(route(MAX_ROUTES - 1));
+    expect(cache.route("/d", "/other")).toBeUndefined();
+    // Remembering a known URL again does not start over; a new one past the bound does.
+    cache.remember("/d", "/f1", route(1));
+    expect(cache.route("/d", "/f0")).toBeDefined();
+    cache.remember("/d", "/new", route(9));
+    expect(cache.route("/d", "/f0")).toBeUndefined();
+    expect(cache.route("/d", "/new")).toEqual(route(9));
+    expect(cache.route("/e", "/f0")).toEqual(route(0));
+    cache.clear();
+    expect(cache.route("/e", "/f0")).toBeUndefined();
+  });
+
+  it("evicts the least recently used entry: a hit on the oldest saves it", () => {
+    const path = join(root, "lru.txt");
+    writeFileSync(path, "x");
+    const st = statSync(path);
+    const cache = new FileCache(3);
+    for (const k of ["a", "b", "c"]) cache.set(k, st, Buffer.from("x"));
+    expect(cache.get("a", path)).toBeDefined(); // the oldest: moved to the end
+    cache.set("d", st, Buffer.from("x")); // evicts b, the least recently used
+    expect(cache.get("b", path)).toBeUndefined();
+    expect(["a", "c", "d"].map((k) => cache.get(k, path) !== undefined)).toEqual([true, true, true]);
   });
 
   it("drops an entry whose file is gone", async () => {

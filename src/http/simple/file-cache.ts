@@ -11,6 +11,16 @@ export const DEFAULT_FILE_CACHE_SIZE = 32 * 1024 * 1024;
 /** Largest file kept whole in memory; larger files are streamed. */
 export const MAX_CACHED_FILE = 2 * 1024 * 1024;
 
+/** Routes (URL path to cache entry) remembered per directory, at most; then forgotten at once. */
+export const MAX_ROUTES = 4096;
+
+/** Where a URL path leads: the translated file name, its name for the file system, the entry's key. */
+export interface Route {
+  readonly file: string;
+  readonly fsPath: string | Buffer;
+  readonly key: string;
+}
+
 /** A cached file: its bytes and the stat() fields that must still match on disk. */
 export interface CachedFile {
   readonly bytes: Buffer;
@@ -19,6 +29,8 @@ export interface CachedFile {
   readonly ctimeMs: number;
   readonly ino: number;
   readonly dev: number;
+  /** Recency: the cache's insertion count when the entry last moved to the end. */
+  seq: number;
 }
 
 function sameFile(entry: CachedFile, st: Stats): boolean {
@@ -36,7 +48,11 @@ export class FileCache {
   readonly maxBytes: number;
   readonly maxFileBytes: number;
   readonly #entries = new Map<string, CachedFile>();
+  /** Per served directory, the route of each URL path answered from the cache. */
+  readonly #routes = new Map<string, Map<string, Route>>();
   #bytes = 0;
+  /** Entries (re)inserted so far: an entry's `seq` is the count when it last went to the end. */
+  #seq = 0;
 
   constructor(maxBytes = DEFAULT_FILE_CACHE_SIZE, maxFileBytes = Math.min(MAX_CACHED_FILE, maxBytes)) {
     if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new RangeError("fileCacheSize must be an integer >= 0");
@@ -77,10 +93,28 @@ export class FileCache {
       this.delete(key);
       return undefined;
     }
-    // Least recently used first: a hit moves to the end.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    // Least recently used first: a hit moves to the end (eviction takes from the front), unless
+    // it went there less than half the entries ago (a hot entry is not moved on every hit).
+    const age = this.#seq - entry.seq;
+    if (age > 0 && age >= this.#entries.size >> 1) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      entry.seq = ++this.#seq;
+    }
     return entry;
+  }
+
+  /** The route remembered for URL path `url` under `directory`, if any. */
+  route(directory: string, url: string): Route | undefined {
+    return this.#routes.get(directory)?.get(url);
+  }
+
+  /** Remember where `url` under `directory` leads (translate_path's result, a pure function of both). */
+  remember(directory: string, url: string, route: Route): void {
+    let routes = this.#routes.get(directory);
+    if (routes === undefined) this.#routes.set(directory, (routes = new Map()));
+    else if (routes.size >= MAX_ROUTES && !routes.has(url)) routes.clear();
+    routes.set(url, route);
   }
 
   /** Keep `bytes`, read from a file whose stat() (taken before reading) is `stats`. */
@@ -93,6 +127,7 @@ export class FileCache {
     }
     this.#entries.set(key, {
       bytes, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino, dev: stats.dev,
+      seq: ++this.#seq,
     });
     this.#bytes += bytes.length;
   }
@@ -106,6 +141,7 @@ export class FileCache {
 
   clear(): void {
     this.#entries.clear();
+    this.#routes.clear();
     this.#bytes = 0;
   }
 }
