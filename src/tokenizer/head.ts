@@ -7,8 +7,9 @@
 // basehttp/tokenizer (WASM) and basehttp/tokenizer/js (the twin). No node: import.
 
 import {
-  DEFAULT_HEAD_LIMIT, HEADER_SLOTS, OUTCOME_NEED_MORE, OUTCOME_VIOLATION, T_HEADER_COUNT, T_HEADERS, T_METHOD_LEN,
-  T_METHOD_OFF, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
+  DEFAULT_HEAD_LIMIT, HEADER_NAME_ID, HEADER_SLOTS, OUTCOME_NEED_MORE, OUTCOME_VIOLATION, T_HEADER_COUNT, T_HEADERS,
+  T_METHOD_LEN, T_METHOD_OFF, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR,
+  T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
 } from "../contract/layout.js";
 import { newTable, resetTable } from "../contract/table.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
@@ -71,6 +72,24 @@ export type ParseRequestHead = (bytes: Uint8Array, options?: ParseOptions) => Pa
 
 /** The version string of a two-word (HTTP/0.9) request line. */
 const HTTP09 = "HTTP/0.9";
+const HTTP11 = "HTTP/1.1";
+const HTTP10 = "HTTP/1.0";
+const GET = "GET";
+// Module-local copies of the slots decodeHead reads (V8 reads an imported binding through a cell
+// at every use).
+const METHOD_OFF: number = T_METHOD_OFF;
+const METHOD_LEN: number = T_METHOD_LEN;
+const TARGET_OFF: number = T_TARGET_OFF;
+const TARGET_LEN: number = T_TARGET_LEN;
+const VERSION_OFF: number = T_VERSION_OFF;
+const VERSION_LEN: number = T_VERSION_LEN;
+const VERSION_MAJOR: number = T_VERSION_MAJOR;
+const VERSION_MINOR: number = T_VERSION_MINOR;
+const WORDS: number = T_WORDS;
+const COUNT: number = T_HEADER_COUNT;
+const FIRST_HEADER: number = T_HEADERS;
+const SLOTS: number = HEADER_SLOTS;
+const NAME_ID: number = HEADER_NAME_ID;
 
 /**
  * What parseRequestHead drives: a fresh scan of bytes[start, end) whose token table is then
@@ -134,15 +153,31 @@ export function decodeHead(bytes: Uint8Array, start: number, table: Int32Array, 
   const t = table;
   const b = base;
   const text = latin1(bytes, start, start + length);
-  const method = internMethod(bytes, start + t[b + T_METHOD_OFF]!, t[b + T_METHOD_LEN]!);
-  const targetOff = t[b + T_TARGET_OFF]!;
-  const target = text.substring(targetOff, targetOff + t[b + T_TARGET_LEN]!);
-  const version = t[b + T_WORDS] === 2 ? HTTP09 : internVersion(bytes, start + t[b + T_VERSION_OFF]!, t[b + T_VERSION_LEN]!);
-  const count = t[b + T_HEADER_COUNT]!;
+  const methodAt = start + t[b + METHOD_OFF]!;
+  const methodLen = t[b + METHOD_LEN]!;
+  const method = methodLen === 3 && bytes[methodAt] === 0x47 && bytes[methodAt + 1] === 0x45 && bytes[methodAt + 2] === 0x54
+    ? GET
+    : internMethod(bytes, methodAt, methodLen);
+  const targetOff = t[b + TARGET_OFF]!;
+  const target = text.substring(targetOff, targetOff + t[b + TARGET_LEN]!);
+  const version = t[b + WORDS] === 2 ? HTTP09 : knownVersion(bytes, start, t, b);
+  const count = t[b + COUNT]!;
   const headers = new Array<[string, string]>(count);
-  for (let i = 0, h = b + T_HEADERS; i < count; i++, h += HEADER_SLOTS) {
+  for (let i = 0, h = b + FIRST_HEADER; i < count; i++, h += SLOTS) {
     const valueOff = t[h + 2]!;
-    headers[i] = [headerName(bytes, start + t[h]!, t[h + 1]!, t[h + 4]!), text.substring(valueOff, valueOff + t[h + 3]!)];
+    headers[i] = [headerName(bytes, start + t[h]!, t[h + 1]!, t[h + NAME_ID]!), text.substring(valueOff, valueOff + t[h + 3]!)];
   }
   return { kind: "head", method, target, version, headers, length };
+}
+
+/** The version word of a complete head: the scan checked it is `HTTP/` DIGITS `.` DIGITS and
+ * parsed the numbers, so 8 bytes with 1 and 1 (or 0) are exactly HTTP/1.1 (HTTP/1.0). */
+function knownVersion(bytes: Uint8Array, start: number, t: Int32Array, b: number): string {
+  const len = t[b + VERSION_LEN]!;
+  if (len === 8 && t[b + VERSION_MAJOR] === 1) {
+    const minor = t[b + VERSION_MINOR];
+    if (minor === 1) return HTTP11;
+    if (minor === 0) return HTTP10;
+  }
+  return internVersion(bytes, start + t[b + VERSION_OFF]!, len);
 }

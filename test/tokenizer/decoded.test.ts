@@ -75,6 +75,25 @@ for (const [entry, m] of [["basehttp/tokenizer", wasmEntry], ["basehttp/tokenize
       }
     });
 
+    test("methods and versions come back exactly as sent, the common ones as constants", () => {
+      const words = (line: string) => {
+        const r = m.parseRequestHead(bytes(`${line}\r\nHost: a\r\n\r\n`));
+        if (r.kind !== "head") throw new Error(`${line}: ${r.kind}`);
+        return [r.method, r.version];
+      };
+      expect(words("GET / HTTP/1.1")).toEqual(["GET", "HTTP/1.1"]);
+      expect(words("GET / HTTP/1.0")).toEqual(["GET", "HTTP/1.0"]);
+      // Same numbers, other bytes: the version word as received (CPython keeps it so).
+      expect(words("GET / HTTP/01.1")).toEqual(["GET", "HTTP/01.1"]);
+      expect(words("GET / HTTP/1.01")).toEqual(["GET", "HTTP/1.01"]);
+      expect(words("GET / HTTP/1.2")).toEqual(["GET", "HTTP/1.2"]);
+      expect(words("GET / HTTP/0.9")).toEqual(["GET", "HTTP/0.9"]);
+      expect(words("GEt / HTTP/1.1")).toEqual(["GEt", "HTTP/1.1"]);
+      expect(words("GETS / HTTP/1.1")).toEqual(["GETS", "HTTP/1.1"]);
+      expect(words("PUT / HTTP/1.1")).toEqual(["PUT", "HTTP/1.1"]);
+      expect(words("get / HTTP/1.1")).toEqual(["get", "HTTP/1.1"]);
+    });
+
     test("HTTP/0.9: a two-word request line has version HTTP/0.9 and no headers", () => {
       expect(m.parseRequestHead(bytes("GET /old\r\n"))).toEqual({
         kind: "head", method: "GET", target: "/old", version: "HTTP/0.9", headers: [], length: 10,
