@@ -7,12 +7,10 @@
 // basehttp/tokenizer (WASM) and basehttp/tokenizer/js (the twin). No node: import.
 
 import {
-  DEFAULT_HEAD_LIMIT, HEADER_NAME_ID, HEADER_SLOTS, OUTCOME_NEED_MORE, OUTCOME_VIOLATION, T_HEADER_COUNT, T_HEADERS,
+  HEADER_NAME_ID, HEADER_SLOTS, OUTCOME_NEED_MORE, OUTCOME_VIOLATION, T_HEADER_COUNT, T_HEADERS,
   T_METHOD_LEN, T_METHOD_OFF, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR,
   T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
 } from "../contract/layout.js";
-import { newTable, resetTable } from "../contract/table.js";
-import type { Tokenizer } from "../contract/tokenizer.js";
 import { VIOLATION_NAMES, VIOLATION_RFC, VIOLATION_STATUS } from "../contract/violations.js";
 import { headerName, internMethod, internVersion } from "./intern.js";
 import { latin1 } from "./latin1.js";
@@ -91,55 +89,31 @@ const FIRST_HEADER: number = T_HEADERS;
 const SLOTS: number = HEADER_SLOTS;
 const NAME_ID: number = HEADER_NAME_ID;
 
+/** The bounds parseRequestHead scans, [start, end) of `bytes`; throws RangeError outside it. */
+export function checkBounds(start: number, end: number, length: number): void {
+  if (!(start >= 0 && start <= end && end <= length)) {
+    throw new RangeError(`parseRequestHead: need 0 <= start <= end <= bytes.length, got ${start}, ${end}, ${length}`);
+  }
+}
+
 /**
- * What parseRequestHead drives: a fresh scan of bytes[start, end) whose token table is then
- * read from `table` at slot `base` (the twin: a table of its own; WASM: linear memory in place).
+ * What parseRequestHead answers for a scan's `outcome` whose token table is at `table[base]`.
+ * Each entry (index.ts, js-index.ts) has a parseRequestHead of its own that calls this, so that
+ * a process running both backends gives neither a call site shared with the other (V8 keeps one
+ * set of type feedback per function literal).
  */
-export interface HeadScanner {
-  scanFresh(bytes: Uint8Array, start: number, end: number, headLimit: number): number;
-  readonly table: Int32Array;
-  readonly base: number;
-}
-
-/** A HeadScanner over any Tokenizer, with a table of its own. */
-export function tableScanner(tok: Tokenizer): HeadScanner {
-  const table = newTable();
+export function resultOf(outcome: number, bytes: Uint8Array, start: number, table: Int32Array, base: number): ParseResult {
+  if (outcome > 0) return decodeHead(bytes, start, table, base, outcome);
+  if (outcome === OUTCOME_NEED_MORE) return NEED_MORE;
+  if (outcome !== OUTCOME_VIOLATION) throw new Error(`parseRequestHead: unexpected outcome ${outcome}`);
+  const code = table[base + T_VIOLATION]!;
   return {
-    scanFresh(bytes, start, end, headLimit) {
-      resetTable(table);
-      return tok.scan(bytes, start, end, table, headLimit);
-    },
-    table,
-    base: 0,
-  };
-}
-
-/** A parseRequestHead over the scanner `make()` gives (made on first use). */
-export function makeParseRequestHead(make: () => HeadScanner): ParseRequestHead {
-  let scanner: HeadScanner | undefined;
-  return function parseRequestHead(bytes: Uint8Array, options?: ParseOptions): ParseResult {
-    const start = options?.start ?? 0;
-    const end = options?.end ?? bytes.length;
-    const headLimit = options?.headLimit ?? DEFAULT_HEAD_LIMIT;
-    if (!(start >= 0 && start <= end && end <= bytes.length)) {
-      throw new RangeError(`parseRequestHead: need 0 <= start <= end <= bytes.length, got ${start}, ${end}, ${bytes.length}`);
-    }
-    scanner ??= make();
-    const outcome = scanner.scanFresh(bytes, start, end, headLimit);
-    const table = scanner.table;
-    const base = scanner.base;
-    if (outcome > 0) return decodeHead(bytes, start, table, base, outcome);
-    if (outcome === OUTCOME_NEED_MORE) return NEED_MORE;
-    if (outcome !== OUTCOME_VIOLATION) throw new Error(`parseRequestHead: unexpected outcome ${outcome}`);
-    const code = table[base + T_VIOLATION]!;
-    return {
-      kind: "violation",
-      code,
-      name: VIOLATION_NAMES[code]!,
-      rfc: VIOLATION_RFC[code]!,
-      status: VIOLATION_STATUS[code]!,
-      at: table[base + T_VIOLATION_AT]!,
-    };
+    kind: "violation",
+    code,
+    name: VIOLATION_NAMES[code]!,
+    rfc: VIOLATION_RFC[code]!,
+    status: VIOLATION_STATUS[code]!,
+    at: table[base + T_VIOLATION_AT]!,
   };
 }
 
