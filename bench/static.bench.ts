@@ -248,7 +248,7 @@ async function main(): Promise<void> {
   const served = join(dir, "www");
   mkdirSync(logDir);
   mkdirSync(served);
-  for (const f of FILES) {
+  for (const f of ALL_FILES) {
     const bytes = Buffer.alloc(f.size);
     for (let i = 0; i < f.size; i++) bytes[i] = (i * 31 + 7) & 0xff;
     writeFileSync(join(served, f.name), bytes);

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimpleHTTPRequestHandler } from "../../src/http/simple-handler.js";
-import type { HTTPServerOptions } from "../../src/http/server.js";
+import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
 import { PARSERS, QuietHandler, serve } from "./helpers.js";
 
 /** Larger than what loopback's kernel buffers hold (a few MiB each way), so most of it waits
@@ -196,6 +196,26 @@ for (const parser of PARSERS) {
   });
 }
 
+describe("close_request without end() (a subclass that skips shutdown_request's end)", () => {
+  it("still waits for the queued answer to leave, then closes", async () => {
+    class NoEnd extends HTTPServer {
+      override shutdown_request(request: Duplex): void {
+        this.close_request(request);
+      }
+    }
+    const server = new NoEnd(["127.0.0.1", 0], BigUnawaited, { drainTimeout: 0.2 });
+    await server.ready;
+    const loop = server.serve_forever(0.05);
+    try {
+      complete(await download(server.server_port, GET_10, 1000), BODY);
+    } finally {
+      await server.shutdown();
+      server.server_close();
+      await loop;
+    }
+  });
+});
+
 describe("a peer that never reads the answer", () => {
   it("is cut off once none of the queued answer has moved for sendTimeout seconds", async () => {
     const srv = await serve(BigUnawaited, { sendTimeout: 0.3, drainTimeout: 0.2 });
@@ -219,8 +239,7 @@ describe("a peer that never reads the answer", () => {
     }
   });
 
-  it("sendTimeout defaults to 60 seconds and refuses what is not a duration", async () => {
-    const { HTTPServer } = await import("../../src/http/server.js");
+  it("sendTimeout defaults to 60 seconds and refuses what is not a duration", () => {
     expect(new HTTPServer(["127.0.0.1", 0], QuietHandler, { bind_and_activate: false }).sendTimeout).toBe(60);
     expect(new HTTPServer(["127.0.0.1", 0], QuietHandler, { bind_and_activate: false, sendTimeout: 1.5 }).sendTimeout).toBe(1.5);
     for (const bad of [-1, Number.NaN]) {
