@@ -8,6 +8,7 @@
 
 import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
+import type { PeerAddress } from "./peer-address.js";
 
 /** Where reads land. Shared by all sockets of a server: each read is handed out (copied into a
  * Buffer of its own) before the next one, on any socket, can land. */
@@ -34,6 +35,9 @@ interface RawSocket {
 /** A socket over an accepted handle, reading into `region`. */
 export class LinearSocket extends net.Socket {
   readonly region: ReadRegion;
+  /** The connection's client_address while the server serves it: looked up before the handle
+   * closes (a reset), if nobody has yet. TCPServer sets it, close_request clears it. */
+  peer: PeerAddress | null = null;
   #paused = true;
 
   constructor(handle: StreamHandle, region: ReadRegion, allowHalfOpen: boolean) {
@@ -64,6 +68,12 @@ export class LinearSocket extends net.Socket {
       handle.readStart();
     }
     return this;
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.peer?.settle();
+    this.peer = null;
+    super._destroy(error, callback);
   }
 
   /** Whether pause() is in force. */

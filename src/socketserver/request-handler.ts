@@ -6,6 +6,7 @@ import type { Duplex } from "node:stream";
 import type { Socket } from "node:net";
 import type { BaseServer } from "./base-server.js";
 import { TimeoutError } from "./errors.js";
+import { PeerAddress } from "./peer-address.js";
 import { SocketReader } from "./socket-reader.js";
 import { SocketWriter } from "./socket-writer.js";
 
@@ -36,13 +37,25 @@ export interface WritableFile {
 export class BaseRequestHandler {
   /** The connection: a node:net Socket (any Duplex in socketless tests). */
   request: Duplex;
-  client_address: Address;
   server: BaseServer;
+  #client_address: Address;
 
   constructor(request: Duplex, client_address: Address, server: BaseServer) {
     this.request = request;
-    this.client_address = client_address;
+    this.#client_address = client_address;
     this.server = server;
+  }
+
+  /** `[host, port]` of the peer. Accepted into WASM memory, it is looked up when first read
+   * (peer-address.ts): here, or an element of what the server passed to the constructor. */
+  get client_address(): Address {
+    const address = this.#client_address;
+    if (address instanceof PeerAddress) address.settle();
+    return address;
+  }
+
+  set client_address(value: Address) {
+    this.#client_address = value;
   }
 
   /** Called before handle(). */
@@ -88,7 +101,8 @@ export class StreamRequestHandler extends BaseRequestHandler {
         if (socket.writableNeedDrain) socket.destroy(error);
       });
     }
-    if (this.disable_nagle_algorithm && net.setNoDelay) net.setNoDelay(true);
+    // Applied before the writer's second socket write (nothing is in flight before it).
+    if (this.disable_nagle_algorithm && net.setNoDelay) writer.noDelay();
     this.rfile = reader;
     this.wfile = writer;
   }

@@ -4,6 +4,7 @@
 // socket write of one view, without a Buffer per write); large writes go straight to the
 // socket, and the returned promise carries the socket's backpressure.
 
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { BrokenPipeError } from "./errors.js";
 
@@ -67,11 +68,27 @@ export class SocketWriter {
   #drain: Promise<void> | null = null;
   /** Bytes accepted by write() since the connection opened. */
   written = 0;
+  /** Socket writes so far; `noDelay` waits for the second. */
+  #sends = 0;
+  #noDelay = false;
 
   /** Listens to the socket only while waiting for it to drain: an idle connection's writer
    * holds no listener and no closure. */
   constructor(socket: Duplex) {
     this.#socket = socket;
+  }
+
+  /** Turn Nagle's algorithm off (TCP_NODELAY) before the socket's second write: until then
+   * nothing is in flight for it to wait on, so a connection that answers once and closes never
+   * pays for the socket option (disable_nagle_algorithm). */
+  noDelay(): void {
+    this.#noDelay = true;
+    if (this.#sends > 0) this.#applyNoDelay();
+  }
+
+  #applyNoDelay(): void {
+    this.#noDelay = false;
+    (this.#socket as Partial<Socket>).setNoDelay?.(true);
   }
 
   /** True once the peer is gone: write() throws BrokenPipeError. */
@@ -191,10 +208,12 @@ export class SocketWriter {
     const out = n === 1 ? pending[0]! : Buffer.concat(pending, this.#size);
     pending.length = 0;
     this.#size = 0;
+    if (++this.#sends > 1 && this.#noDelay) this.#applyNoDelay();
     this.#socket.write(out);
   }
 
   #writeNow(data: Uint8Array): Promise<void> | undefined {
+    if (++this.#sends > 1 && this.#noDelay) this.#applyNoDelay();
     return this.#socket.write(data) ? undefined : this.#waitDrain();
   }
 

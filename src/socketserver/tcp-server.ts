@@ -6,7 +6,8 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { BaseServer, type RequestHandlerClass } from "./base-server.js";
-import { acceptInto, type ReadRegion } from "./linear-socket.js";
+import { acceptInto, LinearSocket, type ReadRegion } from "./linear-socket.js";
+import { PeerAddress } from "./peer-address.js";
 import type { Address } from "./request-handler.js";
 
 /** How often lingering connections are looked at (progress of our answer, deadlines). */
@@ -180,7 +181,7 @@ export class TCPServer extends BaseServer {
     this.socket.on("connection", (socket: net.Socket) => {
       // An error on a connection no handler has taken yet must not crash the process.
       socket.on("error", ignore);
-      this.enqueue_request(socket, [socket.remoteAddress ?? "", socket.remotePort ?? 0]);
+      this.enqueue_request(socket, this.#clientAddress(socket));
     });
     this.socket.on("error", (error: Error) => {
       if (this.#listening) process.stderr.write(`${error.stack ?? error}\n`);
@@ -198,6 +199,26 @@ export class TCPServer extends BaseServer {
       });
       this.ready.catch(ignore);
     }
+  }
+
+  /**
+   * client_address of an accepted socket. A socket read into WASM memory looks its peer up only
+   * when the address is first read (peer-address.ts): once the connection is served, an address
+   * never read is not looked up. So it is looked up at once when it goes to a server hook a
+   * subclass overrides, which may keep it to read after the connection closed.
+   */
+  #clientAddress(socket: net.Socket): Address {
+    const base = BaseServer.prototype;
+    if (
+      socket instanceof LinearSocket &&
+      this.verify_request === base.verify_request &&
+      this.process_request === base.process_request &&
+      this.finish_request === base.finish_request &&
+      this.handle_error === base.handle_error
+    ) {
+      return (socket.peer = new PeerAddress(socket)) as unknown as Address;
+    }
+    return [socket.remoteAddress ?? "", socket.remotePort ?? 0];
   }
 
   /**
@@ -242,6 +263,8 @@ export class TCPServer extends BaseServer {
    * bytes drain (so the answer is not lost to a reset): at most `drainLimit` bytes for at most
    * `drainTimeout` seconds, both counted from when our side has finished writing. */
   override close_request(request: Duplex): void {
+    // Served: an address nobody read is not looked up when the socket closes.
+    if (request instanceof LinearSocket) request.peer = null;
     if (request.destroyed) return;
     linger(request, this.drainLimit, this.drainTimeout, this.sendTimeout);
   }

@@ -1,0 +1,69 @@
+// `client_address` of a connection accepted into WASM memory (linear-socket.ts), looked up only
+// when first read: the peer-address lookup (getpeername, then two strings) is a syscall that
+// costs a one-request connection about 5 µs, and most handlers never read it (log_message does,
+// so a server that logs pays it there, once per connection). It is a real Array, `[host, port]`,
+// equal (toEqual, JSON, destructuring, inspect) to the one Python's accept gives.
+
+import { inspect } from "node:util";
+
+/** What the lookup reads: a net.Socket's peer (node caches it once read). */
+interface Peer {
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+}
+
+/** Element descriptors shared by every instance (set in the class's static block). */
+let LAZY: PropertyDescriptorMap;
+
+/**
+ * `[host, port]` of `socket`, looked up on the first read of an element (or `settle()`).
+ * LinearSocket settles it before its handle closes while the server still serves the
+ * connection, so a handler that first reads it after the peer reset still gets it. Read for the
+ * first time only after the connection has closed, it is `["", 0]` (as node's remoteAddress).
+ */
+export class PeerAddress extends Array<string | number> {
+  /** map/filter/slice give plain arrays. */
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+
+  #socket: Peer | null;
+
+  static {
+    const element = (i: 0 | 1): PropertyDescriptor => ({
+      get(this: PeerAddress) {
+        this.settle();
+        return this[i];
+      },
+      set(this: PeerAddress, value: string | number) {
+        this.settle();
+        this[i] = value;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+    LAZY = { 0: element(0), 1: element(1) };
+  }
+
+  constructor(socket: Peer) {
+    super();
+    this.#socket = socket;
+    Object.defineProperties(this, LAZY);
+  }
+
+  /** Look the address up now, if it has not been. */
+  settle(): void {
+    const socket = this.#socket;
+    if (socket === null) return;
+    this.#socket = null;
+    const host = socket.remoteAddress ?? "";
+    const port = socket.remotePort ?? 0;
+    Object.defineProperty(this, 0, { value: host, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(this, 1, { value: port, writable: true, enumerable: true, configurable: true });
+  }
+
+  /** Shown as the plain array it stands for. */
+  [inspect.custom](_depth: number, options: object): string {
+    return inspect([this[0], this[1]], options);
+  }
+}

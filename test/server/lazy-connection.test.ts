@@ -1,0 +1,236 @@
+// What a connection does only when it must (src/socketserver/peer-address.ts, the writer's
+// TCP_NODELAY, the idle wait of handler.ts): client_address looked up when first read and
+// still equal to the peer's address, wherever it is read (log lines, handle_error, after a
+// reset); Nagle's algorithm turned off before the second write only; and Python's handler
+// lifecycle (setup, handle, finish) kept for connections that send nothing, or send late.
+
+import net from "node:net";
+import { inspect } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
+import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
+import type { Address } from "../../src/socketserver/request-handler.js";
+import { PARSERS, QuietHandler, RawClient } from "./helpers.js";
+
+let server: HTTPServer | null = null;
+afterEach(async () => {
+  if (server) {
+    await server.shutdown();
+    server.server_close();
+    server = null;
+  }
+});
+
+async function start(Handler: RequestHandlerClass<never>, options: HTTPServerOptions = {}, Server = HTTPServer): Promise<number> {
+  server = new Server(["127.0.0.1", 0], Handler, options);
+  await server.ready;
+  void server.serve_forever(0.05);
+  return server.server_address[1];
+}
+
+function hello(h: QuietHandler): void {
+  h.send_response(200);
+  h.send_header("Content-Length", "2");
+  h.end_headers();
+  h.wfile.write("ok");
+}
+
+describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
+  it("equals the peer's [host, port] as an array: elements, JSON, spread, inspect, equality", async () => {
+    const seen: unknown[] = [];
+    class Reads extends QuietHandler {
+      override do_GET(): void {
+        const a = this.client_address;
+        const [host, port] = a;
+        seen.push(Array.isArray(a), a.length, host, port, JSON.stringify(a), [...a], inspect(a), a.slice(0));
+        seen.push(a);
+        hello(this);
+      }
+    }
+    const port = await start(Reads as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(port);
+    const local = client.socket.localPort!;
+    client.send("GET / HTTP/1.0\r\n\r\n");
+    await client.all();
+    expect(seen.slice(0, 8)).toEqual([true, 2, "127.0.0.1", local, `["127.0.0.1",${local}]`, ["127.0.0.1", local], `[ '127.0.0.1', ${local} ]`, ["127.0.0.1", local]]);
+    expect(seen[8]).toEqual(["127.0.0.1", local]);
+  });
+
+  it("is what log lines show (address_string), byte for byte as before", async () => {
+    QuietHandler.logs.length = 0;
+    class Logs extends QuietHandler {
+      override do_GET(): void {
+        hello(this);
+      }
+      override log_message(format: string, ...args: unknown[]): void {
+        QuietHandler.logs.push(`${this.address_string()} ${format.replace(/%s/g, () => String(args.shift()))}`);
+      }
+    }
+    const port = await start(Logs as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(port);
+    client.send("GET /x HTTP/1.0\r\n\r\n");
+    await client.all();
+    expect(QuietHandler.logs).toEqual(['127.0.0.1 "GET /x HTTP/1.0" 200 -']);
+  });
+
+  it("can be assigned, element by element or whole, as Python code may", async () => {
+    const seen: unknown[] = [];
+    class Assigns extends QuietHandler {
+      override do_GET(): void {
+        this.client_address[0] = "10.0.0.1";
+        seen.push([...this.client_address]);
+        this.client_address = ["10.0.0.2", 1];
+        seen.push(this.address_string());
+        hello(this);
+      }
+    }
+    const port = await start(Assigns as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(port);
+    const local = client.socket.localPort!;
+    client.send("GET / HTTP/1.0\r\n\r\n");
+    await client.all();
+    expect(seen).toEqual([["10.0.0.1", local], "10.0.0.2"]);
+  });
+
+  it("read first after the peer reset the connection is [\"\", 0]: the kernel no longer knows the peer (as node's remoteAddress)", async () => {
+    let reset!: () => void;
+    const wasReset = new Promise<void>((resolve) => (reset = resolve));
+    const seen: unknown[] = [];
+    class Late extends QuietHandler {
+      override async do_GET(): Promise<void> {
+        await wasReset;
+        await new Promise((r) => setTimeout(r, 20));
+        seen.push(this.request.destroyed, [...this.client_address]);
+      }
+    }
+    const port = await start(Late as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(port);
+    const local = client.socket.localPort!;
+    client.send("GET / HTTP/1.0\r\n\r\n");
+    await new Promise((r) => setTimeout(r, 30));
+    client.socket.resetAndDestroy();
+    await client.closed;
+    await new Promise((r) => setTimeout(r, 30));
+    reset();
+    await server!.shutdown();
+    // Read before the reset (the request log line does, as soon as the answer begins), it is
+    // kept; sockets read through `data` events (the js parser, TLS) look it up at accept.
+    expect(seen).toEqual([true, parser === "wasm" ? ["", 0] : ["127.0.0.1", local]]);
+  });
+
+  it("read once before a reset is kept after it", async () => {
+    let reset!: () => void;
+    const wasReset = new Promise<void>((resolve) => (reset = resolve));
+    const seen: unknown[] = [];
+    class Early extends QuietHandler {
+      override async do_GET(): Promise<void> {
+        const host = this.client_address[0];
+        await wasReset;
+        await new Promise((r) => setTimeout(r, 20));
+        seen.push(host, this.request.destroyed, [...this.client_address]);
+      }
+    }
+    const port = await start(Early as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(port);
+    const local = client.socket.localPort!;
+    client.send("GET / HTTP/1.0\r\n\r\n");
+    await new Promise((r) => setTimeout(r, 30));
+    client.socket.resetAndDestroy();
+    await client.closed;
+    await new Promise((r) => setTimeout(r, 30));
+    reset();
+    await server!.shutdown();
+    expect(seen).toEqual(["127.0.0.1", true, ["127.0.0.1", local]]);
+  });
+
+  it("kept by the handler (this.client_address) and read after the connection closed, is the peer's", async () => {
+    const kept: Address[] = [];
+    class Keeps extends QuietHandler {
+      override do_GET(): void {
+        kept.push(this.client_address);
+        hello(this);
+      }
+    }
+    const port = await start(Keeps as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(port);
+    const local = client.socket.localPort!;
+    client.send("GET / HTTP/1.0\r\n\r\n");
+    await client.all();
+    await server!.shutdown();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(kept).toEqual([["127.0.0.1", local]]);
+  });
+
+  it("is what handle_error and verify_request receive", async () => {
+    const got: Address[] = [];
+    class Throws extends QuietHandler {
+      override do_GET(): void {
+        throw new Error("boom");
+      }
+    }
+    class Recording extends HTTPServer {
+      override verify_request(_request: unknown, client_address: Address): boolean {
+        got.push(client_address);
+        return true;
+      }
+      override handle_error(_request: unknown, client_address: Address): void {
+        got.push(client_address);
+      }
+    }
+    const port = await start(Throws as RequestHandlerClass<never>, { parser }, Recording);
+    const client = await RawClient.connect(port);
+    const local = client.socket.localPort!;
+    client.send("GET / HTTP/1.0\r\n\r\n");
+    await client.all();
+    expect(got).toEqual([["127.0.0.1", local], ["127.0.0.1", local]]);
+  });
+});
+
+describe.each(PARSERS)("TCP_NODELAY (disable_nagle_algorithm), set before the second write (%s)", (parser) => {
+  /** The setNoDelay calls each connection's socket got. */
+  const calls: boolean[][] = [];
+  class Spied extends QuietHandler {
+    override protocol_version = "HTTP/1.1";
+    override setup(): void {
+      const socket = this.request as net.Socket;
+      const mine: boolean[] = [];
+      calls.push(mine);
+      const original = socket.setNoDelay;
+      socket.setNoDelay = (on?: boolean) => {
+        mine.push(on ?? true);
+        return original.call(socket, on);
+      };
+      super.setup();
+    }
+    override do_GET(): void {
+      hello(this);
+    }
+  }
+  afterEach(() => void (calls.length = 0));
+
+  it("is not set on a connection answered once (one write), set once on one answered twice", async () => {
+    const port = await start(Spied as RequestHandlerClass<never>, { parser });
+    const once = await RawClient.connect(port);
+    once.send("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    expect((await once.all()).toString("latin1")).toMatch(/^HTTP\/1\.1 200 .*ok$/s);
+    const twice = await RawClient.connect(port);
+    twice.send("GET / HTTP/1.1\r\n\r\n");
+    await twice.responses(1);
+    twice.send("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    await twice.all();
+    expect(calls).toEqual([[], [true]]);
+  });
+
+  it("is never set when disable_nagle_algorithm is false", async () => {
+    class Nagle extends Spied {
+      override disable_nagle_algorithm = false;
+    }
+    const port = await start(Nagle as RequestHandlerClass<never>, { parser });
+    const c = await RawClient.connect(port);
+    c.send("GET / HTTP/1.1\r\n\r\n");
+    await c.responses(1);
+    c.send("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    await c.all();
+    expect(calls).toEqual([[]]);
+  });
+});
