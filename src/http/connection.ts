@@ -25,6 +25,19 @@ const INITIAL_HEAD_BUFFER = 4096;
 /** A request body left unread up to this size is read and dropped to keep the connection. */
 const DISCARD_LIMIT = 1024 * 1024;
 
+/** Token tables no connection holds, for the next head of any connection: an idle connection
+ * gives its two back, so it holds none (each is 1.7 KB outside the heap). */
+const freeTables: Int32Array[] = [];
+const FREE_TABLES_KEPT = 64;
+
+function takeTable(): Int32Array {
+  return freeTables.pop() ?? newTable();
+}
+
+function giveTable(table: Int32Array | null): void {
+  if (table !== null && freeTables.length < FREE_TABLES_KEPT) freeTables.push(table);
+}
+
 /** After a need-more scan of `bytes` from `start`: nothing received but empty lines skipped
  * before a request line (RFC 9112 §2.2), the last one perhaps cut after its CR (a CRLF split
  * across two reads is still an empty line, not the start of a head). */
@@ -92,9 +105,9 @@ export class Connection {
 
   /** Two token tables take turns, head by head, so the table of the previous head stays intact
    * while the next one is read: `headers` made lazily (request-fields.ts) can still be built
-   * from it until the head after next. */
-  #table: Int32Array = newTable();
-  #nextTable: Int32Array = newTable();
+   * from it until the head after next. Taken when a head is read, given back when idle (null). */
+  #table: Int32Array | null = null;
+  #nextTable: Int32Array | null = null;
   /** writer.written when the current answer began. */
   #writtenAtStart = 0;
   #kind = WAIT_NONE;
@@ -119,6 +132,9 @@ export class Connection {
   /** The handler is done: deregister, send what is buffered, drop what still arrives. */
   close(): void {
     this.limits.connections?.delete(this);
+    giveTable(this.#table);
+    giveTable(this.#nextTable);
+    this.#table = this.#nextTable = null;
     this.writer.flush();
     this.reader.detach();
   }
@@ -144,9 +160,32 @@ export class Connection {
     return this.#headTimedOut;
   }
 
-  /** The table the next head will be read into (that of the head before the current one). */
-  get nextTable(): Int32Array {
+  /** The table the next head will be read into (that of the head before the current one);
+   * null when it will be a free one. */
+  get nextTable(): Int32Array | null {
     return this.#nextTable;
+  }
+
+  /** Nothing of a next request received, the stream not over, the server not closing idle
+   * connections: the connection can go idle(). */
+  get quiet(): boolean {
+    return !this.reader.received && !this.reader.done && !this.#closeIdle;
+  }
+
+  /**
+   * Between requests, when nothing of the next one has arrived: give the token tables back
+   * (the handler has let go of the last head), arm the idle (or first head's) time limit, and
+   * return true: `wake` is called once input comes, the peer leaves or a limit passes; then
+   * handle_one_request reads the head as usual. False, and nothing done, when bytes are
+   * already received, the stream is over, or the server shuts down.
+   */
+  idle(wake: () => void): boolean {
+    if (!this.quiet || !this.reader.onInput(wake)) return false;
+    giveTable(this.#table);
+    giveTable(this.#nextTable);
+    this.#table = this.#nextTable = null;
+    this.#arm(this.#waitKind());
+    return true;
   }
 
   /** readHead(), once the writer has drained: a client that sends requests without reading the
@@ -165,11 +204,11 @@ export class Connection {
    */
   readHead(): RequestHead | null | Promise<RequestHead | null> {
     const r = this.reader;
-    const t = this.#nextTable;
+    const t = this.#nextTable ?? takeTable();
     this.#nextTable = this.#table;
     this.#table = t;
     resetTable(t);
-    if (r.buffered > 0) {
+    if (r.fill()) {
       const outcome = this.limits.tokenizer.scan(r.chunk, r.offset, r.end, t, this.limits.headLimit);
       if (outcome !== 0) return this.#found(r.chunk, r.offset, outcome);
     }
@@ -180,12 +219,12 @@ export class Connection {
     if (outcome > 0) this.reader.skip(outcome);
     this.#disarm();
     this.#heads++;
-    return new RequestHead(bytes, start, outcome > 0 ? outcome : 0, this.#table);
+    return new RequestHead(bytes, start, outcome > 0 ? outcome : 0, this.#table!);
   }
 
   async #readHeadSlow(): Promise<RequestHead | null> {
     const r = this.reader;
-    const t = this.#table;
+    const t = this.#table!;
     const { tokenizer, headLimit } = this.limits;
     // A head begun in the current chunk continues in a fresh buffer of its own (the chunk's
     // earlier bytes may belong to a previous request's headers, which must stay intact): its
@@ -300,7 +339,7 @@ export class Connection {
     this.#draining = true;
     if (!closeIdle) return;
     this.#closeIdle = true;
-    if (this.#idle) this.reader.fail(new Expired(WAIT_IDLE));
+    if (this.#idle || this.reader.idle) this.reader.fail(new Expired(WAIT_IDLE));
   }
 
   /** Whether drain() was called. */

@@ -19,6 +19,7 @@ import { ChunkedEncodingError } from "./errors.js";
 import { connectionOption, invalidHeader, statusLine, unsafeHeadText, versionString } from "./head-text.js";
 import { HTTPMessage } from "./message.js";
 import { RequestFields, type MessageClass } from "./request-fields.js";
+import { Resumable } from "./resumable.js";
 import { handlerMethodName, isPlainRequestLine, refusedRequestLine, requestMethod, requestTarget, requestVersion } from "./request-line.js";
 import type { HTTPServer } from "./server.js";
 import { responses } from "./status.js";
@@ -65,15 +66,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   // Request methods declared type-only (no code emitted: the do_ lookup finds only a subclass's),
   // so they autocomplete and `override do_GET()` type-checks. Others (do_SPAM) work undeclared.
-  do_GET?(): void | Promise<void>;
-  do_HEAD?(): void | Promise<void>;
-  do_POST?(): void | Promise<void>;
-  do_PUT?(): void | Promise<void>;
-  do_DELETE?(): void | Promise<void>;
-  do_OPTIONS?(): void | Promise<void>;
-  do_PATCH?(): void | Promise<void>;
-  do_CONNECT?(): void | Promise<void>;
-  do_TRACE?(): void | Promise<void>;
+  do_GET?(): void | Promise<void>; do_HEAD?(): void | Promise<void>; do_POST?(): void | Promise<void>;
+  do_PUT?(): void | Promise<void>; do_DELETE?(): void | Promise<void>; do_OPTIONS?(): void | Promise<void>;
+  do_PATCH?(): void | Promise<void>; do_CONNECT?(): void | Promise<void>; do_TRACE?(): void | Promise<void>;
 
   /** The request method (`GET`); null until the request line is understood. */
   command: string | null = null;
@@ -92,24 +87,15 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** The request headers (a `MessageClass`), built on first access: a handler that never reads
    * them does not pay for them. Until a request's headers are understood, those of the
    * previous request (undefined before the first). */
-  get headers(): HTTPMessage {
-    return this.#fields.headers(this);
-  }
-
+  get headers(): HTTPMessage { return this.#fields.headers(this); }
   set headers(value: HTTPMessage) { this.#fields.setHeaders(value); }
 
   /** The request line without its CRLF, decoded (ISO-8859-1) on first access. */
-  get requestline(): string {
-    return this.#fields.requestline();
-  }
-
+  get requestline(): string { return this.#fields.requestline(); }
   set requestline(value: string) { this.#fields.setRequestline(value); }
 
   /** The request line as received, with its CRLF. */
-  get raw_requestline(): Uint8Array {
-    return this.#fields.rawRequestline(this.#head);
-  }
-
+  get raw_requestline(): Uint8Array { return this.#fields.rawRequestline(this.#head); }
   set raw_requestline(value: Uint8Array) { this.#fields.setRawRequestline(value); }
 
   override setup(): void {
@@ -119,7 +105,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.rfile = new RequestBody(reader);
   }
 
-  override finish(): void { this.#conn?.close(); }
+  override finish(): void {
+    this.#settle();
+    this.#conn?.close();
+  }
+
+  /** Let go of the head's token table (the connection reuses it), keeping what is still lazy. */
+  #settle(): void { this.#fields.settle(this.#head); this.#head = null; }
 
   /** Interpret the request head (its token table) as CPython 3.11's parse_request: fill `command`,
    * `path`, `request_version`, `headers`, decide `close_connection`, honour `Expect:
@@ -206,20 +198,14 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       // The next head goes into the table of the one before: headers not yet made from it are now.
       this.#fields.release(conn.nextTable, this);
       head = conn.nextHead();
-    } catch (error) {
-      return this.#failed(error);
-    }
+    } catch (error) { return this.#failed(error); }
     return head instanceof Promise ? this.#later(head, this.#serve) : this.#serve(head);
   }
 
   /** `next(await pending)`, a failure answered as in handle_one_request. */
   async #later<T>(pending: Promise<T>, next: (value: T) => Promise<void> | undefined): Promise<void> {
     let value: T;
-    try {
-      value = await pending;
-    } catch (error) {
-      return this.#failed(error);
-    }
+    try { value = await pending; } catch (error) { return this.#failed(error); }
     await next.call(this, value);
   }
 
@@ -249,9 +235,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** Answer `code` to a request never understood (414, 408): no request line, no version. */
   #unknownRequest(code: number): undefined {
-    this.requestline = "";
-    this.request_version = "";
-    this.command = "";
+    this.requestline = this.request_version = this.command = "";
     this.send_error(code);
     return undefined;
   }
@@ -274,26 +258,42 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       const bad = error instanceof ChunkedEncodingError;
       if (this.#conn!.nothingSent) {
         this.#headerBuffer = "";
-        try {
-          this.send_error(bad ? 400 : 500, bad ? error.message : undefined);
-        } catch {
-          // The error answer itself failed (the peer left): nothing more to do.
-        }
+        // If the error answer itself fails (the peer left), there is nothing more to do.
+        try { this.send_error(bad ? 400 : 500, bad ? error.message : undefined); } catch { /* gone */ }
       }
       if (!bad) throw error;
     }
     return undefined;
   }
 
-  /** Handle requests until `close_connection` is true. You should not need to override it. */
-  override async handle(): Promise<void> {
+  /** Handle requests until `close_connection` is true. You should not need to override it.
+   * Undefined when every request was served at once, else a promise. */
+  override handle(): Promise<void> | undefined {
     this.close_connection = true;
-    do {
-      // No promise when the request was served at once (pipelining): no wait for the next.
-      const pending = this.handle_one_request();
-      if (pending !== undefined) await pending;
-    } while (!this.close_connection);
+    return this.#loop();
   }
+
+  /** handle()'s loop, on callbacks: a connection waiting for a request holds no suspended call
+   * chain and no token table, only the callback its reader calls when input comes. */
+  #loop(): Promise<void> | undefined {
+    const conn = this.#conn;
+    try {
+      do {
+        if (conn !== null && conn.quiet) {
+          this.#settle();
+          if (conn.idle(this.#run.resume)) return this.#run.promise();
+        }
+        // No promise when the request was served at once (pipelining): no wait for the next.
+        const pending = this.handle_one_request();
+        if (pending !== undefined) return this.#run.after(pending);
+      } while (!this.close_connection);
+    } catch (error) {
+      return this.#run.fail(error);
+    }
+    return this.#run.done();
+  }
+
+  readonly #run = new Resumable(() => this.#loop(), () => this.close_connection);
 
   /** Send and log a complete error answer: status line, Server, Date, `Connection: close`, and
    * unless the status forbids a body, `error_message_format` filled in (HTML-escaped) with

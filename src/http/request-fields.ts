@@ -3,7 +3,7 @@
 // ISO-8859-1) and `raw_requestline` (a view of the received bytes). parse_request points
 // them at the head just read; a handler that never reads them does not pay for them.
 
-import { T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_WORDS } from "../contract/layout.js";
+import { HEADER_SLOTS, T_HEADER_COUNT, T_HEADERS, T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_WORDS } from "../contract/layout.js";
 import type { RequestHead } from "./connection.js";
 import { latin1 } from "./latin1.js";
 import type { HTTPMessage } from "./message.js";
@@ -18,13 +18,21 @@ interface MessageMaker {
 
 const EMPTY = Buffer.alloc(0);
 
+/** A table again from what settle() saved: the header count and slots, the rest zero. */
+function unsaved(saved: number[]): Int32Array {
+  const table = new Int32Array(T_HEADERS + saved.length - 1);
+  table[T_HEADER_COUNT] = saved[0]!;
+  for (let i = 1; i < saved.length; i++) table[T_HEADERS + i - 1] = saved[i]!;
+  return table;
+}
+
 /** One handler's lazily made request fields, reused from request to request. */
 export class RequestFields {
   /** `headers` once built or assigned (undefined before the first request). */
   #headers: HTTPMessage | undefined = undefined;
   /** The head `headers` is built from on first access: its bytes, start and token table (one
    * of the connection's two, intact until the head after next is read); null when built. */
-  #headersTable: Int32Array | null = null;
+  #headersTable: Int32Array | number[] | null = null;
   #headersSource: Buffer | null = null;
   #headersStart = 0;
   /** `requestline` once decoded or assigned; null: decode #lineSource[#lineStart, #lineEnd). */
@@ -34,6 +42,10 @@ export class RequestFields {
   #lineEnd = 0;
   /** `raw_requestline` as assigned; null: the current head's request line. */
   #rawRequestline: Uint8Array | null = null;
+  /** The current head's request line, with its CRLF, once its table is given up (settle()). */
+  #rawSource: Uint8Array | null = null;
+  #rawStart = 0;
+  #rawEnd = 0;
 
   /** `headers`, built now if they are still bytes and a token table. */
   headers(maker: MessageMaker): HTTPMessage {
@@ -68,6 +80,7 @@ export class RequestFields {
   /** `raw_requestline`: as assigned, else the request line of `head` with its CRLF. */
   rawRequestline(head: RequestHead | null): Uint8Array {
     if (this.#rawRequestline !== null) return this.#rawRequestline;
+    if (this.#rawSource !== null) return this.#rawSource.subarray(this.#rawStart, this.#rawEnd);
     if (head === null || head.table[T_WORDS] === 0) return EMPTY;
     const t = head.table;
     return head.bytes.subarray(head.start + t[T_REQUEST_LINE_START]!, head.start + t[T_REQUEST_LINE_END]! + 2);
@@ -76,6 +89,32 @@ export class RequestFields {
   /** Assign `raw_requestline`; null: the current head's again (a new request). */
   setRawRequestline(value: Uint8Array | null): void {
     this.#rawRequestline = value;
+    this.#rawSource = null;
+  }
+
+  /** The token table of `head` (the current head) is given up (the connection goes idle, or
+   * closes): keep what may still be read from it, the part `headers` are made from (if not made
+   * yet) and where `raw_requestline` lies in the head's bytes. */
+  settle(head: RequestHead | null): void {
+    const live = this.#headersTable;
+    if (live instanceof Int32Array) {
+      // Kept lazy: the count and the header slots (what a MessageClass reads) in a plain array.
+      const count = live[T_HEADER_COUNT]!;
+      const n = HEADER_SLOTS * count;
+      const saved = new Array<number>(n + 1);
+      saved[0] = count;
+      for (let i = 0; i < n; i++) saved[i + 1] = live[T_HEADERS + i]!;
+      this.#headersTable = saved;
+    }
+    if (head === null || this.#rawRequestline !== null) return;
+    const t = head.table;
+    if (t[T_WORDS] === 0) {
+      this.#rawRequestline = EMPTY;
+      return;
+    }
+    this.#rawSource = head.bytes;
+    this.#rawStart = head.start + t[T_REQUEST_LINE_START]!;
+    this.#rawEnd = head.start + t[T_REQUEST_LINE_END]! + 2;
   }
 
   // Pointed at each head by parse_request; kept by handle_one_request while the next head is read.
@@ -97,12 +136,13 @@ export class RequestFields {
 
   /** The next head is about to be read into `table`: headers not built yet from it are built
    * now (only after a request whose parse_request failed). */
-  release(table: Int32Array, maker: MessageMaker): void {
+  release(table: Int32Array | null, maker: MessageMaker): void {
     if (this.#headersTable !== null && this.#headersTable === table) this.#build(maker);
   }
 
   #build(maker: MessageMaker): void {
-    const table = this.#headersTable!;
+    const saved = this.#headersTable!;
+    const table = saved instanceof Int32Array ? saved : unsaved(saved);
     this.#headersTable = null;
     this.#headers = new maker.MessageClass(this.#headersSource!, this.#headersStart, table);
     this.#headersSource = null;

@@ -16,6 +16,36 @@ export type RequestHandlerClass<S extends BaseServer = BaseServer> = new (
 
 type Pending = [request: Duplex, client_address: Address];
 
+const DONE = Promise.resolve();
+
+function isPromise(value: unknown): value is PromiseLike<void> {
+  return typeof (value as PromiseLike<void> | undefined)?.then === "function";
+}
+
+/** `try { await handler.handle() } finally { await handler.finish() }`, without a frame. */
+function handleThenFinish(handler: BaseRequestHandler): Promise<void> {
+  let handled: void | Promise<void>;
+  try {
+    handled = handler.handle();
+  } catch (error) {
+    return finishAfter(handler, error, true);
+  }
+  if (!isPromise(handled)) return finishAfter(handler);
+  return Promise.resolve(handled).then(() => finishAfter(handler), (error) => finishAfter(handler, error, true));
+}
+
+/** finish(), then `error` rethrown if `failed`; an error of finish() itself wins. */
+function finishAfter(handler: BaseRequestHandler, error?: unknown, failed = false): Promise<void> {
+  let finished: void | Promise<void>;
+  try {
+    finished = handler.finish();
+  } catch (finishError) {
+    return Promise.reject(finishError);
+  }
+  if (isPromise(finished)) return Promise.resolve(finished).then(() => (failed ? Promise.reject(error) : undefined));
+  return failed ? Promise.reject(error) : DONE;
+}
+
 /**
  * Base class for servers.
  *
@@ -163,16 +193,28 @@ export class BaseServer {
     return run;
   }
 
-  async #serve(request: Duplex, client_address: Address): Promise<void> {
-    if (!this.verify_request(request, client_address)) {
-      this.shutdown_request(request);
-      return;
-    }
+  // #serve, process_request and finish_request chain promises, not awaits: a connection waiting
+  // for its next request holds no suspended frame here (BaseHTTPRequestHandler's handle() waits
+  // on a callback, see src/http/resumable.ts).
+  #serve(request: Duplex, client_address: Address): Promise<void> {
     try {
-      await this.process_request(request, client_address);
+      if (!this.verify_request(request, client_address)) {
+        this.shutdown_request(request);
+        return DONE;
+      }
     } catch (error) {
+      return Promise.reject(error);
+    }
+    const failed = (error: unknown): void => {
       this.handle_error(request, client_address, error);
       this.shutdown_request(request);
+    };
+    try {
+      const run = this.process_request(request, client_address);
+      return isPromise(run) ? run.then(undefined, failed) : DONE;
+    } catch (error) {
+      failed(error);
+      return DONE;
     }
   }
 
@@ -190,15 +232,16 @@ export class BaseServer {
     return this.finish_request(request, client_address).then(() => this.shutdown_request(request));
   }
 
-  /** Create the handler and drive it: setup(), await handle(), finish(). */
-  async finish_request(request: Duplex, client_address: Address): Promise<void> {
-    const Handler = this.RequestHandlerClass as unknown as RequestHandlerClass<this>;
-    const handler = new Handler(request, client_address, this);
-    await handler.setup();
+  /** Create the handler and drive it: setup(), await handle(), finish() (always, as Python's
+   * try/finally). */
+  finish_request(request: Duplex, client_address: Address): Promise<void> {
     try {
-      await handler.handle();
-    } finally {
-      await handler.finish();
+      const Handler = this.RequestHandlerClass as unknown as RequestHandlerClass<this>;
+      const handler = new Handler(request, client_address, this);
+      const setup = handler.setup();
+      return isPromise(setup) ? setup.then(() => handleThenFinish(handler)) : handleThenFinish(handler);
+    } catch (error) {
+      return Promise.reject(error);
     }
   }
 

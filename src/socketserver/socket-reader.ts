@@ -34,6 +34,8 @@ export class SocketReader implements ByteSource {
   #ended = false;
   #error: Error | null = null;
   #wake: (() => void) | null = null;
+  /** onInput()'s callback, called once in a microtask when input comes. */
+  #onInput: (() => void) | null = null;
   #detached = false;
 
   constructor(socket: Duplex) {
@@ -81,6 +83,12 @@ export class SocketReader implements ByteSource {
     if (wake !== null) {
       this.#wake = null;
       wake();
+    }
+    const onInput = this.#onInput;
+    if (onInput !== null) {
+      this.#onInput = null;
+      // As a resolved wait() resumes its caller: after the event that brought the input.
+      queueMicrotask(onInput);
     }
   }
 
@@ -135,7 +143,14 @@ export class SocketReader implements ByteSource {
 
   #nextChunk(): Buffer | null | undefined {
     if (this.#queue.length > 0) {
-      const chunk = this.#queue.shift()!;
+      const queue = this.#queue;
+      // The last one taken with length = 0, which frees the array's storage (shift keeps it):
+      // an idle connection's empty queue holds nothing.
+      let chunk: Buffer;
+      if (queue.length === 1) {
+        chunk = queue[0]!;
+        queue.length = 0;
+      } else chunk = queue.shift()!;
       this.#queued -= chunk.length;
       if (this.#paused && this.#queued <= HIGH_WATER / 2) {
         this.#paused = false;
@@ -155,6 +170,33 @@ export class SocketReader implements ByteSource {
     });
   }
 
+  /** wait() without a promise, for a connection idle between requests: false when a chunk has
+   * been received, the stream has ended or failed (nothing to wait for); else true, and `wake`
+   * is called once, in a microtask, when one of those happens. */
+  onInput(wake: () => void): boolean {
+    this.beforeWait?.();
+    if (this.#pos < this.#end || this.#queue.length > 0 || this.done) return false;
+    this.#onInput = wake;
+    return true;
+  }
+
+  /** Whether an onInput() callback waits for input. */
+  get idle(): boolean {
+    return this.#onInput !== null;
+  }
+
+  /** Make the next received chunk current once the current one is consumed (no wait): true
+   * when unread bytes are then current. */
+  fill(): boolean {
+    if (this.#pos < this.#end) return true;
+    const chunk = this.#nextChunk();
+    if (!chunk) return false;
+    this.#buf = chunk;
+    this.#pos = 0;
+    this.#end = chunk.length;
+    return true;
+  }
+
   /** Stop reading: no more chunks are handed out; a pending wait() resolves. */
   fail(reason: Error): void {
     if (this.#error === null) this.#error = reason;
@@ -166,6 +208,7 @@ export class SocketReader implements ByteSource {
   /** The connection is done with: arriving bytes are dropped, the socket flows to its end. */
   detach(): void {
     this.#detached = true;
+    this.#onInput = null;
     this.#queue.length = 0;
     this.#queued = 0;
     this.#buf = EMPTY;

@@ -234,3 +234,110 @@ describe.each(PARSERS)("TCP_NODELAY (disable_nagle_algorithm), set before the se
     expect(calls).toEqual([[]]);
   });
 });
+
+describe.each(PARSERS)("waiting for a request without a suspended chain (%s)", (parser) => {
+  /** Lifecycle calls per connection, in order. */
+  const calls: string[] = [];
+  class Lifecycle extends QuietHandler {
+    override protocol_version = "HTTP/1.1";
+    override setup(): void {
+      calls.push("setup");
+      super.setup();
+    }
+    override handle(): Promise<void> | undefined {
+      calls.push("handle");
+      return super.handle();
+    }
+    override finish(): void {
+      calls.push("finish");
+      super.finish();
+    }
+    override do_GET(): void {
+      calls.push(`GET ${this.path}`);
+      hello(this);
+    }
+  }
+  afterEach(() => void (calls.length = 0));
+
+  async function until(done: () => boolean): Promise<void> {
+    for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  it("a connection that closes without sending a byte: setup, handle and finish called once, nothing answered", async () => {
+    const port = await start(Lifecycle as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(port);
+    await until(() => calls.length >= 2);
+    client.socket.end();
+    expect((await client.all()).length).toBe(0);
+    await until(() => calls.includes("finish"));
+    expect(calls).toEqual(["setup", "handle", "finish"]);
+  });
+
+  it("a first byte sent late, and each request after an idle pause, are served on the same handler", async () => {
+    const port = await start(Lifecycle as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(port);
+    await new Promise((r) => setTimeout(r, 50));
+    client.send("G");
+    await new Promise((r) => setTimeout(r, 30));
+    client.send("ET /one HTTP/1.1\r\n\r\n");
+    await client.responses(1);
+    await new Promise((r) => setTimeout(r, 30));
+    client.send("GET /two HTTP/1.1\r\nConnection: close\r\n\r\n");
+    const all = await client.all();
+    expect(all.toString("latin1").match(/HTTP\/1\.1 200/g)?.length).toBe(2);
+    await until(() => calls.includes("finish"));
+    expect(calls).toEqual(["setup", "handle", "GET /one", "GET /two", "finish"]);
+  });
+
+  it("a silent first connection still gets 408 at the head time limit", async () => {
+    const port = await start(Lifecycle as RequestHandlerClass<never>, { parser, headTimeout: 0.1 });
+    const client = await RawClient.connect(port);
+    const all = (await client.all()).toString("latin1");
+    expect(all).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it("an idle connection is closed at the keep-alive limit, and by shutdown", async () => {
+    const port = await start(Lifecycle as RequestHandlerClass<never>, { parser, keepAliveTimeout: 0.1 });
+    const a = await RawClient.connect(port);
+    a.send("GET / HTTP/1.1\r\n\r\n");
+    await a.responses(1);
+    await a.all();
+    const b = await RawClient.connect(port);
+    b.send("GET / HTTP/1.1\r\n\r\n");
+    await b.responses(1);
+    void server!.shutdown();
+    await b.all();
+    expect(calls.filter((c) => c === "finish").length).toBe(2);
+  });
+
+  it("headers and raw_requestline read after the connection went idle are its own, while other connections reuse the token tables", async () => {
+    const handlers: QuietHandler[] = [];
+    class Keeps extends Lifecycle {
+      override do_GET(): void {
+        handlers.push(this);
+        super.do_GET();
+      }
+    }
+    const port = await start(Keeps as RequestHandlerClass<never>, { parser });
+    const a = await RawClient.connect(port);
+    a.send("GET /a HTTP/1.1\r\nX-Who: first\r\nX-Extra: 1\r\n\r\n");
+    await a.responses(1);
+    // a is idle now; other connections take tables, fill and give them back.
+    for (let i = 0; i < 3; i++) {
+      const b = await RawClient.connect(port);
+      b.send(`GET /b${i} HTTP/1.1\r\nX-Who: other ${i}\r\nX-Other: ${"o".repeat(40)}\r\nX-More: 2\r\n\r\n`);
+      await b.responses(1);
+      b.close();
+    }
+    const first = handlers[0]!;
+    expect(first.headers.get("X-Who")).toBe("first");
+    expect([...first.headers.keys()]).toEqual(["X-Who", "X-Extra"]);
+    expect(first.headers.size).toBe(2);
+    expect(Buffer.from(first.raw_requestline).toString("latin1")).toBe("GET /a HTTP/1.1\r\n");
+    expect(first.requestline).toBe("GET /a HTTP/1.1");
+    a.send("GET /a2 HTTP/1.1\r\nX-Who: again\r\n\r\n");
+    await a.responses(2);
+    expect(first.headers.get("X-Who")).toBe("again");
+    a.close();
+  });
+});
