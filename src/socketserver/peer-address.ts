@@ -2,7 +2,7 @@
 // when first read: the peer-address lookup (getpeername, then two strings) is a syscall that
 // costs a one-request connection about 5 µs, and most handlers never read it (log_message does,
 // so a server that logs pays it there, once per connection). It is a real Array, `[host, port]`,
-// equal (toEqual, JSON, destructuring, inspect) to the one Python's accept gives.
+// equal (toEqual, JSON, destructuring, inspect) to the one Python's accept gives once settled.
 
 import { inspect } from "node:util";
 
@@ -12,14 +12,13 @@ interface Peer {
   readonly remotePort?: number | undefined;
 }
 
-/** Element descriptors shared by every instance (set in the class's static block). */
-let LAZY: PropertyDescriptorMap;
-
 /**
- * `[host, port]` of `socket`, looked up on the first read of an element (or `settle()`).
- * LinearSocket settles it before its handle closes while the server still serves the
- * connection, so a handler that first reads it after the peer reset still gets it. Read for the
- * first time only after the connection has closed, it is `["", 0]` (as node's remoteAddress).
+ * `[host, port]` of `socket`, looked up on the first read of an element (or `settle()`). Until
+ * then its two elements are holes, read through accessors on this class's prototype, so making
+ * one costs an array of two holes; the handler's `client_address` getter settles it, so what a
+ * handler keeps is a plain array with its own elements. LinearSocket settles it before its
+ * handle closes while the server still serves the connection. Read for the first time only
+ * after the connection has closed, it is `["", 0]` (as node's remoteAddress).
  */
 export class PeerAddress extends Array<string | number> {
   /** map/filter/slice give plain arrays. */
@@ -39,19 +38,16 @@ export class PeerAddress extends Array<string | number> {
         this.settle();
         this[i] = value;
       },
-      enumerable: true,
-      configurable: true,
     });
-    LAZY = { 0: element(0), 1: element(1) };
+    Object.defineProperties(this.prototype, { 0: element(0), 1: element(1) });
   }
 
   constructor(socket: Peer) {
-    super();
+    super(2);
     this.#socket = socket;
-    Object.defineProperties(this, LAZY);
   }
 
-  /** Look the address up now, if it has not been. */
+  /** Look the address up now, if it has not been: the elements become the array's own. */
   settle(): void {
     const socket = this.#socket;
     if (socket === null) return;

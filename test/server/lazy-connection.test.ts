@@ -9,6 +9,7 @@ import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
+import { PeerAddress } from "../../src/socketserver/peer-address.js";
 import type { Address } from "../../src/socketserver/request-handler.js";
 import { PARSERS, QuietHandler, RawClient } from "./helpers.js";
 
@@ -34,6 +35,50 @@ function hello(h: QuietHandler): void {
   h.end_headers();
   h.wfile.write("ok");
 }
+
+describe("PeerAddress", () => {
+  /** A socket whose peer lookups are counted. */
+  function peer(): { remoteAddress: string; remotePort: number; lookups: number } {
+    const s = { lookups: 0 } as { remoteAddress: string; remotePort: number; lookups: number };
+    Object.defineProperty(s, "remoteAddress", { get: () => (s.lookups++, "10.1.2.3") });
+    Object.defineProperty(s, "remotePort", { get: () => 4321 });
+    return s;
+  }
+
+  it("looks the peer up once, on the first element read, in any form", () => {
+    for (const read of [
+      (a: PeerAddress) => a[0],
+      (a: PeerAddress) => a[1],
+      (a: PeerAddress) => [...a],
+      (a: PeerAddress) => JSON.stringify(a),
+      (a: PeerAddress) => a.slice(),
+      (a: PeerAddress) => inspect(a),
+      (a: PeerAddress) => String(a),
+    ]) {
+      const s = peer();
+      const a = new PeerAddress(s);
+      expect(s.lookups).toBe(0);
+      expect(Array.isArray(a) && a.length === 2 && 0 in a).toBe(true);
+      read(a);
+      expect(s.lookups).toBe(1);
+      expect([a[0], a[1], JSON.stringify(a), inspect(a), Object.keys(a)]).toEqual(["10.1.2.3", 4321, '["10.1.2.3",4321]', "[ '10.1.2.3', 4321 ]", ["0", "1"]]);
+      expect(a).toEqual(["10.1.2.3", 4321]);
+      expect(s.lookups).toBe(1);
+    }
+  });
+
+  it("takes assignments, and settle() looks up at once", () => {
+    const s = peer();
+    const a = new PeerAddress(s);
+    a[1] = 80;
+    expect([...a]).toEqual(["10.1.2.3", 80]);
+    const b = new PeerAddress(peer());
+    b.settle();
+    expect(Object.keys(b)).toEqual(["0", "1"]);
+    expect(b.map((x) => typeof x)).toEqual(["string", "number"]);
+    expect(b.map((x) => x) instanceof PeerAddress).toBe(false);
+  });
+});
 
 describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
   it("equals the peer's [host, port] as an array: elements, JSON, spread, inspect, equality", async () => {
