@@ -27,7 +27,8 @@ export const BODY_TUNNEL = 3;
  */
 export class RequestBody implements ReadableFile, ByteSource {
   readonly #reader: SocketReader;
-  readonly #chunked: ChunkedDecoder;
+  /** Made for the first chunked body (most connections never see one). */
+  #decoder: ChunkedDecoder | null = null;
   #mode = BODY_NONE;
   /** BODY_LENGTH: body bytes left. */
   #remaining = 0;
@@ -35,7 +36,6 @@ export class RequestBody implements ReadableFile, ByteSource {
 
   constructor(reader: SocketReader) {
     this.#reader = reader;
-    this.#chunked = new ChunkedDecoder(reader);
   }
 
   /** Start a new request's body: `mode` as the head frames it, `length` for BODY_LENGTH. */
@@ -43,7 +43,7 @@ export class RequestBody implements ReadableFile, ByteSource {
     this.#mode = mode;
     this.#remaining = mode === BODY_LENGTH ? length : 0;
     this.#started = false;
-    if (mode === BODY_CHUNKED) this.#chunked.reset();
+    if (mode === BODY_CHUNKED) (this.#decoder ??= new ChunkedDecoder(this.#reader)).reset();
   }
 
   /** Frame the body of a request with this method and head (RFC 9112 §6.3); false for a
@@ -74,7 +74,7 @@ export class RequestBody implements ReadableFile, ByteSource {
   get done(): boolean {
     switch (this.#mode) {
       case BODY_CHUNKED:
-        return this.#chunked.done;
+        return this.#decoder!.done;
       case BODY_TUNNEL:
         return false;
       default:
@@ -94,7 +94,7 @@ export class RequestBody implements ReadableFile, ByteSource {
       }
       case BODY_CHUNKED:
         this.#started = true;
-        return this.#chunked.available();
+        return this.#decoder!.available();
       case BODY_TUNNEL:
         return this.#reader.available();
       default:
@@ -109,11 +109,11 @@ export class RequestBody implements ReadableFile, ByteSource {
   }
 
   take(n: number): Buffer {
-    return this.#took(this.#mode === BODY_CHUNKED ? this.#chunked.take(n) : this.#reader.take(n));
+    return this.#took(this.#mode === BODY_CHUNKED ? this.#decoder!.take(n) : this.#reader.take(n));
   }
 
   takeLine(n: number): Buffer {
-    return this.#took(this.#mode === BODY_CHUNKED ? this.#chunked.takeLine(n) : this.#reader.takeLine(n));
+    return this.#took(this.#mode === BODY_CHUNKED ? this.#decoder!.takeLine(n) : this.#reader.takeLine(n));
   }
 
   takeByte(): number {

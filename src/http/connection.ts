@@ -126,7 +126,7 @@ export class Connection {
     this.limits = limits?.tokenizer ? (limits as ConnectionLimits) : STANDALONE_LIMITS;
     this.limits.connections?.add(this);
     // Anything the peer may be waiting for goes out before we wait for the peer.
-    reader.beforeWait = () => void writer.flush();
+    reader.beforeWait = writer;
   }
 
   /** The handler is done: deregister, send what is buffered, drop what still arrives. */

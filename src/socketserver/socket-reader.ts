@@ -23,9 +23,9 @@ export class SocketReader implements ByteSource {
   #buf: Buffer = EMPTY;
   #pos = 0;
   #end = 0;
-  /** Called just before waiting for the peer: the writer flushes there, so a peer that waits
+  /** Flushed just before waiting for the peer (the connection's writer), so a peer that waits
    * for an answer (100 Continue, a pipelined response) gets it before we wait for it. */
-  beforeWait: (() => void) | null = null;
+  beforeWait: { flush(): unknown } | null = null;
 
   readonly #socket: Duplex;
   readonly #queue: Buffer[] = [];
@@ -163,7 +163,7 @@ export class SocketReader implements ByteSource {
 
   /** Resolves when a chunk arrives, the stream ends, or fail() is called. */
   wait(): Promise<void> {
-    this.beforeWait?.();
+    void this.beforeWait?.flush();
     if (this.#queue.length > 0 || this.done) return Promise.resolve();
     return new Promise((resolve) => {
       this.#wake = resolve;
@@ -174,7 +174,7 @@ export class SocketReader implements ByteSource {
    * been received, the stream has ended or failed (nothing to wait for); else true, and `wake`
    * is called once, in a microtask, when one of those happens. */
   onInput(wake: () => void): boolean {
-    this.beforeWait?.();
+    void this.beforeWait?.flush();
     if (this.#pos < this.#end || this.#queue.length > 0 || this.done) return false;
     this.#onInput = wake;
     return true;
