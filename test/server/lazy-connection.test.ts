@@ -29,6 +29,19 @@ async function start(Handler: RequestHandlerClass<never>, options: HTTPServerOpt
   return server.server_address[1];
 }
 
+/** Send a request, then reset the connection (RST) while the handler still holds it; gives the
+ * client's local port (what client_address names). */
+async function requestThenReset(port: number): Promise<number> {
+  const client = await RawClient.connect(port);
+  const local = client.socket.localPort!;
+  client.send("GET / HTTP/1.0\r\n\r\n");
+  await new Promise((r) => setTimeout(r, 30));
+  client.socket.resetAndDestroy();
+  await client.closed;
+  await new Promise((r) => setTimeout(r, 30));
+  return local;
+}
+
 function hello(h: QuietHandler): void {
   h.send_response(200);
   h.send_header("Content-Length", "2");
@@ -149,13 +162,7 @@ describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
       }
     }
     const port = await start(Late as RequestHandlerClass<never>, { parser });
-    const client = await RawClient.connect(port);
-    const local = client.socket.localPort!;
-    client.send("GET / HTTP/1.0\r\n\r\n");
-    await new Promise((r) => setTimeout(r, 30));
-    client.socket.resetAndDestroy();
-    await client.closed;
-    await new Promise((r) => setTimeout(r, 30));
+    const local = await requestThenReset(port);
     reset();
     await server!.shutdown();
     // Read before the reset (the request log line does, as soon as the answer begins), it is
@@ -176,13 +183,7 @@ describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
       }
     }
     const port = await start(Early as RequestHandlerClass<never>, { parser });
-    const client = await RawClient.connect(port);
-    const local = client.socket.localPort!;
-    client.send("GET / HTTP/1.0\r\n\r\n");
-    await new Promise((r) => setTimeout(r, 30));
-    client.socket.resetAndDestroy();
-    await client.closed;
-    await new Promise((r) => setTimeout(r, 30));
+    const local = await requestThenReset(port);
     reset();
     await server!.shutdown();
     expect(seen).toEqual(["127.0.0.1", true, ["127.0.0.1", local]]);
