@@ -80,6 +80,43 @@ for (const parser of PARSERS) {
       }
     });
 
+    it("serves another connection byte for byte while one drains garbage (a dropped read lands in the memory heads are read into)", async () => {
+      class Path extends QuietHandler {
+        override protocol_version = "HTTP/1.1";
+        override do_GET(): void {
+          this.send_response(200);
+          this.send_header("Content-Length", String(this.path.length));
+          this.end_headers();
+          this.wfile.write(this.path);
+        }
+      }
+      const srv = await serve(Path as never, { parser, drainLimit: 512 * 1024, drainTimeout: 600 });
+      try {
+        const draining = session(srv.port, () => Buffer.alloc(4096, "x"), 1);
+        const paths = Array.from({ length: 30 }, (_, i) => `/p${i}-${"q".repeat(i * 7)}`);
+        const received = await new Promise<Buffer>((resolve, reject) => {
+          const socket = net.connect({ port: srv.port, host: "127.0.0.1" });
+          const got: Buffer[] = [];
+          socket.on("data", (d: Buffer) => got.push(d));
+          socket.on("error", reject);
+          socket.on("close", () => resolve(Buffer.concat(got)));
+          let i = 0;
+          const next = (): void => {
+            const last = i === paths.length - 1;
+            socket.write(`GET ${paths[i]} HTTP/1.1\r\nHost: x\r\n${last ? "Connection: close\r\n" : ""}\r\n`);
+            if (++i < paths.length) setTimeout(next, 2);
+          };
+          socket.on("connect", next);
+        });
+        expect(splitResponses(received).map((a) => a.body.toString("latin1"))).toEqual(paths);
+        const out = await draining;
+        expect(splitResponses(out.received).map((a) => a.statusLine)).toEqual(["HTTP/1.1 400 Header field line without colon"]);
+        expect(out.sent).toBeGreaterThan(512 * 1024);
+      } finally {
+        await srv.stop();
+      }
+    });
+
     it("does not lose the answer when the peer sent more than the budget with the bad head", async () => {
       const srv = await serve(QuietHandler, { parser });
       try {
