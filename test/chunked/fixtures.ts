@@ -3,9 +3,8 @@
 // with `Transfer-Encoding: chunked`) and an ```expect block becomes one Case. chunked.test.ts
 // replays them. The byte notation is the tokenizer fixtures' (test/tokenizer/fixtures.ts).
 
-import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { decode, decodeBlock } from "../tokenizer/fixtures.js";
+import { decode, decodeBlock, fixtureCases, fixtureFiles } from "../tokenizer/fixtures.js";
 
 export const FIXTURE_DIR = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
@@ -51,39 +50,16 @@ function parseExpect(lines: string[], where: string): Outcome {
 
 /** All cases of one fixture file. */
 export function parseFixture(file: string, text: string): Case[] {
-  const lines = text.split("\n");
-  const cases: Case[] = [];
-  let title = "";
-  let titleLine = 0;
-  let input: Uint8Array | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.startsWith("## ")) {
-      if (input) throw new Error(`${file}:${titleLine}: body block without expect block`);
-      title = line.slice(3).trim();
-      titleLine = i + 1;
-      continue;
-    }
-    const fence = /^```(body|expect)\s*$/.exec(line);
-    if (!fence) continue;
-    const body: string[] = [];
-    let j = i + 1;
-    while (j < lines.length && lines[j] !== "```") body.push(lines[j++]!);
-    if (j === lines.length) throw new Error(`${file}:${i + 1}: unterminated block`);
-    const where = `${file}:${titleLine}`;
-    if (fence[1] === "body") input = decodeBlock(body);
-    else {
-      if (!input) throw new Error(`${where}: expect block without body block`);
-      cases.push({ file, line: titleLine, title, input, outcome: parseExpect(body, where) });
-      input = undefined;
-    }
-    i = j;
-  }
-  return cases;
+  return fixtureCases(file, text, "body", (body, expect) => ({
+    file,
+    line: body.titleLine,
+    title: body.title,
+    input: decodeBlock(body.lines),
+    outcome: parseExpect(expect.lines, expect.where),
+  }));
 }
 
 /** Every case of every fixture file (README.md describes the format and holds none). */
 export function loadFixtures(): Case[] {
-  const files = readdirSync(FIXTURE_DIR).filter((f) => f.endsWith(".md") && f !== "README.md").sort();
-  return files.flatMap((f) => parseFixture(f, readFileSync(FIXTURE_DIR + f, "latin1")));
+  return fixtureFiles(FIXTURE_DIR).flatMap(([f, text]) => parseFixture(f, text));
 }

@@ -154,43 +154,78 @@ function parseExpect(lines: string[], where: string): Expected {
   return { ...e, outcome };
 }
 
-/** All cases of one fixture file. */
-export function parseFixture(file: string, text: string): Case[] {
+/** One fenced block of a literate fixture file: its fence word and what follows it on the fence
+ * line, its lines, and the `## heading` it stands under. */
+export interface FixtureBlock {
+  fence: string;
+  info: string;
+  lines: string[];
+  title: string;
+  /** Where the heading is: `file:line`, for error messages and case names. */
+  where: string;
+  titleLine: number;
+}
+
+/**
+ * The fenced blocks of a fixture file whose fence word is `input` or `expect`, in order, each as
+ * one FixtureBlock; `pair(input, expect)` makes a case of an input block and the expect block
+ * after it. A heading or an expect block without its input block before it is an error.
+ */
+export function fixtureCases<C>(file: string, text: string, input: string, pair: (input: FixtureBlock, expect: FixtureBlock) => C): C[] {
   const lines = text.split("\n");
-  const cases: Case[] = [];
+  const cases: C[] = [];
+  const fenceLine = new RegExp(`^\`\`\`(${input}|expect)\\b(.*)$`);
   let title = "";
   let titleLine = 0;
-  let input: { bytes: Uint8Array; headLimit: number } | undefined;
+  let pending: FixtureBlock | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.startsWith("## ")) {
-      if (input) throw new Error(`${file}:${titleLine}: http block without expect block`);
+      if (pending) throw new Error(`${file}:${titleLine}: ${input} block without expect block`);
       title = line.slice(3).trim();
       titleLine = i + 1;
       continue;
     }
-    const fence = /^```(http|expect)\b(.*)$/.exec(line);
+    const fence = fenceLine.exec(line);
     if (!fence) continue;
     const body: string[] = [];
     let j = i + 1;
     while (j < lines.length && lines[j] !== "```") body.push(lines[j++]!);
     if (j === lines.length) throw new Error(`${file}:${i + 1}: unterminated block`);
-    const where = `${file}:${titleLine}`;
-    if (fence[1] === "http") {
-      const opts = /headLimit=(\d+)/.exec(fence[2]!);
-      input = { bytes: decodeBlock(body), headLimit: opts ? Number(opts[1]) : DEFAULT_HEAD_LIMIT };
-    } else {
-      if (!input) throw new Error(`${where}: expect block without http block`);
-      cases.push({ file, line: titleLine, title, input: input.bytes, headLimit: input.headLimit, expected: parseExpect(body, where) });
-      input = undefined;
+    const block: FixtureBlock = { fence: fence[1]!, info: fence[2]!, lines: body, title, where: `${file}:${titleLine}`, titleLine };
+    if (block.fence === input) pending = block;
+    else {
+      if (!pending) throw new Error(`${block.where}: expect block without ${input} block`);
+      cases.push(pair(pending, block));
+      pending = undefined;
     }
     i = j;
   }
   return cases;
 }
 
+/** The text of every fixture file of `dir` (README.md describes the format and holds none). */
+export function fixtureFiles(dir: string): [name: string, text: string][] {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".md") && f !== "README.md").sort();
+  return files.map((f) => [f, readFileSync(dir + f, "latin1")]);
+}
+
+/** All cases of one fixture file. */
+export function parseFixture(file: string, text: string): Case[] {
+  return fixtureCases(file, text, "http", (http, expect) => {
+    const opts = /headLimit=(\d+)/.exec(http.info);
+    return {
+      file,
+      line: http.titleLine,
+      title: http.title,
+      input: decodeBlock(http.lines),
+      headLimit: opts ? Number(opts[1]) : DEFAULT_HEAD_LIMIT,
+      expected: parseExpect(expect.lines, expect.where),
+    };
+  });
+}
+
 /** Every case of every fixture file (README.md describes the format and holds none). */
 export function loadFixtures(): Case[] {
-  const files = readdirSync(FIXTURE_DIR).filter((f) => f.endsWith(".md") && f !== "README.md").sort();
-  return files.flatMap((f) => parseFixture(f, readFileSync(FIXTURE_DIR + f, "latin1")));
+  return fixtureFiles(FIXTURE_DIR).flatMap(([f, text]) => parseFixture(f, text));
 }
