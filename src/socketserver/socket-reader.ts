@@ -191,9 +191,7 @@ export class SocketReader implements ByteSource {
     if (this.#pos < this.#end) return true;
     const chunk = this.#nextChunk();
     if (!chunk) return false;
-    this.#buf = chunk;
-    this.#pos = 0;
-    this.#end = chunk.length;
+    this.putBack(chunk);
     return true;
   }
 
@@ -232,9 +230,7 @@ export class SocketReader implements ByteSource {
     for (;;) {
       const chunk = this.#nextChunk();
       if (chunk) {
-        this.#buf = chunk;
-        this.#pos = 0;
-        this.#end = chunk.length;
+        this.putBack(chunk);
         return chunk.length;
       }
       if (chunk === null) {
