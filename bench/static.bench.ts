@@ -2,9 +2,10 @@
 // otherwise reach for, in one run on the same directory over loopback, every server logging to
 // a file: basehttp (CLI default, HTTP/1.0) and `basehttp -p HTTP/1.1`, the `http-server` npm
 // package, `python3 -m http.server`, and for the 1 KB case a raw node:net server answering one
-// request per connection (the limit issue 8 measures the default against). wrk -t1, 50
-// connections for 1 KB, 10 for 64 KB and 1 MiB; then 10 clients (curl) downloading a 1 GiB file
-// at once while the server's RSS is sampled. Writes bench/results/static.json (NOTES.md's
+// request per connection with the bytes in memory (the limit issue 8 measures the default
+// against). The load client is bench/loadgen.c (compiled at start, see loadgen.ts; `--client wrk`
+// for wrk -t1 as before), the same for every server: 50 connections for 1 KB, 10 for 64 KB and
+// 1 MiB; then 10 clients (curl) downloading a 1 GiB file at once while the server's RSS is sampled. Writes bench/results/static.json (NOTES.md's
 // convention) and prints a table. Options: --quick, --rounds N, --duration S; for a before/after
 // in one run, --baseline DIST (an earlier build's dist/ directory: its command runs as two more
 // servers, "... (baseline)"; the results then go to --out FILE, default a file in the system's
@@ -16,6 +17,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import net from "node:net";
+import { compileLoadgen, runLoadgen } from "./loadgen.js";
 import { roundSpread, sig, spread, table, type Spread } from "./stats.js";
 
 const argv = process.argv.slice(2);
@@ -33,6 +35,9 @@ const BASELINE = text("--baseline");
 const ONLY_FILES = text("--files")?.split(",");
 const NO_BIG = argv.includes("--no-big");
 const DURATION = option("--duration", QUICK ? 2 : 5);
+/** "loadgen" (bench/loadgen.c, 1 MiB reads) or "wrk" (wrk -t1, 8 KiB reads: client-bound at 1 MB). */
+const CLIENT = text("--client") ?? "loadgen";
+if (CLIENT !== "loadgen" && CLIENT !== "wrk") throw new Error(`--client ${CLIENT}: loadgen or wrk`);
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist/cli/main.js");
@@ -67,7 +72,7 @@ const SERVERS: ServerKind[] = [
   { name: "basehttp -p HTTP/1.1", argv: (d, p) => [process.execPath, CLI, String(p), "-b", "127.0.0.1", "-d", d, "-p", "HTTP/1.1"], logTo: "stderr" },
   { name: "http-server", argv: (d, p) => [process.execPath, HTTP_SERVER, d, "-p", String(p), "-a", "127.0.0.1"], logTo: "stdout" },
   { name: "python3 -m http.server", argv: (d, p) => [PYTHON, "-m", "http.server", String(p), "-b", "127.0.0.1", "-d", d], logTo: "stderr" },
-  { name: "node:net, 1 request per connection", argv: (d, p) => [process.execPath, RAW, String(p), join(d, "1k.bin")], logTo: "stderr", only: ["1k.bin"] },
+  { name: "node:net, 1 request per connection", argv: (d, p) => [process.execPath, RAW, String(p), ...ALL_FILES.map((f) => join(d, f.name))], logTo: "stderr" },
 ];
 if (BASELINE !== undefined) {
   const old = join(BASELINE, "cli/main.js");
@@ -140,8 +145,20 @@ interface WrkRun {
   errors: number;
   /** Server CPU time (user + system) per request, in microseconds: steadier than req/s on a shared machine. */
   cpuUsPerReq: number;
-  /** wrk's own CPU time per request, in microseconds (one thread: it cannot go past 1e6 / this req/s). */
+  /** The client's own CPU time per request, in microseconds (one thread: it cannot go past 1e6 / this req/s). */
   clientCpuUsPerReq: number;
+}
+
+let loadgenBinary: string | undefined;
+
+/** One timed run of the chosen client against `s`. */
+function load(s: Running, file: (typeof FILES)[number], seconds: number): WrkRun {
+  if (CLIENT === "wrk") return wrk(s, file, seconds);
+  loadgenBinary ??= compileLoadgen();
+  const cpuBefore = cpuSeconds(s.child.pid);
+  const r = runLoadgen(loadgenBinary, s.port, `/${file.name}`, file.connections, seconds, file.size);
+  const cpu = cpuSeconds(s.child.pid) - cpuBefore;
+  return { rps: r.requests / r.seconds, errors: r.errors, cpuUsPerReq: (cpu / r.requests) * 1e6, clientCpuUsPerReq: (r.cpu / r.requests) * 1e6 };
 }
 
 /** The children's user and system time that bash's `times` prints last, in seconds. */
@@ -258,7 +275,7 @@ async function main(): Promise<void> {
   ftruncateSync(fd, BIG.size);
   closeSync(fd);
 
-  console.log(`static files: ${ROUNDS} round(s) x ${DURATION} s per (file, server), wrk -t1; load average ${loadavgBefore.join(" ")}`);
+  console.log(`static files: ${ROUNDS} round(s) x ${DURATION} s per (file, server), client ${CLIENT}; load average ${loadavgBefore.join(" ")}`);
   const runs = new Map<string, WrkRun[]>();
   const rows: Row[] = [];
   try {
@@ -270,9 +287,9 @@ async function main(): Promise<void> {
             if (kind.only && !kind.only.includes(f.name)) continue;
             if (round === 0) {
               verify(s, f.name, f.size);
-              if (!QUICK) wrk(s, f, 1); // warm-up (JIT, page cache, file cache), not recorded
+              load(s, f, 1); // warm-up (JIT, page cache, file cache), not recorded: with --quick too, or a JIT server is timed cold
             }
-            const r = wrk(s, f, DURATION);
+            const r = load(s, f, DURATION);
             const key = `${f.name}\0${kind.name}`;
             runs.set(key, [...(runs.get(key) ?? []), r]);
             console.log(`  round ${round + 1} ${f.label} ${kind.name}: ${Math.round(r.rps)} req/s, ${Math.round(r.cpuUsPerReq)} us CPU/req${r.errors ? ` (${r.errors} errors)` : ""}`);
@@ -337,7 +354,7 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
   const client = (k: string, s: string) => value(rows, k, s, "clientCpuUsPerReq");
   const cpuNote = (k: string, mine: string, other: string) =>
     `server CPU per request: ${other} / ${mine} = ${ratio(cpu(k, other), cpu(k, mine))} (${cpu(k, mine)} vs ${cpu(k, other)} us); ` +
-    `wrk CPU per request ${client(k, mine)} vs ${client(k, other)} us`;
+    `client CPU per request ${client(k, mine)} vs ${client(k, other)} us`;
   const big = rows.find((r) => r.server === "basehttp" && r.rssGrowthMb !== undefined);
   const targets = [
     target("1 KB, CLI default (HTTP/1.0) / raw node:net one request per connection", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", RAW_NAME)), 0.8, ">= 0.8x", cpuNote("1 KB file", "basehttp", RAW_NAME)),
@@ -345,7 +362,7 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
     target("1 KB, CLI default / python3 -m http.server", ratio(rps("1 KB file", "basehttp"), rps("1 KB file", "python3 -m http.server")), 6, ">= 6x", cpuNote("1 KB file", "basehttp", "python3 -m http.server")),
     target("1 KB, -p HTTP/1.1 / http-server", ratio(rps("1 KB file", "basehttp -p HTTP/1.1"), rps("1 KB file", "http-server")), 8, ">= 8x", cpuNote("1 KB file", "basehttp -p HTTP/1.1", "http-server")),
     target("1 MB, CLI default, MB/s", mbs("1 MB file", "basehttp"), 1500, ">= 1500 MB/s",
-      `-p HTTP/1.1: ${mbs("1 MB file", "basehttp -p HTTP/1.1")} MB/s; wrk -t1 CPU per request ${client("1 MB file", "basehttp")} us ` +
+      `-p HTTP/1.1: ${mbs("1 MB file", "basehttp -p HTTP/1.1")} MB/s; raw node:net ${mbs("1 MB file", RAW_NAME)} MB/s; client (${CLIENT}) CPU per request ${client("1 MB file", "basehttp")} us ` +
       `(one client thread tops out near ${client("1 MB file", "basehttp") ? Math.round(1e6 / client("1 MB file", "basehttp")!) : "?"} req/s), server ${cpu("1 MB file", "basehttp")} us`),
     target("1 MB, CLI default / python3 -m http.server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "python3 -m http.server")), 1.3, ">= 1.3x", cpuNote("1 MB file", "basehttp", "python3 -m http.server")),
     target("1 MB, CLI default / http-server", ratio(mbs("1 MB file", "basehttp"), mbs("1 MB file", "http-server")), 3, ">= 3x", cpuNote("1 MB file", "basehttp", "http-server")),
@@ -363,9 +380,10 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
     durationSeconds: DURATION,
     rounds: ROUNDS,
     machine: { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, node: process.version, os: `${process.platform} ${process.arch}`, loadavgBefore, loadavgAfter },
-    loadGenerator: "wrk -t1 (-c50 for 1 KB, -c10 for 64 KB and 1 MB), its own CPU time from bash's times; 1 GiB: 10 curl clients at once, server RSS sampled every 20 ms",
+    loadGenerator: (CLIENT === "wrk" ? "wrk -t1, its own CPU time from bash's times" : "bench/loadgen.c (one thread, epoll, 1 MiB reads), its own CPU time from getrusage") +
+      " (50 connections for 1 KB, 10 for 64 KB and 1 MB); 1 GiB: 10 curl clients at once, server RSS sampled every 20 ms",
     ...(BASELINE !== undefined ? { baseline: BASELINE } : {}),
-    note: "Every server logs each request to a file. Servers run one at a time in their own process, rounds alternate between them; figures are medians (min-max) over rounds on a shared 2-core machine (wrk and the server share it): compare ratios within this run. MB/s counts file bytes (1 MB = 1,048,576-byte file).",
+    note: "Every server logs each request to a file. Servers run one at a time in their own process, rounds alternate between them; figures are medians (min-max) over rounds on a shared 2-core machine (the client and the server share it): compare ratios within this run. MB/s counts file bytes (1 MB = 1,048,576-byte file).",
     chart: { metric: "reqPerSec", label: "req/s", better: "higher" },
     rows,
     targets,
@@ -373,7 +391,7 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
   mkdirSync(join(RESULTS, ".."), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(json, null, 2) + "\n");
   const show = (s?: Spread) => (s ? `${s.median} (${s.min}–${s.max})` : "");
-  console.log("\n" + table(["case", "server", "req/s", "MB/s", "server CPU us/req", "wrk CPU us/req", "errors", "RSS +MB (fresh)", "s"],
+  console.log("\n" + table(["case", "server", "req/s", "MB/s", "server CPU us/req", "client CPU us/req", "errors", "RSS +MB (fresh)", "s"],
     rows.map((r) => [r.case, r.server, show(r.reqPerSec), show(r.mbPerSec), show(r.cpuUsPerReq), show(r.clientCpuUsPerReq), r.errors === undefined ? "" : String(r.errors), r.rssGrowthMb === undefined ? "" : `${r.rssGrowthMb} (${r.rssGrowthFromStartMb})`, r.seconds === undefined ? "" : String(r.seconds)])));
   console.log("\n" + table(["target", "value", "goal", "met"], targets.map((t) => [t.name, String(t.value), t.target, t.met ? "yes" : "no"])));
   console.log(`\nload average before ${loadavgBefore.join(" ")}, after ${loadavgAfter.join(" ")}; wrote ${RESULTS}`);
