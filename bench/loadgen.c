@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: loadgen HOST PORT PATH CONNECTIONS SECONDS [EXPECTED_BODY_BYTES]\n");
     return 2;
   }
+  signal(SIGPIPE, SIG_IGN); /* a peer that resets is an error counted, not the end of the run */
   addr.sin_family = AF_INET;
   addr.sin_port = htons((unsigned short)atoi(argv[2]));
   if (inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) fail("inet_pton");

@@ -6,7 +6,7 @@
 // is about a quarter of that. No dependency: a C compiler is on every Linux CI image (and in
 // Debian's build-essential); nothing is downloaded.
 
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,15 +41,21 @@ export interface LoadRun {
 }
 
 /** `connections` connections asking for `path` for `seconds`; every body must have `bodyBytes` bytes. */
-export function runLoadgen(binary: string, port: number, path: string, connections: number, seconds: number, bodyBytes: number): LoadRun {
-  const out = execFileSync(binary, ["127.0.0.1", String(port), path, String(connections), String(seconds), String(bodyBytes)], {
-    encoding: "utf8",
-    timeout: (seconds + 30) * 1000,
+export function runLoadgen(binary: string, port: number, path: string, connections: number, seconds: number, bodyBytes: number): Promise<LoadRun> {
+  const args = ["127.0.0.1", String(port), path, String(connections), String(seconds), String(bodyBytes)];
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { encoding: "utf8", timeout: (seconds + 30) * 1000 }, (error, out) => {
+      if (error) return reject(error);
+      const field = (name: string): number => {
+        const m = new RegExp(`${name}=([\\d.]+)`).exec(out);
+        if (!m) throw new Error(`loadgen output not understood: ${out}`);
+        return Number(m[1]);
+      };
+      try {
+        resolve({ requests: field("requests"), bytes: field("bytes"), errors: field("errors"), seconds: field("seconds"), cpu: field("cpu") });
+      } catch (e) {
+        reject(e);
+      }
+    });
   });
-  const field = (name: string): number => {
-    const m = new RegExp(`${name}=([\\d.]+)`).exec(out);
-    if (!m) throw new Error(`loadgen output not understood: ${out}`);
-    return Number(m[1]);
-  };
-  return { requests: field("requests"), bytes: field("bytes"), errors: field("errors"), seconds: field("seconds"), cpu: field("cpu") };
 }

@@ -152,11 +152,11 @@ interface WrkRun {
 let loadgenBinary: string | undefined;
 
 /** One timed run of the chosen client against `s`. */
-function load(s: Running, file: (typeof FILES)[number], seconds: number): WrkRun {
+async function load(s: Running, file: (typeof FILES)[number], seconds: number): Promise<WrkRun> {
   if (CLIENT === "wrk") return wrk(s, file, seconds);
   loadgenBinary ??= compileLoadgen();
   const cpuBefore = cpuSeconds(s.child.pid);
-  const r = runLoadgen(loadgenBinary, s.port, `/${file.name}`, file.connections, seconds, file.size);
+  const r = await runLoadgen(loadgenBinary, s.port, `/${file.name}`, file.connections, seconds, file.size);
   const cpu = cpuSeconds(s.child.pid) - cpuBefore;
   return { rps: r.requests / r.seconds, errors: r.errors, cpuUsPerReq: (cpu / r.requests) * 1e6, clientCpuUsPerReq: (r.cpu / r.requests) * 1e6 };
 }
@@ -287,9 +287,9 @@ async function main(): Promise<void> {
             if (kind.only && !kind.only.includes(f.name)) continue;
             if (round === 0) {
               verify(s, f.name, f.size);
-              load(s, f, 1); // warm-up (JIT, page cache, file cache), not recorded: with --quick too, or a JIT server is timed cold
+              await load(s, f, 1); // warm-up (JIT, page cache, file cache), not recorded: with --quick too, or a JIT server is timed cold
             }
-            const r = load(s, f, DURATION);
+            const r = await load(s, f, DURATION);
             const key = `${f.name}\0${kind.name}`;
             runs.set(key, [...(runs.get(key) ?? []), r]);
             console.log(`  round ${round + 1} ${f.label} ${kind.name}: ${Math.round(r.rps)} req/s, ${Math.round(r.cpuUsPerReq)} us CPU/req${r.errors ? ` (${r.errors} errors)` : ""}`);
