@@ -14,7 +14,7 @@ import {
   ifModifiedSinceSeconds, ifRangeHolds, makeETag, noneMatchHits, parseRange,
 } from "./simple/conditional.js";
 import { SocketWriter } from "../socketserver/socket-writer.js";
-import type { FileCache, Route } from "./simple/file-cache.js";
+import type { CachedFile, FileCache, Route } from "./simple/file-cache.js";
 import {
   BytesSource, FileSource, listEntries, locate, openFile, readWhole, toFsPath, type Located, type ResponseSource,
 } from "./simple/files.js";
@@ -122,7 +122,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     const entry = cache.get(route.key, route.fsPath);
     if (entry === undefined) return false;
     if (own) cache.remember(this.directory, this.path, route);
-    const answer = this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route.file));
+    const answer = this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route.file), entry);
     if (answer === null || !body || answer.bytes.length === 0) return undefined;
     return this.wfile.write(answer.bytes);
   }
@@ -203,7 +203,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     const route = this.#route(path);
     const entry = route === null ? undefined : cache.get(route.key, route.fsPath);
     if (entry === undefined) return undefined;
-    return this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route!.file));
+    return this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route!.file), entry);
   }
 
   /** The file a cache entry for translated `path` would hold (a directory URL's index.html), or
@@ -223,9 +223,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     return fsPath === null ? null : { file, fsPath, key: cacheKey(this.directory, file) };
   }
 
-  /** The answer for a file whose bytes are in memory. */
-  #answerBytes(bytes: Buffer, mtimeMs: number, ctype: string): BytesSource | null {
-    const range = this.#preconditions(bytes.length, mtimeMs, ctype);
+  /** The answer for a file whose bytes are in memory (from the cache when `entry` is given). */
+  #answerBytes(bytes: Buffer, mtimeMs: number, ctype: string, entry?: CachedFile): BytesSource | null {
+    const range = this.#preconditions(bytes.length, mtimeMs, ctype, entry);
     if (range === null) return null;
     const [start, end] = range;
     return new BytesSource(start === 0 && end === bytes.length - 1 ? bytes : bytes.subarray(start, end + 1));
@@ -244,11 +244,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /**
    * Validators, preconditions and headers for a file of `size` bytes (send_head's second
    * half): sends 304 or 416 and returns null, or sends the 200/206 head and returns the
-   * [start, end] bytes to send.
+   * [start, end] bytes to send. A cache entry keeps its ETag and Last-Modified value.
    */
-  #preconditions(size: number, mtimeMs: number, ctype: string): [number, number] | null {
+  #preconditions(size: number, mtimeMs: number, ctype: string, entry?: CachedFile): [number, number] | null {
     const mtime = mtimeMs / 1000;
-    const etag = makeETag(size, mtimeMs);
+    const etag = entry === undefined ? makeETag(size, mtimeMs) : (entry.etag ??= makeETag(size, mtimeMs));
     const lastModified = Math.floor(mtime);
     // RFC 9110 §13.2.2: If-None-Match first; when present, If-Modified-Since is ignored (as CPython does).
     const noneMatch = this.headers.get_all("If-None-Match");
@@ -292,7 +292,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     this.send_header("Content-type", ctype);
     if (partial) this.send_header("Content-Range", `bytes ${start}-${end}/${size}`);
     this.send_header("Content-Length", String(end - start + 1));
-    this.send_header("Last-Modified", this.date_time_string(mtime));
+    // date_time_string(mtime) is a pure function of mtime unless a subclass says otherwise.
+    const ownDate = entry !== undefined && this.date_time_string === BaseHTTPRequestHandler.prototype.date_time_string;
+    this.send_header("Last-Modified", ownDate ? (entry.lastModified ??= this.date_time_string(mtime)) : this.date_time_string(mtime));
     this.send_header("ETag", etag);
     this.send_header("Accept-Ranges", "bytes");
     this.end_headers();

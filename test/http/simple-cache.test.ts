@@ -150,6 +150,46 @@ describe("the small-file cache", () => {
       server.server_close();
     }
   });
+
+  it("keeps a cached file's ETag and Last-Modified, but asks an overridden date_time_string and a changed extensions_map on every hit", async () => {
+    await writeFile(join(root, "memo.zzq"), "memo\n");
+    let stamp = 0;
+    class Own extends SimpleHTTPRequestHandler {
+      override directory = root;
+      override log_message(): void {}
+      override date_time_string(timestamp?: number): string {
+        return timestamp === undefined ? super.date_time_string() : `stamp ${++stamp}`;
+      }
+    }
+    class Plain extends SimpleHTTPRequestHandler {
+      override directory = root;
+      override log_message(): void {}
+    }
+    Plain.prototype.extensions_map = { ...SimpleHTTPRequestHandler.prototype.extensions_map };
+    for (const [Handler, own] of [[Own, true], [Plain, false]] as const) {
+      const server = new HTTPServer(["127.0.0.1", 0], Handler, { parser: "js" });
+      await server.ready;
+      void server.serve_forever(0.05);
+      try {
+        const port = server.server_address[1];
+        const first = await request(port, "/memo.zzq");
+        const second = await request(port, "/memo.zzq");
+        expect(second.header("ETag")).toBe(first.header("ETag"));
+        if (own) {
+          expect([first.header("Last-Modified"), second.header("Last-Modified")]).toEqual(["stamp 1", "stamp 2"]);
+        } else {
+          expect(second.header("Last-Modified")).toBe(first.header("Last-Modified"));
+          expect(second.header("Last-Modified")).toBe(new Date(Math.floor(statSync(join(root, "memo.zzq")).mtimeMs / 1000) * 1000).toUTCString());
+          expect(second.header("Content-Type")).toBe("application/octet-stream");
+          Plain.prototype.extensions_map[".zzq"] = "text/x-memo";
+          expect((await request(port, "/memo.zzq")).header("Content-Type")).toBe("text/x-memo");
+        }
+      } finally {
+        await server.shutdown();
+        server.server_close();
+      }
+    }
+  });
 });
 
 describe("FileCache", () => {

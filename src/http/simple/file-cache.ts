@@ -31,6 +31,10 @@ export interface CachedFile {
   readonly dev: number;
   /** Recency: the cache's insertion count when the entry last moved to the end. */
   seq: number;
+  /** The ETag of these bytes, made on first use. */
+  etag?: string;
+  /** The Last-Modified value BaseHTTPRequestHandler's date_time_string gives for mtime, made on first use. */
+  lastModified?: string;
 }
 
 function sameFile(entry: CachedFile, st: Stats): boolean {

@@ -95,10 +95,21 @@ export function guessType(
   const own = (k: string) => (Object.prototype.hasOwnProperty.call(extensionsMap, k) ? extensionsMap[k] : undefined);
   const mapped = own(ext) ?? own(ext.toLowerCase());
   if (mapped !== undefined) return mapped;
-  const [type, encoding] = mimeGuessType(path);
-  if (type !== null) return type;
-  return (encoding === null ? databaseType(path) : null) ?? "application/octet-stream";
+  let type = tableTypes.get(path);
+  if (type === undefined) {
+    const [found, encoding] = mimeGuessType(path);
+    type = found ?? (encoding === null ? databaseType(path) : null) ?? "application/octet-stream";
+    if (tableTypes.size >= MAX_TABLE_TYPES) tableTypes.clear();
+    tableTypes.set(path, type);
+  }
+  return type;
 }
+
+/** Paths remembered by guessType, at most; then forgotten at once. */
+const MAX_TABLE_TYPES = 4096;
+/** What the fixed tables (CPython's, then mime-db) say of a path: a pure function of the path,
+ * remembered (extensions_map, which a program may change, is looked at on every call). */
+const tableTypes = new Map<string, string>();
 
 /**
  * Types in the format of /etc/mime.types (mimetypes.MimeTypes.readfp): each line a type and its
