@@ -17,6 +17,9 @@ import { logLine } from "./log.js";
 import { colorWanted, webHandler } from "./web-handler.js";
 import { escapeControl, percentFormat } from "../py/format.js";
 
+/** The format of BaseHTTPRequestHandler.log_request. */
+const REQUEST_FORMAT = '"%s" %s %s';
+
 /** A handler class serving `config.directory` with the requested protocol version and options. */
 function handlerFor(config: Config): typeof SimpleHTTPRequestHandler {
   const Base = config.cgi ? CGIHTTPRequestHandler : SimpleHTTPRequestHandler;
@@ -28,10 +31,15 @@ function handlerFor(config: Config): typeof SimpleHTTPRequestHandler {
   const Handler = class extends (plain ? Base : webHandler(Base, web, config.cgi ? "GET, HEAD, POST, OPTIONS" : "GET, HEAD, OPTIONS")) {
     override directory = config.directory;
 
-    /** CPython's line (BaseHTTPRequestHandler.log_message), written once per event-loop turn (log.ts). */
+    /** CPython's line (BaseHTTPRequestHandler.log_message), written with others every few ms (log.ts). */
     override log_message(format: string, ...args: unknown[]): void {
       if (web.quiet) return;
-      logLine(`${this.address_string()} - - [${this.log_date_time_string()}] ${escapeControl(percentFormat(format, args))}\n`);
+      // log_request's format with its three strings: "%s" of a str is the str itself.
+      const [a, b, c] = args;
+      const message = format === REQUEST_FORMAT && args.length === 3 && typeof a === "string" && typeof b === "string" && typeof c === "string"
+        ? `"${a}" ${b} ${c}`
+        : percentFormat(format, args);
+      logLine(`${this.address_string()} - - [${this.log_date_time_string()}] ${escapeControl(message)}\n`);
     }
   };
   Handler.prototype.protocol_version = config.protocol;

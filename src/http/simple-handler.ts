@@ -115,13 +115,14 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     // class's own, where a URL path led last time is looked up, not worked out again.
     const own = this.translate_path === proto.translate_path;
     let route: Route | null | undefined = own ? cache.route(this.directory, this.path) : undefined;
+    const known = route !== undefined;
     if (route === undefined) {
       route = this.#route(this.translate_path(this.path));
       if (route === null) return false;
     }
     const entry = cache.get(route.key, route.fsPath);
     if (entry === undefined) return false;
-    if (own) cache.remember(this.directory, this.path, route);
+    if (own && !known) cache.remember(this.directory, this.path, route);
     const answer = this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route.file), entry);
     if (answer === null || !body || answer.bytes.length === 0) return undefined;
     return this.wfile.write(answer.bytes);
