@@ -24,4 +24,5 @@ export type { RequestBody } from "./http/body.js";
 export type { SocketWriter } from "./socketserver/socket-writer.js";
 export type { ResponseSource } from "./http/simple/files.js";
 export type { MessageClass } from "./http/request-fields.js";
-export type { ConnectionLimits, ConnectionRegistry } from "./http/connection.js";
+export type { ConnectionLimits } from "./http/connection.js";
+export type { ConnectionRegistry } from "./http/registry.js";

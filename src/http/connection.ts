@@ -7,19 +7,24 @@
 import { DEFAULT_HEAD_LIMIT, T_REQUEST_LINE_START, T_SCAN_POS, T_VIOLATION } from "../contract/layout.js";
 import { newTable, resetTable } from "../contract/table.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
-import type { SocketReader } from "../socketserver/socket-reader.js";
+import { Deferred } from "../socketserver/deferred.js";
+import type { SocketReader, Wakeable } from "../socketserver/socket-reader.js";
 import type { SocketWriter } from "../socketserver/socket-writer.js";
 import { TimeoutError } from "../socketserver/errors.js";
 import { tokenizerFor } from "../tokenizer/select.js";
 import type { RequestBody } from "./body.js";
-
-/** Milliseconds idle connections stay open once the server shuts down (a request on its way). */
-const DRAIN_GRACE_MS = 100;
+import type { ConnectionRegistry } from "./registry.js";
 
 const WAIT_NONE = 0;
 const WAIT_IDLE = 1;
 const WAIT_HEAD = 2;
 const WAIT_DISCARD = 3;
+
+const HAD_HEAD = 1;
+const HEAD_TIMED_OUT = 2;
+const DRAINING = 4;
+const CLOSE_IDLE = 8;
+const IDLE = 16;
 
 const INITIAL_HEAD_BUFFER = 4096;
 /** A request body left unread up to this size is read and dropped to keep the connection. */
@@ -93,8 +98,9 @@ export const STANDALONE_LIMITS: ConnectionLimits = {
 };
 
 /** One HTTP connection: its reader and writer, the head being read, the time limits, and
- * what the current request owes (a 100 Continue, whether any answer went out). */
-export class Connection {
+ * what the current request owes (a 100 Continue, whether any answer went out). It is also what
+ * the handler's handle() returns while it waits (a Deferred: no promise unless one is asked). */
+export class Connection extends Deferred {
   readonly reader: SocketReader;
   readonly writer: SocketWriter;
   readonly limits: ConnectionLimits;
@@ -111,15 +117,13 @@ export class Connection {
   /** writer.written when the current answer began. */
   #writtenAtStart = 0;
   #kind = WAIT_NONE;
-  #heads = 0;
-  #headTimedOut = false;
-  #draining = false;
-  #closeIdle = false;
-  #idle = false;
+  /** HAD_HEAD, HEAD_TIMED_OUT, DRAINING, CLOSE_IDLE, IDLE: one field, not five. */
+  #flags = 0;
 
   /** The connection of a handler over `reader` and `writer`, run under `server`'s limits when
    * it has them (HTTPServer), else STANDALONE_LIMITS; registered for its deadlines. */
   constructor(reader: SocketReader, writer: SocketWriter, server: unknown) {
+    super();
     this.reader = reader;
     this.writer = writer;
     const limits = server as Partial<ConnectionLimits> | null;
@@ -157,7 +161,7 @@ export class Connection {
 
   /** Whether the last readHead() gave null because a head took longer than headTimeout. */
   get headTimedOut(): boolean {
-    return this.#headTimedOut;
+    return (this.#flags & HEAD_TIMED_OUT) !== 0;
   }
 
   /** The table the next head will be read into (that of the head before the current one);
@@ -169,17 +173,17 @@ export class Connection {
   /** Nothing of a next request received, the stream not over, the server not closing idle
    * connections: the connection can go idle(). */
   get quiet(): boolean {
-    return !this.reader.received && !this.reader.done && !this.#closeIdle;
+    return !this.reader.received && !this.reader.done && !(this.#flags & CLOSE_IDLE);
   }
 
   /**
    * Between requests, when nothing of the next one has arrived: give the token tables back
    * (the handler has let go of the last head), arm the idle (or first head's) time limit, and
-   * return true: `wake` is called once input comes, the peer leaves or a limit passes; then
-   * handle_one_request reads the head as usual. False, and nothing done, when bytes are
+   * return true: `wake[WAKE]()` is called once input comes, the peer leaves or a limit passes;
+   * then handle_one_request reads the head as usual. False, and nothing done, when bytes are
    * already received, the stream is over, or the server shuts down.
    */
-  idle(wake: () => void): boolean {
+  idle(wake: Wakeable): boolean {
     if (!this.quiet || !this.reader.onInput(wake)) return false;
     giveTable(this.#table);
     giveTable(this.#nextTable);
@@ -218,7 +222,7 @@ export class Connection {
   #found(bytes: Buffer, start: number, outcome: number): RequestHead {
     if (outcome > 0) this.reader.skip(outcome);
     this.#disarm();
-    this.#heads++;
+    this.#flags |= HAD_HEAD;
     return new RequestHead(bytes, start, outcome > 0 ? outcome : 0, this.#table!);
   }
 
@@ -239,16 +243,17 @@ export class Connection {
       if (chunk === undefined) {
         // Empty lines skipped before a request line (RFC 9112 §2.2) begin no request.
         const idle = acc === null || onlyEmptyLines(t, acc, 0);
-        if (idle && this.#closeIdle) return this.#end();
-        this.#idle = idle;
+        if (idle && this.#flags & CLOSE_IDLE) return this.#end();
+        if (idle) this.#flags |= IDLE;
         await r.wait();
-        this.#idle = false;
+        this.#flags &= ~IDLE;
         continue;
       }
       if (chunk === null) {
         const error = r.error;
         if (error instanceof TimeoutError) throw error;
-        this.#headTimedOut = error instanceof Expired && error.kind === WAIT_HEAD;
+        if (error instanceof Expired && error.kind === WAIT_HEAD) this.#flags |= HEAD_TIMED_OUT;
+        else this.#flags &= ~HEAD_TIMED_OUT;
         return this.#end();
       }
       let outcome: number;
@@ -283,7 +288,7 @@ export class Connection {
 
   /** Before a head: the head time limit on a new connection, the keep-alive one after a request. */
   #waitKind(): number {
-    return this.#heads === 0 ? WAIT_HEAD : WAIT_IDLE;
+    return this.#flags & HAD_HEAD ? WAIT_IDLE : WAIT_HEAD;
   }
 
   /** Bytes of a head arrived: an idle connection is now waiting for a head (not for empty lines). */
@@ -336,62 +341,14 @@ export class Connection {
   /** The server shuts down: answers say that the connection closes, requests received are
    * served; with `closeIdle`, it closes when idle between requests. */
   drain(closeIdle: boolean): void {
-    this.#draining = true;
+    this.#flags |= DRAINING;
     if (!closeIdle) return;
-    this.#closeIdle = true;
-    if (this.#idle || this.reader.idle) this.reader.fail(new Expired(WAIT_IDLE));
+    this.#flags |= CLOSE_IDLE;
+    if (this.#flags & IDLE || this.reader.idle) this.reader.fail(new Expired(WAIT_IDLE));
   }
 
   /** Whether drain() was called. */
   get draining(): boolean {
-    return this.#draining;
-  }
-}
-
-/** A server's live connections: one timer sweeps their deadlines; shutdown drains them. */
-export class ConnectionRegistry {
-  readonly #connections = new Set<Connection>();
-  readonly #interval: number;
-  #timer: NodeJS.Timeout | null = null;
-
-  /** `limits`: the time limits in seconds; the sweep runs a few times per shortest one. */
-  constructor(...limits: number[]) {
-    const finite = limits.filter((s) => s > 0 && Number.isFinite(s));
-    const shortest = finite.length > 0 ? Math.min(...finite) * 1000 : 1000;
-    this.#interval = Math.min(1000, Math.max(10, Math.floor(shortest / 4)));
-  }
-
-  get size(): number {
-    return this.#connections.size;
-  }
-
-  add(connection: Connection): void {
-    this.#connections.add(connection);
-    if (this.#timer === null) {
-      this.#timer = setInterval(this.#sweep, this.#interval);
-      this.#timer.unref();
-    }
-  }
-
-  delete(connection: Connection): void {
-    this.#connections.delete(connection);
-    if (this.#connections.size === 0 && this.#timer !== null) {
-      clearInterval(this.#timer);
-      this.#timer = null;
-    }
-  }
-
-  #sweep = (): void => {
-    const now = Date.now();
-    for (const c of this.#connections) if (c.deadline !== 0 && now >= c.deadline) c.expire();
-  };
-
-  /** Close every connection once it is idle: after a grace, so that a request already on its
-   * way on an idle connection is answered (saying Connection: close), not lost to the close. */
-  drain(): void {
-    for (const c of this.#connections) c.drain(false);
-    setTimeout(() => {
-      for (const c of this.#connections) c.drain(true);
-    }, DRAIN_GRACE_MS).unref();
+    return (this.#flags & DRAINING) !== 0;
   }
 }

@@ -7,9 +7,10 @@ import { F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE, T_FLAGS
   T_REQUEST_LINE_START, T_VERSION_MAJOR, T_VERSION_MINOR, T_WORDS } from "../contract/layout.js";
 import * as V from "../contract/violations.js";
 import { escapeControl, percentFormat, pyRepr } from "../py/format.js";
+import { Deferred } from "../socketserver/deferred.js";
 import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
 import { StreamRequestHandler, type WritableFile } from "../socketserver/request-handler.js";
-import type { SocketReader } from "../socketserver/socket-reader.js";
+import { WAKE, type SocketReader } from "../socketserver/socket-reader.js";
 import { SocketWriter } from "../socketserver/socket-writer.js";
 import { CONNECT_WITH_CONTENT, DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage, refusal } from "./answers.js";
 import { BODY_NONE, BODY_TUNNEL, RequestBody } from "./body.js";
@@ -19,7 +20,6 @@ import { ChunkedEncodingError } from "./errors.js";
 import { connectionOption, invalidHeader, statusLine, unsafeHeadText, versionString } from "./head-text.js";
 import { HTTPMessage } from "./message.js";
 import { RequestFields, type MessageClass } from "./request-fields.js";
-import { Resumable } from "./resumable.js";
 import { handlerMethodName, isPlainRequestLine, refusedRequestLine, requestMethod, requestTarget, requestVersion } from "./request-line.js";
 import type { HTTPServer } from "./server.js";
 import { responses } from "./status.js";
@@ -89,11 +89,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * previous request (undefined before the first). */
   get headers(): HTTPMessage { return this.#fields.headers(this); }
   set headers(value: HTTPMessage) { this.#fields.setHeaders(value); }
-
   /** The request line without its CRLF, decoded (ISO-8859-1) on first access. */
   get requestline(): string { return this.#fields.requestline(); }
   set requestline(value: string) { this.#fields.setRequestline(value); }
-
   /** The request line as received, with its CRLF. */
   get raw_requestline(): Uint8Array { return this.#fields.rawRequestline(this.#head); }
   set raw_requestline(value: Uint8Array) { this.#fields.setRawRequestline(value); }
@@ -111,7 +109,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** Let go of the head's token table (the connection reuses it), keeping what is still lazy. */
-  #settle(): void { this.#fields.settle(this.#head); this.#head = null; }
+  #settle(): void { this.#fields.settle(this.#head, (this.#conn?.limits ?? STANDALONE_LIMITS).tokenizer); this.#head = null; }
 
   /** Interpret the request head (its token table) as CPython 3.11's parse_request: fill `command`,
    * `path`, `request_version`, `headers`, decide `close_connection`, honour `Expect:
@@ -161,7 +159,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.path = path;
     if (violation !== V.V_NONE) return this.#refuse(violation);
     // `headers` is built from this table when first read.
-    this.#fields.headersFrom(src, s, t);
+    this.#fields.headersFrom(src, s, this.#head!.length, t);
     const flags = t[T_FLAGS]!;
     if (flags & F_CONNECTION_CLOSE) this.close_connection = true;
     else if (flags & F_CONNECTION_KEEP_ALIVE && this.protocol_version >= "HTTP/1.1") this.close_connection = false;
@@ -267,34 +265,37 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** Handle requests until `close_connection` is true. You should not need to override it.
-   * Undefined when every request was served at once, else a promise. */
+   * Undefined when every request was served at once, else a promise (made only when awaited). */
   override handle(): Promise<void> | undefined {
     this.close_connection = true;
-    return this.#loop();
+    return this.#loop(this.#conn ?? new Deferred());
   }
 
-  /** handle()'s loop, on callbacks: a connection waiting for a request holds no suspended call
-   * chain and no token table, only the callback its reader calls when input comes. */
-  #loop(): Promise<void> | undefined {
+  /** handle()'s loop on callbacks: a connection waiting for a request holds no call chain, no
+   * promise, no token table; its reader wakes the handler ([WAKE]) when input comes. */
+  #loop(run: Deferred): Promise<void> | undefined {
     const conn = this.#conn;
     try {
       do {
         if (conn !== null && conn.quiet) {
           this.#settle();
-          if (conn.idle(this.#run.resume)) return this.#run.promise();
+          if (conn.idle(this)) return run.wait();
         }
         // No promise when the request was served at once (pipelining): no wait for the next.
         const pending = this.handle_one_request();
-        if (pending !== undefined) return this.#run.after(pending);
+        if (pending !== undefined) {
+          pending.then(() => void (this.close_connection ? run.done() : this.#loop(run)), (error: unknown) => void run.fail(error));
+          return run.wait();
+        }
       } while (!this.close_connection);
     } catch (error) {
-      return this.#run.fail(error);
+      return run.fail(error);
     }
-    return this.#run.done();
+    return run.done();
   }
 
-  readonly #run = new Resumable(() => this.#loop(), () => this.close_connection);
-
+  /** Input came for a connection idle between requests: the loop goes on. */
+  [WAKE](): void { void this.#loop(this.#conn!); }
   /** Send and log a complete error answer: status line, Server, Date, `Connection: close`, and
    * unless the status forbids a body, `error_message_format` filled in (HTML-escaped) with
    * Content-Type and Content-Length. No body for HEAD. The connection closes after it. */

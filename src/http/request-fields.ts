@@ -3,7 +3,9 @@
 // ISO-8859-1) and `raw_requestline` (a view of the received bytes). parse_request points
 // them at the head just read; a handler that never reads them does not pay for them.
 
-import { HEADER_SLOTS, T_HEADER_COUNT, T_HEADERS, T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_WORDS } from "../contract/layout.js";
+import { T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_WORDS } from "../contract/layout.js";
+import { newTable } from "../contract/table.js";
+import type { Tokenizer } from "../contract/tokenizer.js";
 import type { RequestHead } from "./connection.js";
 import { latin1 } from "./latin1.js";
 import type { HTTPMessage } from "./message.js";
@@ -18,23 +20,18 @@ interface MessageMaker {
 
 const EMPTY = Buffer.alloc(0);
 
-/** A table again from what settle() saved: the header count and slots, the rest zero. */
-function unsaved(saved: number[]): Int32Array {
-  const table = new Int32Array(T_HEADERS + saved.length - 1);
-  table[T_HEADER_COUNT] = saved[0]!;
-  for (let i = 1; i < saved.length; i++) table[T_HEADERS + i - 1] = saved[i]!;
-  return table;
-}
 
 /** One handler's lazily made request fields, reused from request to request. */
 export class RequestFields {
   /** `headers` once built or assigned (undefined before the first request). */
   #headers: HTTPMessage | undefined = undefined;
-  /** The head `headers` is built from on first access: its bytes, start and token table (one
-   * of the connection's two, intact until the head after next is read); null when built. */
-  #headersTable: Int32Array | number[] | null = null;
+  /** The head `headers` is built from on first access: its bytes, start, length and token table
+   * (one of the connection's two, intact until the head after next is read), or once the table
+   * is given up (settle()), the tokenizer that scans the bytes again; null when built. */
+  #headersTable: Int32Array | Tokenizer | null = null;
   #headersSource: Buffer | null = null;
   #headersStart = 0;
+  #headersLength = 0;
   /** `requestline` once decoded or assigned; null: decode #lineSource[#lineStart, #lineEnd). */
   #requestline: string | null = "";
   #lineSource: Uint8Array | null = null;
@@ -93,19 +90,11 @@ export class RequestFields {
   }
 
   /** The token table of `head` (the current head) is given up (the connection goes idle, or
-   * closes): keep what may still be read from it, the part `headers` are made from (if not made
-   * yet) and where `raw_requestline` lies in the head's bytes. */
-  settle(head: RequestHead | null): void {
-    const live = this.#headersTable;
-    if (live instanceof Int32Array) {
-      // Kept lazy: the count and the header slots (what a MessageClass reads) in a plain array.
-      const count = live[T_HEADER_COUNT]!;
-      const n = HEADER_SLOTS * count;
-      const saved = new Array<number>(n + 1);
-      saved[0] = count;
-      for (let i = 0; i < n; i++) saved[i + 1] = live[T_HEADERS + i]!;
-      this.#headersTable = saved;
-    }
+   * closes): keep what may still be read from it, the bytes `headers` are made from (if not made
+   * yet: scanned again by `tokenizer` then, nothing kept per header meanwhile) and where
+   * `raw_requestline` lies in the head's bytes. */
+  settle(head: RequestHead | null, tokenizer: Tokenizer): void {
+    if (this.#headersTable instanceof Int32Array) this.#headersTable = tokenizer;
     if (head === null || this.#rawRequestline !== null) return;
     const t = head.table;
     if (t[T_WORDS] === 0) {
@@ -119,11 +108,13 @@ export class RequestFields {
 
   // Pointed at each head by parse_request; kept by handle_one_request while the next head is read.
 
-  /** `headers` are the head at `source[start]` described by `table`, built when first read. */
-  headersFrom(source: Buffer, start: number, table: Int32Array): void {
+  /** `headers` are the head `source[start, start + length)` described by `table`, built when
+   * first read. */
+  headersFrom(source: Buffer, start: number, length: number, table: Int32Array): void {
     this.#headersTable = table;
     this.#headersSource = source;
     this.#headersStart = start;
+    this.#headersLength = length;
   }
 
   /** `requestline` is `source[start, end)`, decoded when first read. */
@@ -142,7 +133,13 @@ export class RequestFields {
 
   #build(maker: MessageMaker): void {
     const saved = this.#headersTable!;
-    const table = saved instanceof Int32Array ? saved : unsaved(saved);
+    let table: Int32Array;
+    if (saved instanceof Int32Array) table = saved;
+    else {
+      // The same bytes scanned again give the same table (the head was complete and valid).
+      table = newTable();
+      saved.scan(this.#headersSource!, this.#headersStart, this.#headersStart + this.#headersLength, table, this.#headersLength);
+    }
     this.#headersTable = null;
     this.#headers = new maker.MessageClass(this.#headersSource!, this.#headersStart, table);
     this.#headersSource = null;

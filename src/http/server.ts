@@ -10,7 +10,8 @@ import type { Address } from "../socketserver/request-handler.js";
 import type { ReadRegion } from "../socketserver/linear-socket.js";
 import { TCPServer } from "../socketserver/tcp-server.js";
 import { WasmTokenizer } from "../tokenizer/wasm.js";
-import { ConnectionRegistry, type ConnectionLimits } from "./connection.js";
+import type { ConnectionLimits } from "./connection.js";
+import { ConnectionRegistry } from "./registry.js";
 import { DEFAULT_FILE_CACHE_SIZE, FileCache } from "./simple/file-cache.js";
 
 export interface HTTPServerOptions {

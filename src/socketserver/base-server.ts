@@ -5,6 +5,7 @@
 
 import type { Duplex } from "node:stream";
 import { pyRepr } from "../py/format.js";
+import { Deferred, type Settled } from "./deferred.js";
 import type { Address, BaseRequestHandler } from "./request-handler.js";
 
 /** A handler class: `new Handler(request, client_address, server)`. */
@@ -109,7 +110,7 @@ export class BaseServer {
         if (!this.#shutdownRequest) {
           timer = setInterval(() => this.service_actions(), Math.max(1, poll_interval * 1000));
           timer.unref();
-          while (this.#pending.length > 0) void this.#dispatch(this.#pending.shift()!);
+          while (this.#pending.length > 0) this.#start(this.#pending.shift()!);
           await stopped;
         }
       } finally {
@@ -176,7 +177,7 @@ export class BaseServer {
   protected enqueue_request(request: Duplex, client_address: Address): void {
     const item: Pending = [request, client_address];
     if (this.#acceptWaiter !== null) this.#acceptWaiter(item);
-    else if (this.#loop !== null && !this.#shutdownRequest) this.#dispatch(item);
+    else if (this.#loop !== null && !this.#shutdownRequest) this.#start(item);
     else this.#pending.push(item);
   }
 
@@ -193,9 +194,100 @@ export class BaseServer {
     return run;
   }
 
+  /** #dispatch for serve_forever, which waits for no connection: when process_request and
+   * finish_request are BaseServer's, the handler is driven here on callbacks, and a handler
+   * waiting on callbacks (a Deferred from handle()) costs no promise; else #dispatch. */
+  #start(item: Pending): void {
+    const base = BaseServer.prototype;
+    if (this.process_request !== base.process_request || this.finish_request !== base.finish_request) {
+      void this.#dispatch(item);
+      return;
+    }
+    const [request, client_address] = item;
+    this.#active++;
+    let handler: BaseRequestHandler;
+    try {
+      if (!this.verify_request(request, client_address)) {
+        this.shutdown_request(request);
+        return this.#served();
+      }
+    } catch {
+      // As #dispatch's rejected run, which serve_forever does not wait for.
+      return this.#served();
+    }
+    try {
+      const Handler = this.RequestHandlerClass as unknown as RequestHandlerClass<this>;
+      handler = new Handler(request, client_address, this);
+      const setup = handler.setup();
+      if (isPromise(setup)) {
+        setup.then(() => this.#handle(handler), (error: unknown) => this.#end(request, client_address, error, true));
+        return;
+      }
+    } catch (error) {
+      return this.#end(request, client_address, error, true);
+    }
+    this.#handle(handler);
+  }
+
+  /** handle(), then #finish. */
+  #handle(handler: BaseRequestHandler): void {
+    let handled: void | Promise<void>;
+    try {
+      handled = handler.handle();
+    } catch (error) {
+      return this.#finish(handler, error, true);
+    }
+    if (handled instanceof Deferred) handled.listen(BaseServer.#handled as Settled, handler);
+    else if (isPromise(handled)) {
+      handled.then(() => this.#finish(handler, undefined, false), (error: unknown) => this.#finish(handler, error, true));
+    } else this.#finish(handler, undefined, false);
+  }
+
+  /** A Deferred from handle() settled: one function for every connection, not closures. */
+  static #handled(handler: BaseRequestHandler, error: unknown, failed: boolean): void {
+    (handler.server as BaseServer).#finish(handler, error, failed);
+  }
+
+  /** finish() (always, as Python's try/finally), then #end. */
+  #finish(handler: BaseRequestHandler, error: unknown, failed: boolean): void {
+    const request = handler.request;
+    let finished: void | Promise<void>;
+    try {
+      finished = handler.finish();
+    } catch (finishError) {
+      return this.#end(request, handler.client_address, finishError, true);
+    }
+    if (isPromise(finished)) {
+      finished.then(
+        () => this.#end(request, handler.client_address, error, failed),
+        (finishError: unknown) => this.#end(request, handler.client_address, finishError, true),
+      );
+    } else if (failed) this.#end(request, handler.client_address, error, true);
+    else this.#end(request, null, undefined, false);
+  }
+
+  /** The connection is served: shutdown_request(), or after a failure handle_error() first. */
+  #end(request: Duplex, client_address: Address | null, error: unknown, failed: boolean): void {
+    try {
+      if (!failed) {
+        try {
+          return this.shutdown_request(request);
+        } catch (shutdownError) {
+          error = shutdownError;
+        }
+      }
+      this.handle_error(request, client_address!, error);
+      this.shutdown_request(request);
+    } catch {
+      // As #dispatch's rejected run, which serve_forever does not wait for.
+    } finally {
+      this.#served();
+    }
+  }
+
   // #serve, process_request and finish_request chain promises, not awaits: a connection waiting
   // for its next request holds no suspended frame here (BaseHTTPRequestHandler's handle() waits
-  // on a callback, see src/http/resumable.ts).
+  // on a callback, see src/http/handler.ts).
   #serve(request: Duplex, client_address: Address): Promise<void> {
     try {
       if (!this.verify_request(request, client_address)) {

@@ -14,6 +14,45 @@ const EMPTY = Buffer.alloc(0);
 const HIGH_WATER = 256 * 1024;
 const LF = 0x0a;
 
+/** The method onInput() calls on its target when input comes. */
+export const WAKE: unique symbol = Symbol("wake");
+
+/** What onInput() wakes (the HTTP handler, whose loop goes on): a method, not a closure. */
+export interface Wakeable {
+  [WAKE](): void;
+}
+
+/** The reader of a socket, kept on the socket for the listeners below. */
+const READER = Symbol("reader");
+
+interface ReadSocket extends Duplex {
+  [READER]?: SocketReader;
+}
+
+/** The error listener of a connection: given to it at accept (TCPServer) so that an error
+ * before any reader exists cannot crash the process, then the reader's (set by SocketReader). */
+export let onSocketError: (this: Duplex, error: Error) => void;
+
+/** Targets of onInput() to wake at the end of the current microtask run: one queueMicrotask for
+ * them all, not a closure each. */
+let woken: Wakeable[] = [];
+let wakeQueued = false;
+
+function wakeAll(): void {
+  wakeQueued = false;
+  const list = woken;
+  woken = [];
+  for (let i = 0; i < list.length; i++) {
+    try {
+      list[i]![WAKE]();
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
+
 /**
  * The reading side of a connection. The current chunk's unread bytes are `chunk[offset, end)`;
  * they are consumed through the ByteSource methods, or in place (a scanner reads them and calls
@@ -28,22 +67,46 @@ export class SocketReader implements ByteSource {
   beforeWait: { flush(): unknown } | null = null;
 
   readonly #socket: Duplex;
-  readonly #queue: Buffer[] = [];
+  /** Chunks received and not yet current: the oldest, then the others (an array only while
+   * more than one waits: an idle connection holds none). */
+  #next: Buffer | null = null;
+  #later: Buffer[] | null = null;
+  /** Bytes in them. */
   #queued = 0;
   #paused = false;
   #ended = false;
   #error: Error | null = null;
   #wake: (() => void) | null = null;
-  /** onInput()'s callback, called once in a microtask when input comes. */
-  #onInput: (() => void) | null = null;
+  /** onInput()'s target, woken once in a microtask when input comes. */
+  #onInput: Wakeable | null = null;
   #detached = false;
+
+  // One listener function per event for every socket, not closures per connection: each finds
+  // the reader on its socket (`this`).
+  static {
+    onSocketError = function (this: ReadSocket, error: Error): void {
+      const reader = this[READER];
+      if (reader !== undefined) reader.#onError(error);
+    };
+  }
+
+  static #dataListener(this: ReadSocket, chunk: Buffer): void {
+    const reader = this[READER];
+    if (reader !== undefined) reader.#onData(chunk);
+  }
+
+  static #endListener(this: ReadSocket): void {
+    const reader = this[READER];
+    if (reader !== undefined) reader.#onEnd();
+  }
 
   constructor(socket: Duplex) {
     this.#socket = socket;
-    socket.on("data", this.#onData);
-    socket.on("end", this.#onEnd);
-    socket.on("close", this.#onEnd);
-    socket.on("error", this.#onError);
+    (socket as ReadSocket)[READER] = this;
+    socket.on("data", SocketReader.#dataListener);
+    socket.on("end", SocketReader.#endListener);
+    socket.on("close", SocketReader.#endListener);
+    if (socket.listenerCount("error", onSocketError) === 0) socket.on("error", onSocketError);
     socket.resume();
   }
 
@@ -57,26 +120,27 @@ export class SocketReader implements ByteSource {
     return this.#ended || this.#error !== null;
   }
 
-  #onData = (chunk: Buffer): void => {
+  #onData(chunk: Buffer): void {
     if (this.#detached || chunk.length === 0) return;
-    this.#queue.push(chunk);
+    if (this.#next === null) this.#next = chunk;
+    else (this.#later ??= []).push(chunk);
     this.#queued += chunk.length;
     if (this.#queued > HIGH_WATER && !this.#paused) {
       this.#paused = true;
       this.#socket.pause();
     }
     this.#notify();
-  };
+  }
 
-  #onEnd = (): void => {
+  #onEnd(): void {
     this.#ended = true;
     this.#notify();
-  };
+  }
 
-  #onError = (error: Error): void => {
+  #onError(error: Error): void {
     if (this.#error === null) this.#error = error;
     this.#notify();
-  };
+  }
 
   #notify(): void {
     const wake = this.#wake;
@@ -88,7 +152,11 @@ export class SocketReader implements ByteSource {
     if (onInput !== null) {
       this.#onInput = null;
       // As a resolved wait() resumes its caller: after the event that brought the input.
-      queueMicrotask(onInput);
+      woken.push(onInput);
+      if (!wakeQueued) {
+        wakeQueued = true;
+        queueMicrotask(wakeAll);
+      }
     }
   }
 
@@ -113,7 +181,7 @@ export class SocketReader implements ByteSource {
 
   /** Whether any received byte is unconsumed, in the current chunk or queued behind it. */
   get received(): boolean {
-    return this.#pos < this.#end || this.#queue.length > 0;
+    return this.#pos < this.#end || this.#next !== null;
   }
 
   /** Consume `n` bytes of the current chunk (`n <= buffered`). */
@@ -142,15 +210,14 @@ export class SocketReader implements ByteSource {
   }
 
   #nextChunk(): Buffer | null | undefined {
-    if (this.#queue.length > 0) {
-      const queue = this.#queue;
-      // The last one taken with length = 0, which frees the array's storage (shift keeps it):
-      // an idle connection's empty queue holds nothing.
-      let chunk: Buffer;
-      if (queue.length === 1) {
-        chunk = queue[0]!;
-        queue.length = 0;
-      } else chunk = queue.shift()!;
+    const chunk = this.#next;
+    if (chunk !== null) {
+      const later = this.#later;
+      if (later === null) this.#next = null;
+      else {
+        this.#next = later.shift()!;
+        if (later.length === 0) this.#later = null;
+      }
       this.#queued -= chunk.length;
       if (this.#paused && this.#queued <= HIGH_WATER / 2) {
         this.#paused = false;
@@ -164,18 +231,18 @@ export class SocketReader implements ByteSource {
   /** Resolves when a chunk arrives, the stream ends, or fail() is called. */
   wait(): Promise<void> {
     void this.beforeWait?.flush();
-    if (this.#queue.length > 0 || this.done) return Promise.resolve();
+    if (this.#next !== null || this.done) return Promise.resolve();
     return new Promise((resolve) => {
       this.#wake = resolve;
     });
   }
 
   /** wait() without a promise, for a connection idle between requests: false when a chunk has
-   * been received, the stream has ended or failed (nothing to wait for); else true, and `wake`
-   * is called once, in a microtask, when one of those happens. */
-  onInput(wake: () => void): boolean {
+   * been received, the stream has ended or failed (nothing to wait for); else true, and
+   * `wake[WAKE]()` is called once, in a microtask, when one of those happens. */
+  onInput(wake: Wakeable): boolean {
     void this.beforeWait?.flush();
-    if (this.#pos < this.#end || this.#queue.length > 0 || this.done) return false;
+    if (this.#pos < this.#end || this.#next !== null || this.done) return false;
     this.#onInput = wake;
     return true;
   }
@@ -198,7 +265,7 @@ export class SocketReader implements ByteSource {
   /** Stop reading: no more chunks are handed out; a pending wait() resolves. */
   fail(reason: Error): void {
     if (this.#error === null) this.#error = reason;
-    this.#queue.length = 0;
+    this.#next = this.#later = null;
     this.#queued = 0;
     this.#notify();
   }
@@ -207,7 +274,7 @@ export class SocketReader implements ByteSource {
   detach(): void {
     this.#detached = true;
     this.#onInput = null;
-    this.#queue.length = 0;
+    this.#next = this.#later = null;
     this.#queued = 0;
     this.#buf = EMPTY;
     this.#pos = this.#end = 0;

@@ -57,7 +57,7 @@ export class SocketWriter {
 
   readonly #socket: Duplex;
   /** Pending bytes outside the open region, in order (views of earlier slabs, rarely more than one). */
-  #pending: Buffer[] = [];
+  #pending: Buffer | Buffer[] | null = null;
   /** Start in `slab` of this writer's open region, which ends at slabUsed; valid while slabOwner is this. */
   #regionStart = 0;
   /** Pending bytes in all, the open region included. */
@@ -184,7 +184,13 @@ export class SocketWriter {
 
   /** Stop appending in place: the open region becomes a pending view. */
   #closeRegion(): void {
-    if (this.#regionStart < slabUsed) this.#pending.push(slab.subarray(this.#regionStart, slabUsed));
+    if (this.#regionStart < slabUsed) {
+      const view = slab.subarray(this.#regionStart, slabUsed);
+      const pending = this.#pending;
+      if (pending === null) this.#pending = view;
+      else if (Array.isArray(pending)) pending.push(view);
+      else this.#pending = [pending, view];
+    }
     slabOwner = null;
   }
 
@@ -203,10 +209,9 @@ export class SocketWriter {
   #send(): void {
     if (slabOwner === this) this.#closeRegion();
     const pending = this.#pending;
-    const n = pending.length;
-    if (n === 0) return;
-    const out = n === 1 ? pending[0]! : Buffer.concat(pending, this.#size);
-    pending.length = 0;
+    if (pending === null) return;
+    const out = Array.isArray(pending) ? Buffer.concat(pending, this.#size) : pending;
+    this.#pending = null;
     this.#size = 0;
     if (++this.#sends > 1 && this.#noDelay) this.#applyNoDelay();
     this.#socket.write(out);
@@ -228,7 +233,7 @@ export class SocketWriter {
         this.#drain = null;
         if (!gone) return resolve();
         this.#closed = true;
-        this.#pending = [];
+        this.#pending = null;
         this.#size = 0;
         if (slabOwner === this) slabOwner = null;
         reject(new BrokenPipeError());

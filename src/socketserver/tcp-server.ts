@@ -8,6 +8,7 @@ import type { Duplex } from "node:stream";
 import { BaseServer, type RequestHandlerClass } from "./base-server.js";
 import { acceptInto, LinearSocket, type ReadRegion } from "./linear-socket.js";
 import { PeerAddress } from "./peer-address.js";
+import { onSocketError } from "./socket-reader.js";
 import type { Address } from "./request-handler.js";
 
 /** How often lingering connections are looked at (progress of our answer, deadlines). */
@@ -179,8 +180,9 @@ export class TCPServer extends BaseServer {
     // handler sees end of stream, as in Python); shutdown_request ends our side.
     this.socket = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
     this.socket.on("connection", (socket: net.Socket) => {
-      // An error on a connection no handler has taken yet must not crash the process.
-      socket.on("error", ignore);
+      // An error on a connection no handler has taken yet must not crash the process; the
+      // same function then tells the connection's reader, if it gets one.
+      socket.on("error", onSocketError);
       this.enqueue_request(socket, this.#clientAddress(socket));
     });
     this.socket.on("error", (error: Error) => {
