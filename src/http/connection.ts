@@ -25,6 +25,7 @@ const HEAD_TIMED_OUT = 2;
 const DRAINING = 4;
 const CLOSE_IDLE = 8;
 const IDLE = 16;
+const EXPECT_PENDING = 32;
 
 const INITIAL_HEAD_BUFFER = 4096;
 /** A request body left unread up to this size is read and dropped to keep the connection. */
@@ -107,7 +108,14 @@ export class Connection extends Deferred {
   /** Date.now() after which the current wait has lasted too long; 0 when not waiting. */
   deadline = 0;
   /** `Expect: 100-continue` received and no 100 sent yet. */
-  expectPending = false;
+  get expectPending(): boolean {
+    return (this.#flags & EXPECT_PENDING) !== 0;
+  }
+
+  set expectPending(value: boolean) {
+    if (value) this.#flags |= EXPECT_PENDING;
+    else this.#flags &= ~EXPECT_PENDING;
+  }
 
   /** Two token tables take turns, head by head, so the table of the previous head stays intact
    * while the next one is read: `headers` made lazily (request-fields.ts) can still be built
@@ -117,7 +125,7 @@ export class Connection extends Deferred {
   /** writer.written when the current answer began. */
   #writtenAtStart = 0;
   #kind = WAIT_NONE;
-  /** HAD_HEAD, HEAD_TIMED_OUT, DRAINING, CLOSE_IDLE, IDLE: one field, not five. */
+  /** HAD_HEAD, HEAD_TIMED_OUT, DRAINING, CLOSE_IDLE, IDLE, EXPECT_PENDING: one field, not six. */
   #flags = 0;
 
   /** The connection of a handler over `reader` and `writer`, run under `server`'s limits when

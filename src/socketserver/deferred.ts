@@ -16,11 +16,18 @@ const WAITED = 4;
 interface Resolvers {
   resolve(): void;
   reject(error: unknown): void;
+  promise: Promise<void>;
 }
 
 function settlePromise(resolvers: Resolvers, error: unknown, failed: boolean): void {
   if (failed) resolvers.reject(error);
   else resolvers.resolve();
+}
+
+/** A listener, then a promise asked for after it. */
+function settleBoth(both: [unknown, Resolvers, (a: unknown, e: unknown, f: boolean) => void], error: unknown, failed: boolean): void {
+  both[2](both[0], error, failed);
+  settlePromise(both[1], error, failed);
 }
 
 /**
@@ -33,7 +40,6 @@ export class Deferred implements Promise<void> {
   #listener: Settled | null = null;
   /** The listener's argument, or the failure once rejected. */
   #arg: unknown = undefined;
-  #promise: Promise<void> | null = null;
 
   get [Symbol.toStringTag](): string {
     return "Deferred";
@@ -93,32 +99,29 @@ export class Deferred implements Promise<void> {
     if (listener !== null) listener(arg, error, failed);
   }
 
-  /** The real promise behind then/catch/finally, made on first use. */
+  /** The real promise behind then/catch/finally, made on first use (kept with its resolvers
+   * while pending; once settled, a settled promise each time). */
   #real(): Promise<void> {
-    if (this.#promise !== null) return this.#promise;
-    let promise: Promise<void>;
     const state = this.#state & 3;
-    if (state === FULFILLED) promise = Promise.resolve();
-    else if (state === REJECTED) promise = Promise.reject(this.#arg);
-    else {
-      let resolvers!: Resolvers;
-      promise = new Promise<void>((resolve, reject) => void (resolvers = { resolve, reject }));
-      if (this.#listener === null) {
-        this.#listener = settlePromise as Settled;
-        this.#arg = resolvers;
-      } else {
-        // Already listened to: the listener goes first, then the promise.
-        const first = this.#listener as (a: unknown, e: unknown, f: boolean) => void;
-        const firstArg = this.#arg;
-        this.#listener = ((both: [unknown, Resolvers], error: unknown, failed: boolean) => {
-          first(both[0], error, failed);
-          settlePromise(both[1], error, failed);
-        }) as Settled;
-        this.#arg = [firstArg, resolvers];
-      }
+    if (state === FULFILLED) return Promise.resolve();
+    if (state === REJECTED) return Promise.reject(this.#arg);
+    const listener = this.#listener;
+    if (listener === settlePromise) return (this.#arg as Resolvers).promise;
+    if (listener === settleBoth) return (this.#arg as [unknown, Resolvers])[1].promise;
+    const resolvers = {} as Resolvers;
+    resolvers.promise = new Promise<void>((resolve, reject) => {
+      resolvers.resolve = resolve;
+      resolvers.reject = reject;
+    });
+    if (listener === null) {
+      this.#listener = settlePromise as Settled;
+      this.#arg = resolvers;
+    } else {
+      // Already listened to: the listener goes first, then the promise.
+      this.#arg = [this.#arg, resolvers, listener];
+      this.#listener = settleBoth as Settled;
     }
-    this.#promise = promise;
-    return promise;
+    return resolvers.promise;
   }
 
   then<A = void, B = never>(

@@ -9,6 +9,7 @@
 import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
 import type { PeerAddress } from "./peer-address.js";
+import { readerEnded, SIGNALS_END } from "./socket-reader.js";
 
 /** Where reads land. Shared by all sockets of a server: each read is handed out (copied into a
  * Buffer of its own) before the next one, on any socket, can land. */
@@ -70,10 +71,21 @@ export class LinearSocket extends net.Socket {
     return this;
   }
 
+  /** The end of the stream (node pushes null when the peer ends): the reader is told at once,
+   * in place of an `end` listener per socket. */
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk === null) readerEnded(this);
+    return super.push(chunk, encoding);
+  }
+
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.peer?.settle();
     this.peer = null;
     super._destroy(error, callback);
+  }
+
+  static {
+    (this.prototype as { [SIGNALS_END]?: boolean })[SIGNALS_END] = true;
   }
 
   /** Whether pause() is in force. */

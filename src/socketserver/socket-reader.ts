@@ -14,6 +14,10 @@ const EMPTY = Buffer.alloc(0);
 const HIGH_WATER = 256 * 1024;
 const LF = 0x0a;
 
+const PAUSED = 1;
+const ENDED = 2;
+const DETACHED = 4;
+
 /** The method onInput() calls on its target when input comes. */
 export const WAKE: unique symbol = Symbol("wake");
 
@@ -28,6 +32,13 @@ const READER = Symbol("reader");
 interface ReadSocket extends Duplex {
   [READER]?: SocketReader;
 }
+
+/** On a socket class that calls readerEnded() itself when its peer ends (LinearSocket): the
+ * reader adds no `end` listener (which would be the socket's second, and make an array). */
+export const SIGNALS_END: unique symbol = Symbol("signals end");
+
+/** The peer of `socket` ended (for sockets with SIGNALS_END; set by SocketReader). */
+export let readerEnded: (socket: Duplex) => void;
 
 /** The error listener of a connection: given to it at accept (TCPServer) so that an error
  * before any reader exists cannot crash the process, then the reader's (set by SocketReader). */
@@ -73,13 +84,11 @@ export class SocketReader implements ByteSource {
   #later: Buffer[] | null = null;
   /** Bytes in them. */
   #queued = 0;
-  #paused = false;
-  #ended = false;
+  /** PAUSED, ENDED, DETACHED: one field. */
+  #flags = 0;
   #error: Error | null = null;
-  #wake: (() => void) | null = null;
-  /** onInput()'s target, woken once in a microtask when input comes. */
-  #onInput: Wakeable | null = null;
-  #detached = false;
+  /** Who waits for input: wait()'s resolve, or onInput()'s target (woken in a microtask). */
+  #waiter: (() => void) | Wakeable | null = null;
 
   // One listener function per event for every socket, not closures per connection: each finds
   // the reader on its socket (`this`).
@@ -87,6 +96,10 @@ export class SocketReader implements ByteSource {
     onSocketError = function (this: ReadSocket, error: Error): void {
       const reader = this[READER];
       if (reader !== undefined) reader.#onError(error);
+    };
+    readerEnded = (socket: ReadSocket) => {
+      const reader = socket[READER];
+      if (reader !== undefined) reader.#onEnd();
     };
   }
 
@@ -104,7 +117,7 @@ export class SocketReader implements ByteSource {
     this.#socket = socket;
     (socket as ReadSocket)[READER] = this;
     socket.on("data", SocketReader.#dataListener);
-    socket.on("end", SocketReader.#endListener);
+    if ((socket as { [SIGNALS_END]?: boolean })[SIGNALS_END] !== true) socket.on("end", SocketReader.#endListener);
     socket.on("close", SocketReader.#endListener);
     if (socket.listenerCount("error", onSocketError) === 0) socket.on("error", onSocketError);
     socket.resume();
@@ -117,23 +130,23 @@ export class SocketReader implements ByteSource {
 
   /** True once the peer has ended, reset or been failed, and nothing more will arrive. */
   get done(): boolean {
-    return this.#ended || this.#error !== null;
+    return (this.#flags & ENDED) !== 0 || this.#error !== null;
   }
 
   #onData(chunk: Buffer): void {
-    if (this.#detached || chunk.length === 0) return;
+    if (this.#flags & DETACHED || chunk.length === 0) return;
     if (this.#next === null) this.#next = chunk;
     else (this.#later ??= []).push(chunk);
     this.#queued += chunk.length;
-    if (this.#queued > HIGH_WATER && !this.#paused) {
-      this.#paused = true;
+    if (this.#queued > HIGH_WATER && !(this.#flags & PAUSED)) {
+      this.#flags |= PAUSED;
       this.#socket.pause();
     }
     this.#notify();
   }
 
   #onEnd(): void {
-    this.#ended = true;
+    this.#flags |= ENDED;
     this.#notify();
   }
 
@@ -143,16 +156,13 @@ export class SocketReader implements ByteSource {
   }
 
   #notify(): void {
-    const wake = this.#wake;
-    if (wake !== null) {
-      this.#wake = null;
-      wake();
-    }
-    const onInput = this.#onInput;
-    if (onInput !== null) {
-      this.#onInput = null;
+    const waiter = this.#waiter;
+    if (waiter === null) return;
+    this.#waiter = null;
+    if (typeof waiter === "function") waiter();
+    else {
       // As a resolved wait() resumes its caller: after the event that brought the input.
-      woken.push(onInput);
+      woken.push(waiter);
       if (!wakeQueued) {
         wakeQueued = true;
         queueMicrotask(wakeAll);
@@ -219,8 +229,8 @@ export class SocketReader implements ByteSource {
         if (later.length === 0) this.#later = null;
       }
       this.#queued -= chunk.length;
-      if (this.#paused && this.#queued <= HIGH_WATER / 2) {
-        this.#paused = false;
+      if (this.#flags & PAUSED && this.#queued <= HIGH_WATER / 2) {
+        this.#flags &= ~PAUSED;
         this.#socket.resume();
       }
       return chunk;
@@ -233,7 +243,7 @@ export class SocketReader implements ByteSource {
     void this.beforeWait?.flush();
     if (this.#next !== null || this.done) return Promise.resolve();
     return new Promise((resolve) => {
-      this.#wake = resolve;
+      this.#waiter = resolve;
     });
   }
 
@@ -243,13 +253,14 @@ export class SocketReader implements ByteSource {
   onInput(wake: Wakeable): boolean {
     void this.beforeWait?.flush();
     if (this.#pos < this.#end || this.#next !== null || this.done) return false;
-    this.#onInput = wake;
+    this.#waiter = wake;
     return true;
   }
 
   /** Whether an onInput() callback waits for input. */
   get idle(): boolean {
-    return this.#onInput !== null;
+    const waiter = this.#waiter;
+    return waiter !== null && typeof waiter !== "function";
   }
 
   /** Make the next received chunk current once the current one is consumed (no wait): true
@@ -272,14 +283,14 @@ export class SocketReader implements ByteSource {
 
   /** The connection is done with: arriving bytes are dropped, the socket flows to its end. */
   detach(): void {
-    this.#detached = true;
-    this.#onInput = null;
+    this.#flags |= DETACHED;
+    if (typeof this.#waiter !== "function") this.#waiter = null;
     this.#next = this.#later = null;
     this.#queued = 0;
     this.#buf = EMPTY;
     this.#pos = this.#end = 0;
-    if (this.#paused) {
-      this.#paused = false;
+    if (this.#flags & PAUSED) {
+      this.#flags &= ~PAUSED;
       this.#socket.resume();
     }
   }

@@ -18,6 +18,11 @@ const FLUSH_AT = 64 * 1024;
  * holds anyway (its 16 KiB high-water mark and more). */
 const SLAB_SIZE = 64 * 1024;
 
+const SCHEDULED = 1;
+const CLOSED = 2;
+const SENT = 4;
+const NO_DELAY = 8;
+
 interface StagingBuffer extends Buffer {
   latin1Write(text: string, offset: number, length: number): number;
 }
@@ -50,7 +55,7 @@ function flushDirty(): void {
 export class SocketWriter {
   static {
     flushLater = (writer) => {
-      writer.#scheduled = false;
+      writer.#flags &= ~SCHEDULED;
       if (!writer.closed) void writer.flush()?.catch(() => undefined);
     };
   }
@@ -62,15 +67,12 @@ export class SocketWriter {
   #regionStart = 0;
   /** Pending bytes in all, the open region included. */
   #size = 0;
-  #scheduled = false;
-  #closed = false;
+  /** SCHEDULED, CLOSED, SENT (a socket write made), NO_DELAY (TCP_NODELAY wanted): one field. */
+  #flags = 0;
   /** While the socket asks to slow down: settles on its `drain` (or rejects when it closes). */
   #drain: Promise<void> | null = null;
   /** Bytes accepted by write() since the connection opened. */
   written = 0;
-  /** Socket writes so far; `noDelay` waits for the second. */
-  #sends = 0;
-  #noDelay = false;
 
   /** Listens to the socket only while waiting for it to drain: an idle connection's writer
    * holds no listener and no closure. */
@@ -82,18 +84,24 @@ export class SocketWriter {
    * nothing is in flight for it to wait on, so a connection that answers once and closes never
    * pays for the socket option (disable_nagle_algorithm). */
   noDelay(): void {
-    this.#noDelay = true;
-    if (this.#sends > 0) this.#applyNoDelay();
+    this.#flags |= NO_DELAY;
+    if (this.#flags & SENT) this.#applyNoDelay();
+  }
+
+  /** A socket write is made: TCP_NODELAY before the second, if wanted. */
+  #sent(): void {
+    if (!(this.#flags & SENT)) this.#flags |= SENT;
+    else if (this.#flags & NO_DELAY) this.#applyNoDelay();
   }
 
   #applyNoDelay(): void {
-    this.#noDelay = false;
+    this.#flags &= ~NO_DELAY;
     (this.#socket as Partial<Socket>).setNoDelay?.(true);
   }
 
   /** True once the peer is gone: write() throws BrokenPipeError. */
   get closed(): boolean {
-    return this.#closed || this.#socket.destroyed || this.#socket.writableEnded;
+    return (this.#flags & CLOSED) !== 0 || this.#socket.destroyed || this.#socket.writableEnded;
   }
 
   /**
@@ -171,8 +179,8 @@ export class SocketWriter {
     this.written += n;
     this.#size += n;
     if (this.#size >= FLUSH_AT) return this.flush();
-    if (!this.#scheduled) {
-      this.#scheduled = true;
+    if (!(this.#flags & SCHEDULED)) {
+      this.#flags |= SCHEDULED;
       dirty.push(this);
       if (!flushScheduled) {
         flushScheduled = true;
@@ -213,12 +221,12 @@ export class SocketWriter {
     const out = Array.isArray(pending) ? Buffer.concat(pending, this.#size) : pending;
     this.#pending = null;
     this.#size = 0;
-    if (++this.#sends > 1 && this.#noDelay) this.#applyNoDelay();
+    this.#sent();
     this.#socket.write(out);
   }
 
   #writeNow(data: Uint8Array): Promise<void> | undefined {
-    if (++this.#sends > 1 && this.#noDelay) this.#applyNoDelay();
+    this.#sent();
     return this.#socket.write(data) ? undefined : this.#waitDrain();
   }
 
@@ -232,7 +240,7 @@ export class SocketWriter {
         socket.off("error", onClose);
         this.#drain = null;
         if (!gone) return resolve();
-        this.#closed = true;
+        this.#flags |= CLOSED;
         this.#pending = null;
         this.#size = 0;
         if (slabOwner === this) slabOwner = null;
@@ -248,7 +256,7 @@ export class SocketWriter {
     // A handler that does not await the promise must not crash the process when the peer goes.
     drain.catch(() => undefined);
     // settle() may already have run (a destroyed socket): keep #drain for a pending wait only.
-    if (!this.#closed) this.#drain = drain;
+    if (!(this.#flags & CLOSED)) this.#drain = drain;
     return drain;
   }
 
@@ -256,7 +264,7 @@ export class SocketWriter {
   close(): void {
     if (this.closed) return;
     this.#send();
-    this.#closed = true;
+    this.#flags |= CLOSED;
     this.#socket.end();
   }
 }
