@@ -28,7 +28,7 @@ export const SCENARIOS: Scenario[] = [
   { name: "dates", what: "HTTP date formatters", script: "dates.bench.ts", seconds: [10, 4] },
   { name: "server", what: "hello: keep-alive, pipelined x16, one request per connection", script: "server.bench.ts", seconds: [230, 50] },
   { name: "server-large", what: "2 KB heads with 25 fields: keep-alive, pipelined x16", script: "server.bench.ts", args: ["--heads", "large"], seconds: [90, 22] },
-  { name: "static", what: "static files (npm run bench:static -- --quick)", npm: "bench:static", seconds: [70, 70] },
+  { name: "static", what: "static files (npm run bench:static -- --quick)", npm: "bench:static", seconds: [100, 100] },
   { name: "stress", what: "connections, idle memory, garbage flood, shutdown (npm run stress -- --quick)", npm: "stress", seconds: [70, 70] },
 ];
 

@@ -9,7 +9,8 @@
 // convention) and prints a table. Options: --quick, --rounds N, --duration S; for a before/after
 // in one run, --baseline DIST (an earlier build's dist/ directory: its command runs as two more
 // servers, "... (baseline)"; the results then go to --out FILE, default a file in the system's
-// temporary directory, never to bench/results), --files 1k.bin,1m.bin and --no-big to time less.
+// temporary directory, never to bench/results), --files 1k.bin,1m.bin and --no-big to time less,
+// --warmup S (default 6) the untimed load before a fresh server's first file.
 
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, createWriteStream, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,9 +36,24 @@ const BASELINE = text("--baseline");
 const ONLY_FILES = text("--files")?.split(",");
 const NO_BIG = argv.includes("--no-big");
 const DURATION = option("--duration", QUICK ? 2 : 5);
+/** Seconds of load, not recorded, before a freshly started server's first file is timed (1 s before the others). */
+const WARMUP = option("--warmup", 6);
 /** "loadgen" (bench/loadgen.c, 1 MiB reads) or "wrk" (wrk -t1, 8 KiB reads: client-bound at 1 MB). */
-const CLIENT = text("--client") ?? "loadgen";
+let CLIENT = text("--client") ?? "loadgen";
 if (CLIENT !== "loadgen" && CLIENT !== "wrk") throw new Error(`--client ${CLIENT}: loadgen or wrk`);
+/** The compiled bench/loadgen.c, when the client is loadgen. */
+let loadgenBinary: string | undefined;
+/** Why loadgen.c could not be used (no C compiler): the run falls back to wrk and says so. */
+let clientFallback: string | undefined;
+if (CLIENT === "loadgen") {
+  try {
+    loadgenBinary = compileLoadgen();
+  } catch (error) {
+    clientFallback = (error as Error).message;
+    CLIENT = "wrk";
+    console.log(`bench/loadgen.c not built, wrk -t1 instead (its 8 KiB reads are the limit at 1 MB): ${clientFallback}`);
+  }
+}
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist/cli/main.js");
@@ -149,12 +165,10 @@ interface WrkRun {
   clientCpuUsPerReq: number;
 }
 
-let loadgenBinary: string | undefined;
 
 /** One timed run of the chosen client against `s`. */
 async function load(s: Running, file: (typeof FILES)[number], seconds: number): Promise<WrkRun> {
-  if (CLIENT === "wrk") return wrk(s, file, seconds);
-  loadgenBinary ??= compileLoadgen();
+  if (CLIENT === "wrk" || loadgenBinary === undefined) return wrk(s, file, seconds);
   const cpuBefore = cpuSeconds(s.child.pid);
   const r = await runLoadgen(loadgenBinary, s.port, `/${file.name}`, file.connections, seconds, file.size);
   const cpu = cpuSeconds(s.child.pid) - cpuBefore;
@@ -283,12 +297,16 @@ async function main(): Promise<void> {
       for (const kind of SERVERS) {
         const s = await start(kind, served, logDir);
         try {
+          let first = true;
           for (const f of FILES) {
             if (kind.only && !kind.only.includes(f.name)) continue;
-            if (round === 0) {
-              verify(s, f.name, f.size);
-              await load(s, f, 1); // warm-up (JIT, page cache, file cache), not recorded: with --quick too, or a JIT server is timed cold
-            }
+            if (round === 0) verify(s, f.name, f.size);
+            // Warm-up, not recorded, every time a server starts (each round starts them afresh),
+            // with --quick too: JIT, heap sizes, page cache, file cache. A Node server's CPU per
+            // request falls for several seconds (basehttp's command: ~600-900 us per 1 KB request
+            // in its first 3 s, ~150 from the 7th, at load 10), so the first file gets WARMUP s.
+            await load(s, f, first ? WARMUP : 1);
+            first = false;
             const r = await load(s, f, DURATION);
             const key = `${f.name}\0${kind.name}`;
             runs.set(key, [...(runs.get(key) ?? []), r]);
@@ -380,10 +398,11 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
     durationSeconds: DURATION,
     rounds: ROUNDS,
     machine: { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, node: process.version, os: `${process.platform} ${process.arch}`, loadavgBefore, loadavgAfter },
-    loadGenerator: (CLIENT === "wrk" ? "wrk -t1, its own CPU time from bash's times" : "bench/loadgen.c (one thread, epoll, 1 MiB reads), its own CPU time from getrusage") +
+    loadGenerator: (CLIENT === "wrk" ? `wrk -t1, its own CPU time from bash's times${clientFallback ? ` (bench/loadgen.c could not be built: ${clientFallback})` : ""}` : "bench/loadgen.c (one thread, epoll, 1 MiB reads), its own CPU time from getrusage") +
       " (50 connections for 1 KB, 10 for 64 KB and 1 MB); 1 GiB: 10 curl clients at once, server RSS sampled every 20 ms",
     ...(BASELINE !== undefined ? { baseline: BASELINE } : {}),
-    note: "Every server logs each request to a file. Servers run one at a time in their own process, rounds alternate between them; figures are medians (min-max) over rounds on a shared 2-core machine (the client and the server share it): compare ratios within this run. MB/s counts file bytes (1 MB = 1,048,576-byte file).",
+    warmupSeconds: WARMUP,
+    note: "Every server logs each request to a file. Servers run one at a time in their own process, rounds alternate between them; each freshly started server gets WARMUP s of untimed load before its first file (1 s before the others); figures are medians (min-max) over rounds on a shared 2-core machine (the client and the server share it): compare ratios within this run. MB/s counts file bytes (1 MB = 1,048,576-byte file).",
     chart: { metric: "reqPerSec", label: "req/s", better: "higher" },
     rows,
     targets,
