@@ -29,7 +29,9 @@ export interface Candidate {
   name: string;
   /** "basehttp" for our backends, "reference" for the parsers we measure against. */
   family: "basehttp" | "reference";
-  prepare(bytes: Buffer, sink: Sink): Prepared;
+  /** `variants` (a power-of-two count of heads of `bytes.length` bytes): each call takes the next
+   * one instead of a copy of `bytes` (the varying-value scenarios). */
+  prepare(bytes: Buffer, sink: Sink, variants?: readonly Buffer[]): Prepared;
 }
 
 const HEAD_LIMIT = 1024 * 1024;
@@ -37,7 +39,10 @@ const HEAD_LIMIT = 1024 * 1024;
  * backend cannot skip work because it saw the same Buffer object last time (WASM staging). */
 const RING = 4;
 
-function ring(bytes: Buffer): Buffer[] {
+/** The buffers a candidate takes in turn (`bufs[turn++ & (bufs.length - 1)]`): RING copies of
+ * `bytes`, or a copy of each variant. */
+export function ring(bytes: Buffer, variants?: readonly Buffer[]): Buffer[] {
+  if (variants) return variants.map((v) => Buffer.from(v));
   return Array.from({ length: RING }, () => Buffer.from(bytes));
 }
 
@@ -62,13 +67,14 @@ export function tokenizerCandidate(tok: Tokenizer, kernelFor?: (bytes: Buffer) =
   return {
     name: tok.name,
     family: "basehttp",
-    prepare(bytes: Buffer, sink: Sink): Prepared {
-      const bufs = ring(bytes);
+    prepare(bytes: Buffer, sink: Sink, variants?: readonly Buffer[]): Prepared {
+      const bufs = ring(bytes, variants);
+      const mask = bufs.length - 1;
       let turn = 0;
       const t = newTable();
       const n = bytes.length;
       const scanAll = (consume: boolean): void => {
-        const buf = bufs[turn++ & (RING - 1)]!;
+        const buf = bufs[turn++ & mask]!;
         for (let s = 0; s < n; ) {
           resetTable(t);
           const len = tok.scan(buf, s, n, t, HEAD_LIMIT);
@@ -125,14 +131,15 @@ export function decodedCandidate(name: string, parse: ParseRequestHead): Candida
   return {
     name,
     family: "basehttp",
-    prepare(bytes: Buffer, sink: Sink): Prepared {
-      const bufs = ring(bytes);
+    prepare(bytes: Buffer, sink: Sink, variants?: readonly Buffer[]): Prepared {
+      const bufs = ring(bytes, variants);
+      const mask = bufs.length - 1;
       let turn = 0;
       const n = bytes.length;
       const options = { start: 0, end: n, headLimit: HEAD_LIMIT };
       return {
         full: () => {
-          const buf = bufs[turn++ & (RING - 1)]!;
+          const buf = bufs[turn++ & mask]!;
           for (let s = 0; s < n; ) {
             options.start = s;
             const r = parse(buf, options);
@@ -199,7 +206,7 @@ export function llhttpCandidate(): Candidate {
   return {
     name: "llhttp",
     family: "reference",
-    prepare(bytes: Buffer, sink: Sink): Prepared {
+    prepare(bytes: Buffer, sink: Sink, variants?: readonly Buffer[]): Prepared {
       const p = new HTTPParser();
       // maxHeaderSize 1 MiB (the default, 16 KiB, would refuse the sweep's largest head).
       p.initialize(HTTPParser.REQUEST, {}, 1 << 20);
@@ -223,11 +230,12 @@ export function llhttpCandidate(): Candidate {
         consumeHeaderList(headers, sink, methods[method]!, url, `HTTP/${major}.${minor}`);
         return 1;
       };
-      const bufs = ring(bytes);
+      const bufs = ring(bytes, variants);
+      const mask = bufs.length - 1;
       let turn = 0;
       return {
         full: () => {
-          const r = p.execute(bufs[turn++ & (RING - 1)]!);
+          const r = p.execute(bufs[turn++ & mask]!);
           if (typeof r !== "number") throw r;
         },
       };
@@ -252,17 +260,18 @@ export function httpParserJsCandidate(): Candidate {
   return {
     name: "http-parser-js",
     family: "reference",
-    prepare(bytes: Buffer, sink: Sink): Prepared {
+    prepare(bytes: Buffer, sink: Sink, variants?: readonly Buffer[]): Prepared {
       const p = new HTTPParser(HTTPParser.REQUEST);
       p[HTTPParser.kOnHeadersComplete] = (info: HpjInfo): boolean => {
         consumeHeaderList(info.headers, sink, HTTPParser.methods[info.method]!, info.url, `HTTP/${info.versionMajor}.${info.versionMinor}`);
         return true;
       };
-      const bufs = ring(bytes);
+      const bufs = ring(bytes, variants);
+      const mask = bufs.length - 1;
       let turn = 0;
       return {
         full: () => {
-          const r = p.execute(bufs[turn++ & (RING - 1)]!);
+          const r = p.execute(bufs[turn++ & mask]!);
           if (typeof r !== "number") throw r;
         },
       };
@@ -270,11 +279,11 @@ export function httpParserJsCandidate(): Candidate {
   };
 }
 
-/** Run `full` once collecting what the consumer read, to hold every candidate to `expected`. */
-export function answers(c: Candidate, bytes: Buffer): Expected[] {
+/** Run `full` `calls` times collecting what the consumer read, to hold every candidate to `expected`. */
+export function answers(c: Candidate, bytes: Buffer, variants?: readonly Buffer[], calls = 1): Expected[] {
   const got: Expected[] = [];
-  c.prepare(bytes, (method, target, version, host, contentLength, connection) =>
-    got.push({ method, target, version, host, contentLength, connection }),
-  ).full();
+  const p = c.prepare(bytes, (method, target, version, host, contentLength, connection) =>
+    got.push({ method, target, version, host, contentLength, connection }), variants);
+  for (let i = 0; i < calls; i++) p.full();
   return got;
 }

@@ -133,3 +133,68 @@ export const LARGE_GET = Buffer.from(
     .replace("Content-Length: 1234\r\n", "X-Client-Build: 1234\r\n"),
   "latin1",
 );
+
+/** A scenario whose requests differ: `variants` heads of the same length, taken in turn. */
+export interface VaryingScenario {
+  name: string;
+  what: string;
+  /** The first variant (what the candidates are prepared with). */
+  bytes: Buffer;
+  variants: Buffer[];
+  expected: Expected[];
+}
+
+/** Variants per varying scenario: more than a small cache of recent values holds (the one tried
+ * had 128 entries), so that no changing value is still there when it comes round again. A power
+ * of two (the candidates' ring). */
+const VARIANTS = 256;
+
+/** `s` with its last `n` characters replaced by `i` in base 36, zero-padded (same length). */
+function stamp(s: string, i: number, n: number): string {
+  return s.slice(0, s.length - n) + i.toString(36).padStart(n, "0").slice(-n);
+}
+
+/** The Firefox request, number i: its target and, with `all`, every field value but Connection
+ * carry i (same lengths, so every variant is 703 bytes); otherwise its Cookie does too. */
+function firefoxVariant(i: number, all: boolean): { bytes: Buffer; target: string; host: string } {
+  const lines = FIREFOX.toString("latin1").split("\r\n");
+  const [m, t, v] = lines[0]!.split(" ");
+  const target = stamp(t!.slice(0, -4), i, 4) + ".jpg";
+  lines[0] = `${m} ${target} ${v}`;
+  let host = FIREFOX_EXPECTED.host;
+  for (let k = 1; k < lines.length && lines[k] !== ""; k++) {
+    const colon = lines[k]!.indexOf(": ");
+    const name = lines[k]!.slice(0, colon);
+    const value = lines[k]!.slice(colon + 2);
+    if (name === "Connection" || (!all && name !== "Cookie")) continue;
+    // Host keeps its ".com"; short values take as many digits as they have characters.
+    const stamped = name === "Host" ? stamp(value.slice(0, -4), i, 3) + ".com" : stamp(value, i, Math.min(3, value.length));
+    if (name === "Host") host = stamped;
+    lines[k] = `${name}: ${stamped}`;
+  }
+  return { bytes: Buffer.from(lines.join("\r\n"), "latin1"), target, host };
+}
+
+function varying(name: string, what: string, all: boolean): VaryingScenario {
+  const made = Array.from({ length: VARIANTS }, (_, i) => firefoxVariant(i, all));
+  for (const v of made) if (v.bytes.length !== FIREFOX_LENGTH) throw new Error(`${name}: a variant of ${v.bytes.length} bytes`);
+  return {
+    name,
+    what,
+    bytes: made[0]!.bytes,
+    variants: made.map((v) => v.bytes),
+    expected: made.map((v) => ({ ...FIREFOX_EXPECTED, target: v.target, host: v.host })),
+  };
+}
+
+/**
+ * The Firefox request with values that change from request to request, so that a parser that
+ * remembers values (bench/NOTES.md, "a value cache for parseRequestHead") is also timed when they
+ * do not repeat. firefox-varying: the target and the Cookie change (the same client browsing:
+ * 8 of 10 strings repeat); firefox-all-new: the target and every value but Connection (nothing but
+ * names, method and version repeats).
+ */
+export const VARYING_SCENARIOS: readonly VaryingScenario[] = [
+  varying("firefox-varying", "Firefox 703 B, new target and Cookie in every request", false),
+  varying("firefox-all-new", "Firefox 703 B, new target and values (but Connection) in every request", true),
+];

@@ -6,7 +6,7 @@
 // compiled to WASM against AssemblyScript compiled to WASM, both called from V8.
 
 import { createRequire } from "node:module";
-import type { Candidate, Prepared, Sink } from "./candidates.js";
+import { ring, type Candidate, type Prepared, type Sink } from "./candidates.js";
 
 export type LlhttpWasmVariant = "scalar" | "simd";
 
@@ -125,7 +125,6 @@ function fieldKind(b: Uint8Array, at: number, len: number): number {
   return 0;
 }
 
-const RING = 4;
 
 /**
  * llhttp-wasm as a candidate. full: copy the socket read into linear memory (undici's
@@ -140,7 +139,7 @@ export function llhttpWasmCandidate(variant: LlhttpWasmVariant, decodeAll = fals
   return {
     name,
     family: "reference",
-    prepare(bytes: Buffer, sink: Sink): Prepared {
+    prepare(bytes: Buffer, sink: Sink, variants?: readonly Buffer[]): Prepared {
       const inst = instance(variant);
       const x = inst.x;
       const parser = x.llhttp_alloc(TYPE_REQUEST);
@@ -148,7 +147,8 @@ export function llhttpWasmCandidate(variant: LlhttpWasmVariant, decodeAll = fals
       const data = x.malloc(n);
       const staged = x.malloc(n);
       new Uint8Array(x.memory.buffer, staged, n).set(bytes);
-      const bufs = Array.from({ length: RING }, () => Buffer.from(bytes));
+      const bufs = ring(bytes, variants);
+      const mask = bufs.length - 1;
       let turn = 0;
       let src: Buffer = bufs[0]!;
       let url = "";
@@ -246,7 +246,7 @@ export function llhttpWasmCandidate(variant: LlhttpWasmVariant, decodeAll = fals
         inst.current = callbacks;
         let at = staged;
         if (copy) {
-          src = bufs[turn++ & (RING - 1)]!;
+          src = bufs[turn++ & mask]!;
           // The view is made per call, as undici does: memory may have grown since.
           new Uint8Array(x.memory.buffer, data, n).set(src);
           at = data;

@@ -30,8 +30,8 @@ function basehttpCandidate(tok: Tokenizer): Candidate {
   return {
     name: tok.name,
     family: "basehttp",
-    prepare(bytes: Buffer, sink: Sink) {
-      return { ...table.prepare(bytes, sink), full: decoded.prepare(bytes, sink).full };
+    prepare(bytes: Buffer, sink: Sink, variants?: readonly Buffer[]) {
+      return { ...table.prepare(bytes, sink, variants), full: decoded.prepare(bytes, sink, variants).full };
     },
   };
 }
@@ -49,10 +49,12 @@ export function allCandidates(): Candidate[] {
 }
 
 /** The tasks of one buffer: each candidate in each mode it offers. */
-export function tasksFor(bytes: Buffer, requests: number, candidates: readonly Candidate[], modes = ["full", "copy+scan", "kernel"]): Timed[] {
+export function tasksFor(
+  bytes: Buffer, requests: number, candidates: readonly Candidate[], modes = ["full", "copy+scan", "kernel"], variants?: readonly Buffer[],
+): Timed[] {
   const out: Timed[] = [];
   for (const c of candidates) {
-    const p = c.prepare(bytes, sink);
+    const p = c.prepare(bytes, sink, variants);
     const byMode: Record<string, (() => void) | undefined> = { full: p.full, "copy+scan": p.copyScan, kernel: p.kernel };
     for (const mode of modes) {
       const fn = byMode[mode];

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { answers, type Candidate } from "./candidates.js";
-import { FIREFOX, FIREFOX_LENGTH, SCENARIOS } from "./corpus.js";
+import { FIREFOX, FIREFOX_LENGTH, SCENARIOS, VARYING_SCENARIOS } from "./corpus.js";
 import { begin, finish, numberOption, QUICK, type Target } from "./result.js";
 import { roundSpread, showSpread, sig, spread, table } from "./stats.js";
 import { allCandidates, checksum, tasksFor } from "./suite.js";
@@ -20,6 +20,11 @@ function checkAgreement(candidates: readonly Candidate[]): void {
   for (const sc of SCENARIOS) {
     const want = Array.from({ length: sc.requests }, () => sc.expected);
     for (const c of candidates) assert.deepEqual(answers(c, sc.bytes), want, `${c.name} on ${sc.name}`);
+  }
+  // Twice round the variants: the second time every candidate has seen them all once.
+  for (const sc of VARYING_SCENARIOS) {
+    const want = [...sc.expected, ...sc.expected];
+    for (const c of candidates) assert.deepEqual(answers(c, sc.bytes, sc.variants, 2 * sc.variants.length), want, `${c.name} on ${sc.name}`);
   }
 }
 
@@ -43,6 +48,11 @@ export function ratio(rows: readonly TokenizerRow[], c: string, a: string, b: st
   return x && y ? sig(x / y) : null;
 }
 
+/** Median ns per request of a backend's full path on a case. */
+function ns(rows: readonly TokenizerRow[], c: string, backend: string): number {
+  return rows.find((r) => r.case === c && r.backend === backend && r.mode === "full")?.nsPerRequest.median ?? NaN;
+}
+
 function targetsOf(rows: readonly TokenizerRow[], wasm: string): Target[] {
   const t = (issue: number | string, name: string, value: number | null, limit: number, note?: string): Target => ({
     issue, name, value, target: `<= ${limit}`, met: value === null ? null : value <= limit, ...(note ? { note } : {}),
@@ -63,7 +73,11 @@ function main(): void {
   checkAgreement(candidates);
   const wasm = candidates.find((c) => c.name.startsWith("wasm"))?.name ?? "wasm-simd";
   console.log(`tokenizer on the corpus: ${candidates.map((c) => c.name).join(", ")}; ${ROUNDS} rounds x ${TIME_MS} ms per task`);
-  const perCase = SCENARIOS.map((sc) => ({ sc, tasks: tasksFor(sc.bytes, sc.requests, candidates) }));
+  const perCase = [
+    ...SCENARIOS.map((sc) => ({ sc, tasks: tasksFor(sc.bytes, sc.requests, candidates) })),
+    // Values that change: the full path only (copy+scan and the kernel make no strings).
+    ...VARYING_SCENARIOS.map((sc) => ({ sc: { ...sc, requests: 1 }, tasks: tasksFor(sc.bytes, 1, candidates, ["full"], sc.variants) })),
+  ];
   for (let r = 0; r < ROUNDS; r++) {
     for (const { tasks } of perCase) round(tasks, r, TIME_MS);
     console.log(`  round ${r + 1}/${ROUNDS} done`);
@@ -83,10 +97,14 @@ function main(): void {
       };
     }),
   );
-  for (const sc of SCENARIOS) {
+  for (const sc of [...SCENARIOS, ...VARYING_SCENARIOS.map((v) => ({ ...v, requests: 1 }))]) {
     console.log(`\n${sc.name}: ${sc.bytes.length} bytes, ${sc.requests} request(s); ns/request, median (min–max)`);
     console.log(table(["backend", "mode", "ns/request", "MB/s"], rows.filter((r) => r.case === sc.name).map((r) => [r.backend, r.mode, showSpread(r.nsPerRequest), showSpread(r.mbPerSec)])));
   }
+  console.log(`\nfull path with values that change, ratios of medians`);
+  console.log(table(["case", `${wasm} / twin`, `${wasm} / llhttp`, `${wasm} / its repeated Firefox`, "twin / its repeated Firefox"],
+    VARYING_SCENARIOS.map((v) => [v.name, String(ratio(rows, v.name, wasm, "js")), String(ratio(rows, v.name, wasm, "llhttp")),
+      String(sig(ns(rows, v.name, wasm) / ns(rows, "firefox-703B", wasm))), String(sig(ns(rows, v.name, "js") / ns(rows, "firefox-703B", "js")))])));
   const targets = targetsOf(rows, wasm);
   console.log(`\ntargets`);
   console.log(table(["issue", "target", "limit", "measured", ""], targets.map((t) => [String(t.issue), t.name, t.target, String(t.value ?? "-"), t.met ? "met" : "MISSED"])));

@@ -7,12 +7,14 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { answers } from "../../bench/candidates.js";
-import { SCENARIOS } from "../../bench/corpus.js";
+import { answers, decodedCandidate } from "../../bench/candidates.js";
+import { FIREFOX, FIREFOX_LENGTH, SCENARIOS, VARYING_SCENARIOS } from "../../bench/corpus.js";
 import { llhttpWasmCandidate } from "../../bench/llhttp-wasm.js";
 import { crossing, writeReport, type ScenarioEntry } from "../../bench/report.js";
 import type { Result } from "../../bench/result.js";
 import { barChart, lineChart } from "../../bench/svg.js";
+import { createParseRequestHead as wasmParse } from "../../src/tokenizer/index.js";
+import { createParseRequestHead as jsParse } from "../../src/tokenizer/js-index.js";
 import { COUNTS, crossovers, headOfSize, headWithFields, SIZES } from "../../bench/sweep.bench.js";
 
 describe("sweep heads", () => {
@@ -42,6 +44,33 @@ describe("llhttp-wasm from undici, driven for requests", () => {
   it("reports llhttp's error for a malformed request", () => {
     const prepared = llhttpWasmCandidate("scalar").prepare(Buffer.from("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"), () => {});
     expect(() => prepared.full()).toThrow(/llhttp_execute returned \d+ \(.+\)/);
+  });
+});
+
+describe("the varying-value scenarios", () => {
+  const fields = (b: Buffer) => b.toString("latin1").split("\r\n").slice(1, -2);
+  it("are Firefox requests of 703 bytes whose changing values never repeat in a round, the rest as in the Firefox request", () => {
+    const [varying, allNew] = VARYING_SCENARIOS;
+    for (const sc of VARYING_SCENARIOS) {
+      for (const v of sc.variants) expect(v.length).toBe(FIREFOX_LENGTH);
+      const lines = sc.variants.map((v) => v.toString("latin1").split("\r\n")[0]);
+      expect(new Set(lines).size).toBe(sc.variants.length);
+    }
+    // firefox-varying: only the Cookie changes among the fields; firefox-all-new: all but Connection.
+    const firefox = fields(FIREFOX);
+    const changed = (sc: typeof varying) => firefox.filter((_, k) => new Set(sc!.variants.map((v) => fields(v)[k])).size === sc!.variants.length);
+    expect(changed(varying).map((l) => l.split(":")[0])).toEqual(["Cookie"]);
+    expect(changed(allNew).map((l) => l.split(":")[0])).toEqual(firefox.map((l) => l.split(":")[0]).filter((n) => n !== "Connection"));
+    for (const v of varying!.variants) expect(fields(v).filter((l) => !l.startsWith("Cookie:"))).toEqual(firefox.filter((l) => !l.startsWith("Cookie:")));
+  });
+
+  it("are read alike by llhttp-wasm and both decoded APIs, variant by variant, twice round", () => {
+    for (const sc of VARYING_SCENARIOS) {
+      const want = [...sc.expected, ...sc.expected];
+      for (const c of [llhttpWasmCandidate("scalar", true), decodedCandidate("wasm", wasmParse()), decodedCandidate("js", jsParse())]) {
+        expect(answers(c, sc.bytes, sc.variants, 2 * sc.variants.length), `${c.name} on ${sc.name}`).toEqual(want);
+      }
+    }
   });
 });
 
