@@ -110,7 +110,7 @@ export class BaseServer {
         if (!this.#shutdownRequest) {
           timer = setInterval(() => this.service_actions(), Math.max(1, poll_interval * 1000));
           timer.unref();
-          while (this.#pending.length > 0) this.#start(this.#pending.shift()!);
+          while (this.#pending.length > 0) this.#start(...this.#pending.shift()!);
           await stopped;
         }
       } finally {
@@ -175,10 +175,9 @@ export class BaseServer {
 
   /** Called by the transport (TCPServer) for each accepted connection. */
   protected enqueue_request(request: Duplex, client_address: Address): void {
-    const item: Pending = [request, client_address];
-    if (this.#acceptWaiter !== null) this.#acceptWaiter(item);
-    else if (this.#loop !== null && !this.#shutdownRequest) this.#start(item);
-    else this.#pending.push(item);
+    if (this.#acceptWaiter !== null) this.#acceptWaiter([request, client_address]);
+    else if (this.#loop !== null && !this.#shutdownRequest) this.#start(request, client_address);
+    else this.#pending.push([request, client_address]);
   }
 
   /** Connections accepted and not yet served; server_close() drops them. */
@@ -197,13 +196,12 @@ export class BaseServer {
   /** #dispatch for serve_forever, which waits for no connection: when process_request and
    * finish_request are BaseServer's, the handler is driven here on callbacks, and a handler
    * waiting on callbacks (a Deferred from handle()) costs no promise; else #dispatch. */
-  #start(item: Pending): void {
+  #start(request: Duplex, client_address: Address): void {
     const base = BaseServer.prototype;
     if (this.process_request !== base.process_request || this.finish_request !== base.finish_request) {
-      void this.#dispatch(item);
+      void this.#dispatch([request, client_address]);
       return;
     }
-    const [request, client_address] = item;
     this.#active++;
     let handler: BaseRequestHandler;
     try {

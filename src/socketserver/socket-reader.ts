@@ -45,23 +45,27 @@ export let readerEnded: (socket: Duplex) => void;
 export let onSocketError: (this: Duplex, error: Error) => void;
 
 /** Targets of onInput() to wake at the end of the current microtask run: one queueMicrotask for
- * them all, not a closure each. */
-let woken: Wakeable[] = [];
+ * them all, not a closure each; the array is kept (only the count goes back to 0), so waking
+ * allocates nothing. */
+const woken: (Wakeable | null)[] = [];
+let wokenCount = 0;
 let wakeQueued = false;
 
 function wakeAll(): void {
   wakeQueued = false;
-  const list = woken;
-  woken = [];
-  for (let i = 0; i < list.length; i++) {
+  // A target woken here may make another one wake: it is appended and run in this same pass.
+  for (let i = 0; i < wokenCount; i++) {
+    const target = woken[i]!;
+    woken[i] = null;
     try {
-      list[i]![WAKE]();
+      target[WAKE]();
     } catch (error) {
       queueMicrotask(() => {
         throw error;
       });
     }
   }
+  wokenCount = 0;
 }
 
 /**
@@ -162,7 +166,7 @@ export class SocketReader implements ByteSource {
     if (typeof waiter === "function") waiter();
     else {
       // As a resolved wait() resumes its caller: after the event that brought the input.
-      woken.push(waiter);
+      woken[wokenCount++] = waiter;
       if (!wakeQueued) {
         wakeQueued = true;
         queueMicrotask(wakeAll);
