@@ -1,7 +1,8 @@
 // The load of bench/stress.ts, in a process of its own (forked with an IPC channel) so the
-// server's process sees only its own work: idle keep-alive connections, a garbage flood, a
-// keep-alive load during a graceful shutdown, and one large upload. Loopback only; every mode
-// is bounded in connections, bytes and time. Usage: fork with argv `<mode> <port> ...`.
+// server's process sees only its own work: idle keep-alive connections, a garbage flood and
+// its measured client (each in a process of its own), a keep-alive load during a graceful
+// shutdown, and one large upload. Loopback only; every mode is bounded in connections, bytes
+// and time. Usage: fork with argv `<mode> <port> ...`.
 
 import net from "node:net";
 
@@ -55,23 +56,29 @@ async function idle(count: number): Promise<void> {
 
 /**
  * `count` connections that send random bytes, one write per event-loop turn across all of them
- * (so the server sees them interleaved), reconnecting whenever the server closes one.
+ * (so the server sees them interleaved, each write its own segment), reconnecting whenever the
+ * server closes one. Each turn goes to the next connection in turn and writes to it if it is
+ * open and writable; `rate` turns a second (0: as fast as this process turns its loop), so
+ * the flood offered is the same whatever CPU this process gets on a loaded machine, and what
+ * each server lets through (writes, connections) is reported.
  */
-function flood(count: number, seconds: number): void {
+function flood(count: number, seconds: number, rate: number): void {
   const pool = Buffer.alloc(1 << 20);
   for (let i = 0; i < pool.length; i++) pool[i] = (Math.random() * 256) | 0;
   const sockets: (net.Socket | null)[] = new Array(count).fill(null);
   let writes = 0;
   let bytes = 0;
-  let reconnects = 0;
+  let connections = 0;
+  let closedByServer = 0;
   const open = (i: number): void => {
     const s = net.connect(PORT, HOST);
+    connections++;
     s.on("error", () => undefined);
     s.on("data", () => undefined);
     s.on("close", () => {
       if (sockets[i] === s) {
         sockets[i] = null;
-        reconnects++;
+        closedByServer++;
         if (!stop) open(i);
       }
     });
@@ -80,8 +87,18 @@ function flood(count: number, seconds: number): void {
   let stop = false;
   for (let i = 0; i < count; i++) open(i);
   let next = 0;
+  let turns = 0;
+  const t0 = performance.now();
   const step = (): void => {
     if (stop) return;
+    if (rate > 0) {
+      const due = ((performance.now() - t0) * rate) / 1000;
+      // Ahead of the schedule: wait for the next millisecond. Behind it (this process was not
+      // run): go on from now, no burst to catch up.
+      if (turns >= due) return void setTimeout(step, 1);
+      if (turns < due - rate / 100) turns = Math.floor(due - rate / 100);
+      turns++;
+    }
     const s = sockets[next];
     next = (next + 1) % count;
     if (s && !s.connecting && s.writable && !s.writableNeedDrain) {
@@ -97,9 +114,57 @@ function flood(count: number, seconds: number): void {
   setTimeout(() => {
     stop = true;
     for (const s of sockets) s?.destroy();
-    send({ cmd: "flood-done", writes, bytes, reconnects });
+    send({ cmd: "flood-done", writes, bytes, connections, reconnects: closedByServer });
     setTimeout(() => process.exit(0), 50);
   }, seconds * 1000);
+}
+
+/**
+ * The measured client of the flood: one keep-alive GET at a time for `seconds`, in a process of
+ * its own (nothing else on its event loop, so a latency is the server's, not this loop's); the
+ * latency of each answered request, failures counted (an error, a close, or no answer in 2 s).
+ */
+async function measure(seconds: number): Promise<void> {
+  const times: number[] = [];
+  let failures = 0;
+  const end = performance.now() + seconds * 1000;
+  let sock: net.Socket | null = null;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    const ok = await new Promise<boolean>((resolve) => {
+      if (sock === null || sock.destroyed) {
+        sock = net.connect(PORT, HOST);
+        sock.setNoDelay(true);
+      }
+      const s = sock;
+      let got = "";
+      const done = (v: boolean): void => {
+        clearTimeout(timer);
+        s.off("data", onData);
+        s.off("close", onClose);
+        s.off("error", onClose);
+        if (!v) s.destroy();
+        resolve(v);
+      };
+      const onData = (d: Buffer): void => {
+        got += d.toString("latin1");
+        if (got.endsWith("Hello, world!")) done(got.startsWith("HTTP/1.1 200"));
+      };
+      const onClose = (): void => done(false);
+      const timer = setTimeout(() => done(false), 2000);
+      s.on("data", onData);
+      s.on("close", onClose);
+      s.on("error", onClose);
+      s.write(GET);
+    });
+    if (ok) times.push(performance.now() - t0);
+    else failures++;
+  }
+  (sock as net.Socket | null)?.destroy();
+  times.sort((a, b) => a - b);
+  const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(times.length * p))] ?? NaN;
+  send({ cmd: "measured", p50: q(0.5), p99: q(0.99), p999: q(0.999), ok: times.length, failures });
+  setTimeout(() => process.exit(0), 50);
 }
 
 /**
@@ -219,7 +284,8 @@ function upload(size: number, chunked: boolean): void {
 }
 
 if (mode === "idle") await idle(Number(rest[0]));
-else if (mode === "flood") flood(Number(rest[0]), Number(rest[1]));
+else if (mode === "flood") flood(Number(rest[0]), Number(rest[1]), Number(rest[2] ?? 0));
+else if (mode === "measure") await measure(Number(rest[0]));
 else if (mode === "load") load(Number(rest[0]));
 else if (mode === "upload") upload(Number(rest[0]), rest[1] === "chunked");
 else throw new Error(`unknown mode ${mode}`);

@@ -58,6 +58,10 @@ process.on("message", (m: { cmd: string }) => {
       if (sampler) clearInterval(sampler);
       reply({ peak: Math.max(peak, process.memoryUsage().rss) });
       break;
+    case "exit":
+      // A normal exit, so that --cpu-prof writes its profile (stress.ts --cpu-prof).
+      process.exit(0);
+      break;
     case "shutdown": {
       const t = performance.now();
       void shutdown().then(() => reply({ ms: performance.now() - t }));
