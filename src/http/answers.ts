@@ -91,10 +91,22 @@ export const DEFAULT_ERROR_CONTENT_TYPE = "text/html;charset=utf-8";
  */
 export function errorPage(format: string, code: number, message: string, explain: string): Buffer | null {
   if (code < 200 || code === 204 || code === 205 || code === 304) return null;
+  // The same refusal again (a garbage flood gets mostly one or two): the page made last time.
+  const key = `${code} ${message.length} ${message}${explain}`;
+  const known = pages.get(key);
+  if (known !== undefined && known.format === format) return known.page;
   const content = percentFormat(format, {
     code,
     message: htmlEscape(message, false),
     explain: htmlEscape(explain, false),
   });
-  return Buffer.from(content, "utf8");
+  const page = Buffer.from(content, "utf8");
+  if (pages.size >= PAGES_KEPT) pages.clear();
+  pages.set(key, { format, page });
+  return page;
 }
+
+/** Error pages made lately, by code, message and explanation (each with its format). Written
+ * out as they are, never changed: the writer copies or sends them. */
+const pages = new Map<string, { format: string; page: Buffer }>();
+const PAGES_KEPT = 32;

@@ -39,6 +39,10 @@ export class LinearSocket extends net.Socket {
   /** The connection's client_address while the server serves it: looked up before the handle
    * closes (a reset), if nobody has yet. TCPServer sets it, close_request clears it. */
   peer: PeerAddress | null = null;
+  /** While set, each read is dropped where it landed (no Buffer made, no `data`): called with
+   * its length; false stops reading. For a connection lingering after its answer (tcp-server.ts).
+   * Null on the prototype: an idle connection holds no slot for it. */
+  declare discard: ((this: LinearSocket, n: number) => boolean) | null;
   #paused = true;
 
   constructor(handle: StreamHandle, region: ReadRegion, allowHalfOpen: boolean) {
@@ -86,6 +90,7 @@ export class LinearSocket extends net.Socket {
 
   static {
     (this.prototype as { [SIGNALS_END]?: boolean })[SIGNALS_END] = true;
+    this.prototype.discard = null;
   }
 
   /** Whether pause() is in force. */
@@ -94,9 +99,17 @@ export class LinearSocket extends net.Socket {
   }
 }
 
-/** `n` bytes landed at the start of the region: copy them out and hand them on. */
+const NOTHING = new Uint8Array(0);
+
+/** `n` bytes landed at the start of the region: copy them out and hand them on (or drop them). */
 function onRead(this: LinearSocket, n: number): boolean {
   const region = this.region;
+  const discard = this.discard;
+  if (discard !== null) {
+    // What the region held is overwritten and adopted by no one.
+    region.adopt(NOTHING, 0);
+    return discard.call(this, n) && !this.paused;
+  }
   const view = region.view();
   const chunk = Buffer.allocUnsafe(n);
   chunk.set(n === view.length ? view : view.subarray(0, n), 0);

@@ -73,7 +73,9 @@ function linger(request: Duplex, bytes: number, drainSeconds: number, sendSecond
   }
   lingering.set(request, entry);
   if (!finished) request.on("finish", sent);
-  request.on("data", drained);
+  // A socket reading into linear memory drops what arrives where it lands (no Buffer each).
+  if (request instanceof LinearSocket) request.discard = discarded;
+  else request.on("data", drained);
   request.on("close", forget);
   request.resume();
   if (lingerSweep === null) {
@@ -97,20 +99,26 @@ function sent(this: Duplex): void {
   this.resume();
 }
 
-/** Bytes arrived on a lingering connection. Past the byte budget, a connection whose answer is
- * sent is cut off (a peer that keeps sending garbage after an error answer costs little); one
- * still sending is no longer read until it has (the peer waits, our answer goes on). */
-function drained(this: Duplex, chunk: Uint8Array): void {
+/** `n` bytes arrived on a lingering connection: false when it is to be read no more. Past the
+ * byte budget, a connection whose answer is sent is cut off (a peer that keeps sending garbage
+ * after an error answer costs little); one still sending is no longer read until it has (the
+ * peer waits, our answer goes on). */
+function discarded(this: Duplex, n: number): boolean {
   const entry = lingering.get(this);
-  if (entry === undefined) return;
-  entry.budget -= chunk.length;
-  if (entry.budget >= 0) return;
+  if (entry === undefined) return true;
+  entry.budget -= n;
+  if (entry.budget >= 0) return true;
   if (entry.finished) {
     lingering.delete(this);
     this.destroy();
   } else {
     this.pause();
   }
+  return false;
+}
+
+function drained(this: Duplex, chunk: Uint8Array): void {
+  discarded.call(this, chunk.length);
 }
 
 function forget(this: Duplex): void {

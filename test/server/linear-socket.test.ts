@@ -185,6 +185,91 @@ describe("which sockets read into WASM memory", () => {
   });
 });
 
+describe("discarding reads (a connection lingering after its answer)", () => {
+  /** A raw server whose sockets read into `region`, and the first accepted socket. */
+  async function rawServer(region: ReadRegion): Promise<{ port: number; accepted: Promise<LinearSocket>; close: () => void }> {
+    const srv = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
+    const accepted = new Promise<LinearSocket>((resolve) => srv.once("connection", resolve));
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    expect(acceptInto(srv, region, true)).toBe(true);
+    return { port: (srv.address() as net.AddressInfo).port, accepted, close: () => srv.close() };
+  }
+
+  it("drops each read where it landed: counted, no data event, the region's staged bytes let go", async () => {
+    const landed = new Uint8Array(64);
+    const adopted: number[] = [];
+    const region: ReadRegion = { view: () => landed, adopt: (_input, n) => void adopted.push(n) };
+    const raw = await rawServer(region);
+    const client = net.connect(raw.port, "127.0.0.1");
+    try {
+      const socket = await raw.accepted;
+      let counted = 0;
+      let events = 0;
+      socket.on("data", () => void events++);
+      const all = new Promise<void>((resolve) => {
+        socket.discard = (n) => {
+          counted += n;
+          if (counted === 1000) resolve();
+          return true;
+        };
+      });
+      socket.resume();
+      client.write(Buffer.alloc(1000, "g"));
+      await all;
+      expect(events).toBe(0);
+      // Every read told the region that what it held is no one's (64-byte reads: 16 of them).
+      expect(adopted.length).toBeGreaterThanOrEqual(16);
+      expect(adopted.every((n) => n === 0)).toBe(true);
+      // Without discard, reads are handed on as before.
+      socket.discard = null;
+      const chunk = new Promise<Buffer>((resolve) => socket.once("data", resolve));
+      client.write("after");
+      expect((await chunk).toString()).toBe("after");
+    } finally {
+      client.destroy();
+      raw.close();
+    }
+  });
+
+  it("stops reading when the discard callback says so, until resumed", async () => {
+    const landed = new Uint8Array(4);
+    const region: ReadRegion = { view: () => landed, adopt: () => undefined };
+    const raw = await rawServer(region);
+    const client = net.connect(raw.port, "127.0.0.1");
+    try {
+      const socket = await raw.accepted;
+      let reads = 0;
+      let first!: () => void;
+      const stopped = new Promise<void>((resolve) => (first = resolve));
+      socket.discard = () => {
+        reads++;
+        first();
+        return false;
+      };
+      socket.resume();
+      client.write("12345678");
+      await stopped;
+      // The rest waits in the kernel: a round trip with the client shows no other read.
+      await new Promise((r) => client.write("", () => setImmediate(r)));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(reads).toBe(1);
+      const rest = new Promise<void>((resolve) => {
+        socket.discard = () => {
+          reads++;
+          if (reads === 2) resolve();
+          return true;
+        };
+      });
+      socket.resume();
+      await rest;
+      expect(reads).toBe(2);
+    } finally {
+      client.destroy();
+      raw.close();
+    }
+  });
+});
+
 describe("closing", () => {
   it("a connection the peer keeps open after the answer is cut off by the lingering sweep", { timeout: 15_000 }, async () => {
     const port = await start(HTTPServer);
