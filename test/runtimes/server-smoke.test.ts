@@ -66,6 +66,14 @@ function exchange(port: number, request: string, done: (text: string) => boolean
 
 const count = (text: string, what: string) => text.split(what).length - 1;
 
+/** Wait (at most 10 s) until the output matches: the command gathers its log lines and writes
+ * them within 10 ms (src/cli/log.ts), so a line may come after the answer it logs. */
+async function outputMatching(s: Started, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (!pattern.test(s.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  return s.output();
+}
+
 describe.each(RUNTIMES)("%s", (runtime, flags) => {
   test("the library server (parser wasm and js): GET, POST echo, three requests on one keep-alive connection", async () => {
     for (const parser of ["wasm", "js"]) {
@@ -94,7 +102,7 @@ describe.each(RUNTIMES)("%s", (runtime, flags) => {
     expect(two).toContain("hello.txt</a>");
     const post = await exchange(s.port, "POST / HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     expect(post).toMatch(/^HTTP\/1\.1 501 Unsupported method \('POST'\)\r\n/);
-    expect(s.output()).toMatch(/"GET \/hello\.txt HTTP\/1\.1" 200 -/);
+    expect(await outputMatching(s, /"GET \/hello\.txt HTTP\/1\.1" 200 -/)).toMatch(/"GET \/hello\.txt HTTP\/1\.1" 200 -/);
     s.child.kill("SIGTERM");
     expect(await s.exit).toBe(0);
   }, 120_000);
