@@ -154,7 +154,7 @@ export function webHandler(Base: typeof SimpleHTTPRequestHandler, web: WebOption
     };
     if (Base.prototype.send_head === SimpleHTTPRequestHandler.prototype.send_head) {
       // Before do_GET/do_HEAD, so that send_head stays the class's own and a hit in the file
-      // cache (the app's index.html, mostly) is still answered synchronously.
+      // cache (the app's index.html, mostly) still takes the cache's fast path.
       const { do_GET: get, do_HEAD: head } = Base.prototype;
       WebHandler.prototype.do_GET = function (this: SimpleHTTPRequestHandler) {
         toApp(this);

@@ -14,7 +14,7 @@ import {
   ifModifiedSinceSeconds, ifRangeHolds, makeETag, noneMatchHits, parseRange,
 } from "./simple/conditional.js";
 import { SocketWriter } from "../socketserver/socket-writer.js";
-import type { CachedFile, FileCache, Route } from "./simple/file-cache.js";
+import { CHECKED, type CachedFile, type CheckWaiter, type FileCache, type Route } from "./simple/file-cache.js";
 import {
   BytesSource, FileSource, listEntries, locate, openFile, readWhole, toFsPath, type Located, type ResponseSource,
 } from "./simple/files.js";
@@ -56,7 +56,7 @@ function join(path: string, name: string): string {
  * May be overridden: `do_GET`, `do_HEAD`, `send_head`, `list_directory`, `translate_path`,
  * `copyfile`, `guess_type`, and the class variable `extensions_map`.
  */
-export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
+export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler implements CheckWaiter {
   /** Extension → Content-Type, looked up before the built-in types (exact, then lower-cased). */
   declare extensions_map: Record<string, string>;
   static {
@@ -67,13 +67,19 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /** The directory served. */
   directory: string;
 
+  /** A cached answer waiting for its check (#answerFromCache): the route, GET or HEAD, its promise. */
+  #waiting: Route | null = null;
+  #withBody = false;
+  #resolve: (() => void) | null = null;
+  #reject: ((error: unknown) => void) | null = null;
+
   constructor(request: Duplex, client_address: Address, server: BaseServer, options: SimpleHTTPRequestHandlerOptions = {}) {
     super(request, client_address, server);
     this.directory = options.directory ?? process.cwd();
   }
 
   /** Serve a GET request. */
-  override do_GET(): Promise<void> | undefined {
+  override do_GET(): Promise<void> {
     const fast = this.#answerFromCache(true);
     return fast !== false ? fast : this.#get();
   }
@@ -91,7 +97,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /** Serve a HEAD request. */
-  override do_HEAD(): Promise<void> | undefined {
+  override do_HEAD(): Promise<void> {
     const fast = this.#answerFromCache(false);
     return fast !== false ? fast : this.#head();
   }
@@ -102,11 +108,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /**
-   * GET and HEAD of a cached file without a promise: when send_head and copyfile are this
-   * class's own, a valid cache entry is answered synchronously (the socket's backpressure
-   * returned, if any). False when the slow path must answer.
+   * GET and HEAD of a cached file: when send_head and copyfile are this class's own, a cached
+   * file is answered at the end of the event-loop turn, once a stat() taken after this request
+   * was read finds it unchanged (FileCache.check: one stat per file for all the requests read in
+   * the turn). False when the slow path must answer; else the promise of the answer.
    */
-  #answerFromCache(body: boolean): Promise<void> | undefined | false {
+  #answerFromCache(body: boolean): Promise<void> | false {
     const proto = SimpleHTTPRequestHandler.prototype;
     if (this.send_head !== proto.send_head || this.copyfile !== proto.copyfile) return false;
     const cache = (this.server as { fileCache?: FileCache | null } | null)?.fileCache ?? null;
@@ -120,12 +127,37 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       route = this.#route(this.translate_path(this.path));
       if (route === null) return false;
     }
-    const entry = cache.get(route.key, route.fsPath);
-    if (entry === undefined) return false;
+    if (cache.peek(route.key) === undefined) return false;
     if (own && !known) cache.remember(this.directory, this.path, route);
-    const answer = this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route.file), entry);
-    if (answer === null || !body || answer.bytes.length === 0) return undefined;
-    return this.wfile.write(answer.bytes);
+    const fsPath = route.fsPath;
+    const key = route.key;
+    this.#waiting = route;
+    this.#withBody = body;
+    return new Promise<void>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      cache.check(key, fsPath, this);
+    });
+  }
+
+  /** The cache entry of #waiting, checked: answer from it, or from the disk when it is gone. */
+  [CHECKED](entry: CachedFile | undefined): void {
+    const route = this.#waiting!;
+    const resolve = this.#resolve!;
+    const reject = this.#reject!;
+    this.#waiting = this.#resolve = this.#reject = null;
+    try {
+      if (entry === undefined) {
+        (this.#withBody ? this.#get() : this.#head()).then(resolve, reject);
+        return;
+      }
+      const answer = this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route.file), entry);
+      const sent = answer === null || !this.#withBody || answer.bytes.length === 0 ? undefined : this.wfile.write(answer.bytes);
+      if (sent === undefined) resolve();
+      else sent.then(resolve, reject);
+    } catch (error) {
+      reject(error);
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 // The command's handler with --spa, in process: the rewrite to the app's index.html happens
-// before do_GET/do_HEAD, so a hit in the file cache is answered synchronously (do_GET returns no
-// promise) as without --spa; what it answers is unchanged (files, the app for unknown routes,
+// before do_GET/do_HEAD, so a hit in the file cache takes the cache's fast path (do_GET asks
+// FileCache.check at once) as without --spa; what it answers is unchanged (files, the app for unknown routes,
 // 404 for missing assets). With a send_head of its own (CGI), the rewrite stays inside it.
 
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -23,27 +23,37 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** Serve `Base` with --spa; `promised` records, per GET/HEAD, whether do_X returned a promise. */
-async function withSpa(Base: typeof SimpleHTTPRequestHandler, body: (port: number, promised: boolean[]) => Promise<void>): Promise<void> {
-  const promised: boolean[] = [];
+/** Serve `Base` with --spa; `cached` records, per GET/HEAD, whether do_X took the cache's fast
+ * path (called FileCache.check before returning). */
+async function withSpa(Base: typeof SimpleHTTPRequestHandler, body: (port: number, cached: boolean[]) => Promise<void>): Promise<void> {
+  const cached: boolean[] = [];
+  let checks = 0;
   class Probe extends webHandler(Base, SPA, "GET, HEAD, OPTIONS") {
     override directory = dir;
     override do_GET() {
+      const before = checks;
       const r = super.do_GET();
-      promised.push(r instanceof Promise);
+      cached.push(checks > before);
       return r;
     }
     override do_HEAD() {
+      const before = checks;
       const r = super.do_HEAD();
-      promised.push(r instanceof Promise);
+      cached.push(checks > before);
       return r;
     }
   }
   const server = new HTTPServer(["127.0.0.1", 0], Probe, { parser: "js" });
+  const cache = server.fileCache!;
+  const check = cache.check.bind(cache);
+  cache.check = (...args) => {
+    checks++;
+    check(...args);
+  };
   await server.ready;
   const loop = server.serve_forever(0.05);
   try {
-    await body(server.server_port, promised);
+    await body(server.server_port, cached);
   } finally {
     await server.shutdown();
     server.server_close();
@@ -52,8 +62,8 @@ async function withSpa(Base: typeof SimpleHTTPRequestHandler, body: (port: numbe
 }
 
 describe("--spa and the file cache", () => {
-  it("answers a cached app route and a cached file without a promise; answers unchanged", async () => {
-    await withSpa(SimpleHTTPRequestHandler, async (port, promised) => {
+  it("answers a cached app route and a cached file from the cache's fast path; answers unchanged", async () => {
+    await withSpa(SimpleHTTPRequestHandler, async (port, cached) => {
       const first = await request(port, "/users/42");
       expect([first.status, first.body.toString()]).toEqual([200, "<p>app</p>"]);
       const again = await request(port, "/users/43");
@@ -64,8 +74,8 @@ describe("--spa and the file cache", () => {
       const js = await request(port, "/app.js");
       expect([js.status, js.body.toString()]).toEqual([200, "go()"]);
       expect((await request(port, "/missing.js")).status).toBe(404);
-      // The first of each file reads it (a promise); every later one is a cache hit.
-      expect(promised).toEqual([true, false, false, true, false, true]);
+      // The first of each file reads it from disk; every later one is a cache hit.
+      expect(cached).toEqual([false, true, true, false, true, false]);
     });
   });
 

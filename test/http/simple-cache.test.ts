@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HTTPServer } from "../../src/http/server.js";
 import { SimpleHTTPRequestHandler } from "../../src/http/simple-handler.js";
-import { FileCache, MAX_ROUTES } from "../../src/http/simple/file-cache.js";
+import { CHECKED, FileCache, MAX_ROUTES, type CachedFile } from "../../src/http/simple/file-cache.js";
 import { FileSource, STREAM_CHUNK_SIZE } from "../../src/http/simple/files.js";
 import { exchangeRaw, parseResponses, request } from "./simple-client.js";
 
@@ -192,6 +192,55 @@ describe("the small-file cache", () => {
   });
 });
 
+describe("the small-file cache, one stat() per file and event-loop turn", () => {
+  it("answers requests arriving together from one check, and every one after a change fresh", async () => {
+    await writeFile(join(root, "t.txt"), "turn 1\n");
+    await withServer(undefined, async (port, server) => {
+      expect((await request(port, "/t.txt")).body.toString()).toBe("turn 1\n");
+      const together = await Promise.all(Array.from({ length: 20 }, () => request(port, "/t.txt")));
+      expect(together.map((r) => r.body.toString())).toEqual(Array(20).fill("turn 1\n"));
+      await writeFile(join(root, "t.txt"), "turn 2, longer\n");
+      const after = await Promise.all(Array.from({ length: 20 }, () => request(port, "/t.txt")));
+      expect(after.map((r) => [r.status, r.body.toString(), r.header("Content-Length")]))
+        .toEqual(Array(20).fill([200, "turn 2, longer\n", "15"]));
+      expect(server.fileCache!.size).toBe(1);
+    });
+  });
+
+  it("fails a cached answer whose handler throws as the slow path does: 500, handle_error told", async () => {
+    await writeFile(join(root, "boom.txt"), "boom\n");
+    let throwing = false;
+    class Boom extends SimpleHTTPRequestHandler {
+      override directory = root;
+      override log_message(): void {}
+      override guess_type(path: string): string {
+        if (throwing) throw new Error("no type");
+        return super.guess_type(path);
+      }
+    }
+    const errors: unknown[] = [];
+    class Quiet extends HTTPServer {
+      override handle_error(_request: unknown, _address: unknown, error?: unknown): void {
+        errors.push(error);
+      }
+    }
+    const server = new Quiet(["127.0.0.1", 0], Boom, { parser: "js" });
+    await server.ready;
+    void server.serve_forever(0.05);
+    try {
+      const port = server.server_address[1];
+      expect((await request(port, "/boom.txt")).status).toBe(200);
+      expect(server.fileCache!.size).toBe(1);
+      throwing = true;
+      expect((await request(port, "/boom.txt")).status).toBe(500);
+      expect(errors.map((e) => (e as Error).message)).toEqual(["no type"]);
+    } finally {
+      await server.shutdown();
+      server.server_close();
+    }
+  });
+});
+
 describe("FileCache", () => {
   it("refuses a negative or fractional bound, and files larger than its per-file limit", () => {
     expect(() => new FileCache(-1)).toThrow(RangeError);
@@ -241,6 +290,42 @@ describe("FileCache", () => {
     await unlink(path);
     expect(cache.get("k", path)).toBeUndefined();
     expect([cache.size, cache.bytes]).toEqual([0, 0]);
+  });
+
+  it("check(): one stat() at the end of the turn for every waiter, taken after the calls", async () => {
+    const path = join(root, "check.txt");
+    writeFileSync(path, "one");
+    const cache = new FileCache(100);
+    cache.set("k", statSync(path), Buffer.from("one"));
+    const seen: (string | undefined)[] = [];
+    const waiter = { [CHECKED]: (entry: CachedFile | undefined) => void seen.push(entry?.bytes.toString()) };
+    cache.check("k", path, waiter);
+    cache.check("k", path, waiter);
+    cache.check("missing", path, waiter);
+    expect(seen).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(["one", "one", undefined]);
+    // A change made after check() was called, in the same turn, is seen: the stat comes later.
+    seen.length = 0;
+    cache.check("k", path, waiter);
+    writeFileSync(path, "two!");
+    cache.check("k", path, waiter);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([undefined, undefined]);
+    expect([cache.size, cache.peek("k")]).toEqual([0, undefined]);
+  });
+
+  it("check(): a file removed before the end of the turn drops its entry", async () => {
+    const path = join(root, "check-gone.txt");
+    writeFileSync(path, "x");
+    const cache = new FileCache(100);
+    cache.set("g", statSync(path), Buffer.from("x"));
+    const seen: (CachedFile | undefined)[] = [];
+    cache.check("g", path, { [CHECKED]: (entry: CachedFile | undefined) => void seen.push(entry) });
+    await unlink(path);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([undefined]);
+    expect(cache.bytes).toBe(0);
   });
 });
 
