@@ -7,13 +7,16 @@
 
 import http from "node:http";
 import net from "node:net";
+import { pathToFileURL } from "node:url";
 
 const BODY = Buffer.from("Hello, world!");
 const HELLO_CLOSE = Buffer.from(
   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\nConnection: close\r\n\r\nHello, world!",
 );
 const HELLO_KEEP = Buffer.from("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!");
-const kind = process.argv[2] ?? "node";
+// `basehttp-wasm@DIR`: the basehttp of another checkout (DIR/src), e.g. main beside a branch.
+const [kind = "node", checkout] = (process.argv[2] ?? "node").split("@");
+const SRC = checkout === undefined ? new URL("../src/", import.meta.url) : pathToFileURL(`${checkout}/src/`);
 /** Seconds an idle keep-alive connection is kept: long enough to count 10,000 of them. */
 const IDLE_SECONDS = 120;
 
@@ -121,8 +124,8 @@ function serveNode(): void {
 }
 
 async function serveBasehttp(parser: "wasm" | "js"): Promise<void> {
-  const { HTTPServer } = await import("../src/http/server.js");
-  const { BaseHTTPRequestHandler } = await import("../src/http/handler.js");
+  const { HTTPServer } = (await import(new URL("http/server.js", SRC).href)) as typeof import("../src/http/server.js");
+  const { BaseHTTPRequestHandler } = (await import(new URL("http/handler.js", SRC).href)) as typeof import("../src/http/handler.js");
   class Stress extends BaseHTTPRequestHandler {
     override protocol_version = "HTTP/1.1";
     #hello(): void {

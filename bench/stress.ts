@@ -2,7 +2,8 @@
 // a raw node:net server in the same run, each server in its own process (stress-server.ts) and
 // the load in others (wrk, stress-client.ts); loopback only, bounded in time. Prints a table and
 // writes bench/results/stress.json with the issue-6 targets beside the figures.
-// Options: --quick (about a minute), --rounds N, --duration S, --idle N, --servers a,b,c,
+// Options: --quick (about a minute), --rounds N, --duration S, --idle N, --servers a,b,c (a
+// kind basehttp-wasm@DIR serves the basehttp of another checkout DIR: before/after in one run),
 // --only wrk,idle,flood,upload,shutdown, --flood-rounds N, --flood-duration S, --flood-nice N,
 // --flood-rate N, --cpu-prof DIR (profile each server process).
 

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { BaseServer, type RequestHandlerClass } from "./base-server.js";
 import { acceptInto, LinearSocket, type ReadRegion } from "./linear-socket.js";
+import { later } from "./newcomers.js";
 import { PeerAddress } from "./peer-address.js";
 import { onSocketError } from "./socket-reader.js";
 import type { Address } from "./request-handler.js";
@@ -191,7 +192,10 @@ export class TCPServer extends BaseServer {
       // An error on a connection no handler has taken yet must not crash the process; the
       // same function then tells the connection's reader, if it gets one.
       socket.on("error", onSocketError);
-      this.enqueue_request(socket, this.#clientAddress(socket));
+      // A LinearSocket comes in the check phase already (newcomers.ts); node:net's own sockets
+      // are handed on there too, after the reads of connections under way.
+      if (socket instanceof LinearSocket) this.enqueue_request(socket, this.#clientAddress(socket));
+      else later(TCPServer.#accepted, this, socket);
     });
     this.socket.on("error", (error: Error) => {
       if (this.#listening) process.stderr.write(`${error.stack ?? error}\n`);
@@ -209,6 +213,13 @@ export class TCPServer extends BaseServer {
       });
       this.ready.catch(ignore);
     }
+  }
+
+  /** A socket node:net accepted, in the check phase: handed on, or closed if the server was
+   * closed meanwhile. */
+  static #accepted(server: TCPServer, socket: net.Socket): void {
+    if (server.#listening) server.enqueue_request(socket, server.#clientAddress(socket));
+    else socket.destroy();
   }
 
   /**
