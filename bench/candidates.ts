@@ -95,6 +95,24 @@ export function tokenizerCandidate(tok: Tokenizer, kernelFor?: (bytes: Buffer) =
   };
 }
 
+// The consumer's string work, the same for every candidate (see "The consumer" in bench/NOTES.md):
+// names are compared case-insensitively (RFC 9110 §5.1) as node:http's matchKnownFields
+// (lib/_http_incoming.js) does with what llhttp hands it: the two usual spellings by ===, and a
+// lower-cased copy only for any other spelling (here only when the first letter matches). Every
+// parser hands names over as received, so each consumer makes the same comparisons.
+
+/** Whether the field name `name` (as long as `lower`) is `lower` in any letter case. */
+export function isName(name: string, canonical: string, lower: string): boolean {
+  return name === canonical || name === lower || ((name.charCodeAt(0) | 0x20) === lower.charCodeAt(0) && name.toLowerCase() === lower);
+}
+
+/** A Connection value lower-cased when it is `close` or `keep-alive` in any case, else "". */
+export function connectionValue(v: string): string {
+  if (v === "keep-alive" || v === "close") return v;
+  const lower = v.length === 5 || v.length === 10 ? v.toLowerCase() : "";
+  return lower === "close" || lower === "keep-alive" ? lower : "";
+}
+
 /** The header fields the consumer reads, from [name, value] pairs (parseRequestHead's headers). */
 function consumePairs(headers: readonly [string, string][], sink: Sink, method: string, target: string, version: string): void {
   let host = "";
@@ -102,20 +120,21 @@ function consumePairs(headers: readonly [string, string][], sink: Sink, method: 
   let conn = "";
   let seenConn = false;
   for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!;
+    const pair = headers[i]!;
+    const name = pair[0];
+    const value = pair[1];
     switch (name.length) {
       case 4:
-        if (host === "" && name.toLowerCase() === "host") host = value;
+        if (host === "" && isName(name, "Host", "host")) host = value;
         break;
       case 10:
-        if (!seenConn && name.toLowerCase() === "connection") {
+        if (!seenConn && isName(name, "Connection", "connection")) {
           seenConn = true;
-          const v = value.toLowerCase();
-          conn = v === "close" || v === "keep-alive" ? v : "";
+          conn = connectionValue(value);
         }
         break;
       case 14:
-        if (name.toLowerCase() === "content-length") cl = Number(value);
+        if (isName(name, "Content-Length", "content-length")) cl = Number(value);
         break;
     }
   }
@@ -175,17 +194,16 @@ function consumeHeaderList(headers: readonly string[], sink: Sink, method: strin
     const name = headers[i]!;
     switch (name.length) {
       case 4:
-        if (host === "" && name.toLowerCase() === "host") host = headers[i + 1]!;
+        if (host === "" && isName(name, "Host", "host")) host = headers[i + 1]!;
         break;
       case 10:
-        if (!seenConn && name.toLowerCase() === "connection") {
+        if (!seenConn && isName(name, "Connection", "connection")) {
           seenConn = true;
-          const v = headers[i + 1]!.toLowerCase();
-          conn = v === "close" || v === "keep-alive" ? v : "";
+          conn = connectionValue(headers[i + 1]!);
         }
         break;
       case 14:
-        if (name.toLowerCase() === "content-length") cl = Number(headers[i + 1]);
+        if (isName(name, "Content-Length", "content-length")) cl = Number(headers[i + 1]);
         break;
     }
   }

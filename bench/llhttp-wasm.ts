@@ -6,7 +6,7 @@
 // compiled to WASM against AssemblyScript compiled to WASM, both called from V8.
 
 import { createRequire } from "node:module";
-import { ring, type Candidate, type Prepared, type Sink } from "./candidates.js";
+import { connectionValue, isName, ring, type Candidate, type Prepared, type Sink } from "./candidates.js";
 
 export type LlhttpWasmVariant = "scalar" | "simd";
 
@@ -186,8 +186,7 @@ export function llhttpWasmCandidate(variant: LlhttpWasmVariant, decodeAll = fals
           } else if (wanted === 2) {
             if (!seenConn) {
               seenConn = true;
-              const lower = v.toLowerCase();
-              conn = lower === "close" || lower === "keep-alive" ? lower : "";
+              conn = connectionValue(v);
             }
           } else cl = Number(v);
           return 0;
@@ -225,12 +224,11 @@ export function llhttpWasmCandidate(variant: LlhttpWasmVariant, decodeAll = fals
           for (let i = 0; i < list.length; i += 2) {
             const name = list[i]!;
             const value = list[i + 1]!;
-            if (name.length === 4 && host === "" && name.toLowerCase() === "host") host = value;
-            else if (name.length === 10 && !seenConn && name.toLowerCase() === "connection") {
+            if (name.length === 4 && host === "" && isName(name, "Host", "host")) host = value;
+            else if (name.length === 10 && !seenConn && isName(name, "Connection", "connection")) {
               seenConn = true;
-              const lower = value.toLowerCase();
-              conn = lower === "close" || lower === "keep-alive" ? lower : "";
-            } else if (name.length === 14 && name.toLowerCase() === "content-length") cl = Number(value);
+              conn = connectionValue(value);
+            } else if (name.length === 14 && isName(name, "Content-Length", "content-length")) cl = Number(value);
           }
           list.length = 0;
           return strings.onHeadersComplete();

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { answers, decodedCandidate } from "../../bench/candidates.js";
+import { answers, decodedCandidate, httpParserJsCandidate, llhttpCandidate } from "../../bench/candidates.js";
 import { FIREFOX, FIREFOX_LENGTH, SCENARIOS, VARYING_SCENARIOS } from "../../bench/corpus.js";
 import { llhttpWasmCandidate } from "../../bench/llhttp-wasm.js";
 import { crossing, writeReport, type ScenarioEntry } from "../../bench/report.js";
@@ -44,6 +44,31 @@ describe("llhttp-wasm from undici, driven for requests", () => {
   it("reports llhttp's error for a malformed request", () => {
     const prepared = llhttpWasmCandidate("scalar").prepare(Buffer.from("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"), () => {});
     expect(() => prepared.full()).toThrow(/llhttp_execute returned \d+ \(.+\)/);
+  });
+});
+
+describe("the consumer step", () => {
+  // Names in any letter case (RFC 9110 §5.1): the === fast path for the usual spellings must not
+  // change what is read from any other spelling, for any candidate.
+  const heads: [string, { host: string; contentLength: number; connection: string }][] = [
+    ["hOST: h.example\r\nCONNECTION: Keep-Alive\r\nconnection: close\r\nContent-length: 12\r\nHost: second\r\n",
+      { host: "h.example", contentLength: 12, connection: "keep-alive" }],
+    ["host: a\r\nConnection: CLOSE\r\nCONTENT-LENGTH: 0\r\n", { host: "a", contentLength: 0, connection: "close" }],
+    ["Host: b\r\nConnection: Upgrade\r\nHoST: c\r\n", { host: "b", contentLength: -1, connection: "" }],
+    ["Hast: x\r\nconnectiom: close\r\nContent-Lengthy: 1\r\nHOST: d\r\nConnection: keep-alive\r\n",
+      { host: "d", contentLength: -1, connection: "keep-alive" }],
+  ];
+  const candidates = () => [
+    decodedCandidate("wasm", wasmParse()), decodedCandidate("js", jsParse()), llhttpCandidate(), httpParserJsCandidate(),
+    llhttpWasmCandidate("simd", true), llhttpWasmCandidate("simd", false),
+  ];
+  it("reads Host, Content-Length and Connection whatever the letter case, alike for every candidate", () => {
+    for (const [fields, want] of heads) {
+      const bytes = Buffer.from(`GET /x HTTP/1.1\r\n${fields}\r\n`, "latin1");
+      for (const c of candidates()) {
+        expect(answers(c, bytes), `${c.name} on ${JSON.stringify(fields)}`).toEqual([{ method: "GET", target: "/x", version: "HTTP/1.1", ...want }]);
+      }
+    }
   });
 });
 
