@@ -5,7 +5,7 @@
 // head's state is zeroed in memory, not copied in; out come the state and new fields.
 
 import {
-  HEADER_SLOTS, MAX_HEADERS, OUTCOME_NEED_LINE, T_HEADER_COUNT, T_HEADERS, T_LINE_START,
+  HEADER_SLOTS, MAX_HEADERS, OUTCOME_NEED_LINE, OUTCOME_NEED_MORE, T_HEADER_COUNT, T_HEADERS, T_LINE_START,
   T_SCAN_POS,
 } from "../contract/layout.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
@@ -51,6 +51,9 @@ const SET_FROM = 8;
 // file; five slots per step for header fields): a loop over typed arrays costs V8 a bounds and
 // an interrupt check per slot, three times as much. They assume this layout.
 if (T_HEADERS !== 21 || HEADER_SLOTS !== 5) throw new Error("src/tokenizer/wasm.ts: the token table layout changed");
+/** Bytes of a new head scanFresh stages at first (a head rarely needs more). */
+const FIRST_STAGE = 4096;
+const NEED_MORE: number = OUTCOME_NEED_MORE;
 /** Bytes a socket read may bring into the input region at once (libuv asks for 64 KiB). */
 const READ_REGION = 65536;
 /** |seconds| beyond a JavaScript Date's range is left to date-js.ts (assembly/date.ts). */
@@ -145,8 +148,20 @@ export class WasmTokenizer implements Tokenizer {
   scanFresh(input: Uint8Array, start: number, end: number, headLimit: number): number {
     const hl = headLimit < 0x7fffffff ? headLimit | 0 : 0x7fffffff;
     const n = end - start;
-    this.#restage(input, start, start + (n < hl ? n : hl));
-    return this.#call(start, n, hl, 1);
+    const last = start + (n < hl ? n : hl);
+    // The first FIRST_STAGE bytes, then twice as many while the head is not complete in them
+    // (the scan resumes: each byte is scanned and copied once), so that pipelined heads in one
+    // large read do not each copy all the bytes after them.
+    let to = last - start > FIRST_STAGE ? start + FIRST_STAGE : last;
+    this.#restage(input, start, to);
+    let rc = this.#call(start, to === last ? n : to - start, hl, 1);
+    while (rc === NEED_MORE && to < last) {
+      to = last - to > to - start ? start + 2 * (to - start) : last;
+      const lineStart = start + this.#slots[this.#tableSlot + LINE_SLOT]!;
+      this.#append(input, lineStart, to);
+      rc = this.#call(start, to === last ? n : to - start, hl, 0);
+    }
+    return rc;
   }
 
   /** Linear memory as i32 slots (re-derived when memory grows: read it after each scan). */

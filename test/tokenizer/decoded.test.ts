@@ -139,6 +139,57 @@ describe("both entries", () => {
     }
   });
 
+  test("heads longer than the first bytes the WASM parser stages, pipelined in one large buffer, read alike", () => {
+    // scanFresh stages 4 KiB of a head, then twice as many while it is incomplete (src/tokenizer/wasm.ts).
+    const fill = (n: number, c = "x") => c.repeat(n);
+    const heads = [
+      "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+      `GET /c HTTP/1.1\r\nHost: b\r\nCookie: ${fill(5000)}\r\nAccept: */*\r\n\r\n`,
+      `GET /${fill(5000, "t")} HTTP/1.1\r\nHost: c\r\n\r\n`,
+      `POST /v HTTP/1.0\r\nX-Big: ${fill(9000)}\r\nContent-Length: 0\r\n\r\n`,
+      `GET /many HTTP/1.1\r\n${Array.from({ length: 90 }, (_, i) => `X-F${i}: ${fill(100)}\r\n`).join("")}\r\n`,
+      `GET /long HTTP/1.1\r\nX-Long: ${fill(70000)}\r\n\r\n`,
+      `GET /bad HTTP/1.1\r\n${fill(6000, "h")}: v\r\nX: a\nb\r\n\r\n`,
+      `GET /partial HTTP/1.1\r\nCookie: ${fill(6000)}`,
+    ];
+    const all = bytes(heads.join(""));
+    const parsers = [wasmEntry.createParseRequestHead("scalar"), wasmEntry.createParseRequestHead("simd")];
+    let starts = 0;
+    for (const headLimit of [undefined, 8192]) {
+      for (let start = 0, i = 0; i < heads.length; start += heads[i]!.length, i++) {
+        const want = jsEntry.parseRequestHead(all, { start, headLimit });
+        for (const parse of parsers) expect(parse(all, { start, headLimit }), `head ${i}, limit ${headLimit}`).toEqual(want);
+        starts++;
+      }
+    }
+    expect(starts).toBe(2 * heads.length);
+    const kinds = heads.map((_, i) => jsEntry.parseRequestHead(all, { start: heads.slice(0, i).join("").length }).kind);
+    expect(kinds).toEqual(["head", "head", "head", "head", "head", "violation", "violation", "need-more"]);
+  });
+
+  test("the WASM parser copies a head's bytes, not every byte after it: at most max(4 KiB, twice the head) per head", () => {
+    const one = bytes("GET / HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n");
+    const big = bytes(`GET / HTTP/1.1\r\nCookie: ${"y".repeat(10000)}\r\n\r\n`);
+    const buffer = new Uint8Array(65536 + big.length);
+    let end = 0;
+    buffer.set(big, end);
+    end += big.length;
+    while (end + one.length <= buffer.length) {
+      buffer.set(one, end);
+      end += one.length;
+    }
+    const tok = new wasmEntry.WasmTokenizer();
+    let heads = 0;
+    for (let start = 0; start < end; heads++) {
+      const before = tok.copiedBytes;
+      const length = tok.scanFresh(buffer, start, end, wasmEntry.DEFAULT_HEAD_LIMIT);
+      expect(length).toBe(start === 0 ? big.length : one.length);
+      expect(tok.copiedBytes - before).toBeLessThanOrEqual(Math.max(4096, 2 * length));
+      start += length;
+    }
+    expect(heads).toBeGreaterThan(1500);
+  });
+
   test("export the same layout constants", () => {
     const pick = (m: Record<string, unknown>) => Object.keys(m).filter((k) => /^(T_|F_|V_|OUTCOME_|MAX_|HEADER_SLOTS|TABLE_SLOTS)/.test(k)).sort();
     expect(pick(wasmEntry)).toEqual(pick(jsEntry));
