@@ -1,4 +1,5 @@
-// The byte plumbing under one HTTP connection: finds each request head with the tokenizer
+// The byte plumbing under one HTTP connection: the socket's reader (a SocketReader, one object
+// with the state below), which finds each request head with the tokenizer
 // (src/contract/tokenizer.ts) in the bytes as they arrive, scanning in place when a head fits
 // in the received chunk and in a fresh growable buffer when it spans chunks, and hands it up as
 // one RequestHead; and the time limits (head, keep-alive idle, body discard), checked by one
@@ -7,8 +8,8 @@
 import { DEFAULT_HEAD_LIMIT, T_REQUEST_LINE_START, T_SCAN_POS, T_VIOLATION } from "../contract/layout.js";
 import { newTable, resetTable } from "../contract/table.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
-import { Deferred } from "../socketserver/deferred.js";
-import type { SocketReader, Wakeable } from "../socketserver/socket-reader.js";
+import type { Duplex } from "node:stream";
+import { SocketReader, type Wakeable } from "../socketserver/socket-reader.js";
 import type { SocketWriter } from "../socketserver/socket-writer.js";
 import { TimeoutError } from "../socketserver/errors.js";
 import { tokenizerFor } from "../tokenizer/select.js";
@@ -98,11 +99,10 @@ export const STANDALONE_LIMITS: ConnectionLimits = {
   keepAliveTimeout: 5,
 };
 
-/** One HTTP connection: its reader and writer, the head being read, the time limits, and
- * what the current request owes (a 100 Continue, whether any answer went out). It is also what
- * the handler's handle() returns while it waits (a Deferred: no promise unless one is asked). */
-export class Connection extends Deferred {
-  readonly reader: SocketReader;
+/** One HTTP connection: the reader of its socket (this object; the handler's rfile is the
+ * request body over it) and its writer, the head being read, the time limits, and what the
+ * current request owes (a 100 Continue, whether any answer went out). */
+export class Connection extends SocketReader {
   readonly writer: SocketWriter;
   readonly limits: ConnectionLimits;
   /** Date.now() after which the current wait has lasted too long; 0 when not waiting. */
@@ -128,17 +128,17 @@ export class Connection extends Deferred {
   /** HAD_HEAD, HEAD_TIMED_OUT, DRAINING, CLOSE_IDLE, IDLE, EXPECT_PENDING: one field, not six. */
   #flags = 0;
 
-  /** The connection of a handler over `reader` and `writer`, run under `server`'s limits when
-   * it has them (HTTPServer), else STANDALONE_LIMITS; registered for its deadlines. */
-  constructor(reader: SocketReader, writer: SocketWriter, server: unknown) {
-    super();
-    this.reader = reader;
+  /** The connection of a handler reading `socket` and writing through `writer`, run under
+   * `server`'s limits when it has them (HTTPServer), else STANDALONE_LIMITS; registered for its
+   * deadlines. */
+  constructor(socket: Duplex, writer: SocketWriter, server: unknown) {
+    super(socket);
     this.writer = writer;
     const limits = server as Partial<ConnectionLimits> | null;
     this.limits = limits?.tokenizer ? (limits as ConnectionLimits) : STANDALONE_LIMITS;
     this.limits.connections?.add(this);
     // Anything the peer may be waiting for goes out before we wait for the peer.
-    reader.beforeWait = writer;
+    this.beforeWait = writer;
   }
 
   /** The handler is done: deregister, send what is buffered, drop what still arrives. */
@@ -148,7 +148,7 @@ export class Connection extends Deferred {
     giveTable(this.#nextTable);
     this.#table = this.#nextTable = null;
     this.writer.flush();
-    this.reader.detach();
+    this.detach();
   }
 
   /** A new request begins: no 100 owed, nothing of its answer sent. */
@@ -181,7 +181,7 @@ export class Connection extends Deferred {
   /** Nothing of a next request received, the stream not over, the server not closing idle
    * connections: the connection can go idle(). */
   get quiet(): boolean {
-    return !this.reader.received && !this.reader.done && !(this.#flags & CLOSE_IDLE);
+    return !this.received && !this.done && !(this.#flags & CLOSE_IDLE);
   }
 
   /**
@@ -192,7 +192,7 @@ export class Connection extends Deferred {
    * already received, the stream is over, or the server shuts down.
    */
   idle(wake: Wakeable): boolean {
-    if (!this.quiet || !this.reader.onInput(wake)) return false;
+    if (!this.quiet || !this.onInput(wake)) return false;
     giveTable(this.#table);
     giveTable(this.#nextTable);
     this.#table = this.#nextTable = null;
@@ -215,27 +215,26 @@ export class Connection extends Deferred {
    * socket timeout struck.
    */
   readHead(): RequestHead | null | Promise<RequestHead | null> {
-    const r = this.reader;
     const t = this.#nextTable ?? takeTable();
     this.#nextTable = this.#table;
     this.#table = t;
     resetTable(t);
-    if (r.fill()) {
-      const outcome = this.limits.tokenizer.scan(r.chunk, r.offset, r.end, t, this.limits.headLimit);
-      if (outcome !== 0) return this.#found(r.chunk, r.offset, outcome);
+    if (this.fill()) {
+      const outcome = this.limits.tokenizer.scan(this.chunk, this.offset, this.end, t, this.limits.headLimit);
+      if (outcome !== 0) return this.#found(this.chunk, this.offset, outcome);
     }
     return this.#readHeadSlow();
   }
 
   #found(bytes: Buffer, start: number, outcome: number): RequestHead {
-    if (outcome > 0) this.reader.skip(outcome);
+    if (outcome > 0) this.skip(outcome);
     this.#disarm();
     this.#flags |= HAD_HEAD;
     return new RequestHead(bytes, start, outcome > 0 ? outcome : 0, this.#table!);
   }
 
   async #readHeadSlow(): Promise<RequestHead | null> {
-    const r = this.reader;
+    const r = this as SocketReader;
     const t = this.#table!;
     const { tokenizer, headLimit } = this.limits;
     // A head begun in the current chunk continues in a fresh buffer of its own (the chunk's
@@ -343,7 +342,7 @@ export class Connection extends Deferred {
   expire(): void {
     const kind = this.#kind;
     this.#disarm();
-    this.reader.fail(new Expired(kind));
+    this.fail(new Expired(kind));
   }
 
   /** The server shuts down: answers say that the connection closes, requests received are
@@ -352,7 +351,7 @@ export class Connection extends Deferred {
     this.#flags |= DRAINING;
     if (!closeIdle) return;
     this.#flags |= CLOSE_IDLE;
-    if (this.#flags & IDLE || this.reader.idle) this.reader.fail(new Expired(WAIT_IDLE));
+    if (this.#flags & IDLE || this.sleeping) this.fail(new Expired(WAIT_IDLE));
   }
 
   /** Whether drain() was called. */

@@ -3,14 +3,14 @@
 // (connection.ts), calls parse_request(), frames rfile (body.ts), calls do_<COMMAND> and drops what
 // it left of the body. Beside: request-fields.ts (headers made when read), answers.ts (refusals).
 
+import type { Duplex } from "node:stream";
 import { F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE, T_FLAGS, T_REQUEST_LINE_END,
   T_REQUEST_LINE_START, T_VERSION_MAJOR, T_VERSION_MINOR, T_WORDS } from "../contract/layout.js";
 import * as V from "../contract/violations.js";
 import { escapeControl, percentFormat, pyRepr } from "../py/format.js";
-import { Deferred } from "../socketserver/deferred.js";
 import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
-import { StreamRequestHandler, type WritableFile } from "../socketserver/request-handler.js";
-import { WAKE, type SocketReader } from "../socketserver/socket-reader.js";
+import { NEW_READER, StreamRequestHandler, type WritableFile } from "../socketserver/request-handler.js";
+import { WAKE } from "../socketserver/socket-reader.js";
 import { SocketWriter } from "../socketserver/socket-writer.js";
 import { CONNECT_WITH_CONTENT, DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage, refusal } from "./answers.js";
 import { BODY_NONE, BODY_TUNNEL, RequestBody } from "./body.js";
@@ -76,7 +76,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   request_version = "";
   close_connection = true;
 
-  /** headers, requestline and raw_requestline, made when first read. */
+  /** headers, requestline and raw_requestline, made when first read; what handle() returns while it waits. */
   readonly #fields = new RequestFields();
   /** Python's _headers_buffer, as one ISO-8859-1 string. */
   #headerBuffer = "";
@@ -96,12 +96,11 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   get raw_requestline(): Uint8Array { return this.#fields.rawRequestline(this.#head); }
   set raw_requestline(value: Uint8Array) { this.#fields.setRawRequestline(value); }
 
-  override setup(): void {
-    super.setup();
-    const reader = this.rfile as unknown as SocketReader;
-    this.#conn = new Connection(reader, this.wfile, this.server);
-    this.rfile = new RequestBody(reader);
-  }
+  /** The socket is read by the connection (one object, made by StreamRequestHandler's setup());
+   * rfile is the request body over it. */
+  override setup(): void { super.setup(); this.rfile = new RequestBody((this.#conn = this.rfile as unknown as Connection)); }
+
+  override [NEW_READER](socket: Duplex, writer: SocketWriter): Connection { return new Connection(socket, writer, this.server); }
 
   override finish(): void {
     this.#settle();
@@ -268,12 +267,12 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * Undefined when every request was served at once, else a promise (made only when awaited). */
   override handle(): Promise<void> | undefined {
     this.close_connection = true;
-    return this.#loop(this.#conn ?? new Deferred());
+    return this.#loop(this.#fields);
   }
 
   /** handle()'s loop on callbacks: a connection waiting for a request holds no call chain, no
    * promise, no token table; its reader wakes the handler ([WAKE]) when input comes. */
-  #loop(run: Deferred): Promise<void> | undefined {
+  #loop(run: RequestFields): Promise<void> | undefined {
     const conn = this.#conn;
     try {
       do {
@@ -295,7 +294,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** Input came for a connection idle between requests: the loop goes on. */
-  [WAKE](): void { void this.#loop(this.#conn!); }
+  [WAKE](): void { void this.#loop(this.#fields); }
   /** Send and log a complete error answer: status line, Server, Date, `Connection: close`, and
    * unless the status forbids a body, `error_message_format` filled in (HTML-escaped) with
    * Content-Type and Content-Length. No body for HEAD. The connection closes after it. */
@@ -348,7 +347,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (this.request_version === "HTTP/0.9") return undefined;
     // Shutting down, nothing more received: say the connection closes (RFC 9112 §9.6), so no request is sent to be lost.
     const c = this.#conn;
-    if (!this.close_connection && c?.draining && !c.reader.received && !/\r\nconnection:/i.test(this.#headerBuffer)) this.send_header("Connection", "close");
+    if (!this.close_connection && c?.draining && !c.received && !/\r\nconnection:/i.test(this.#headerBuffer)) this.send_header("Connection", "close");
     this.#headerBuffer += "\r\n";
     return this.flush_headers();
   }

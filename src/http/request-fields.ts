@@ -6,6 +6,7 @@
 import { T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_WORDS } from "../contract/layout.js";
 import { newTable } from "../contract/table.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
+import { Deferred } from "../socketserver/deferred.js";
 import type { RequestHead } from "./connection.js";
 import { latin1 } from "./latin1.js";
 import type { HTTPMessage } from "./message.js";
@@ -21,8 +22,10 @@ interface MessageMaker {
 const EMPTY = Buffer.alloc(0);
 
 
-/** One handler's lazily made request fields, reused from request to request. */
-export class RequestFields {
+/** One handler's lazily made request fields, reused from request to request. It is also what
+ * the handler's handle() returns while it waits between requests (a Deferred: no promise unless
+ * one is asked for): one object per connection for both. */
+export class RequestFields extends Deferred {
   /** `headers` once built or assigned (undefined before the first request). */
   #headers: HTTPMessage | undefined = undefined;
   /** The head `headers` is built from on first access: its bytes, start, length and token table

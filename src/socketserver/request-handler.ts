@@ -10,6 +10,9 @@ import { PeerAddress } from "./peer-address.js";
 import { SocketReader } from "./socket-reader.js";
 import { SocketWriter } from "./socket-writer.js";
 
+/** StreamRequestHandler's method that makes the reader of a connection. */
+export const NEW_READER: unique symbol = Symbol("new reader");
+
 /** `(host, port)`. */
 export type Address = [host: string, port: number];
 
@@ -91,8 +94,8 @@ export class StreamRequestHandler extends BaseRequestHandler {
   override setup(): void {
     const socket = this.request;
     this.connection = socket;
-    const reader = new SocketReader(socket);
     const writer = new SocketWriter(socket);
+    const reader = this[NEW_READER](socket, writer);
     const net = socket as Partial<Socket>;
     if (this.timeout !== null && this.timeout !== undefined && net.setTimeout) {
       net.setTimeout(this.timeout * 1000, () => {
@@ -105,6 +108,12 @@ export class StreamRequestHandler extends BaseRequestHandler {
     if (this.disable_nagle_algorithm && net.setNoDelay) writer.noDelay();
     this.rfile = reader;
     this.wfile = writer;
+  }
+
+  /** The reader setup() makes for rfile: a subclass may make its own kind, which then is the
+   * one object reading the socket (BaseHTTPRequestHandler's connection). */
+  [NEW_READER](socket: Duplex, _writer: SocketWriter): SocketReader {
+    return new SocketReader(socket);
   }
 
   override finish(): void {

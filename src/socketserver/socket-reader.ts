@@ -8,6 +8,7 @@
 import type { Duplex } from "node:stream";
 import { lines, read, readline, type ByteSource } from "./byte-source.js";
 import { TimeoutError } from "./errors.js";
+import { holdFlushes, releaseFlushes } from "./socket-writer.js";
 
 const EMPTY = Buffer.alloc(0);
 /** Bytes queued unread before the socket is paused (input backpressure). */
@@ -53,6 +54,8 @@ let wakeQueued = false;
 
 function wakeAll(): void {
   wakeQueued = false;
+  // Handlers that answer at once send their answers before this returns: no end-of-turn flush.
+  holdFlushes();
   // A target woken here may make another one wake: it is appended and run in this same pass.
   for (let i = 0; i < wokenCount; i++) {
     const target = woken[i]!;
@@ -66,6 +69,7 @@ function wakeAll(): void {
     }
   }
   wokenCount = 0;
+  releaseFlushes();
 }
 
 /**
@@ -262,7 +266,7 @@ export class SocketReader implements ByteSource {
   }
 
   /** Whether an onInput() callback waits for input. */
-  get idle(): boolean {
+  get sleeping(): boolean {
     const waiter = this.#waiter;
     return waiter !== null && typeof waiter !== "function";
   }

@@ -33,18 +33,55 @@ let slabUsed = 0;
 /** The writer whose pending bytes end at slabUsed (it may append in place), or null. */
 let slabOwner: SocketWriter | null = null;
 
-/** Writers with bytes pending, flushed together at the end of the event-loop turn. */
-let dirty: SocketWriter[] = [];
+/** Writers with bytes pending, flushed together at the end of the event-loop turn: the first
+ * `dirtyCount` of a kept array (only the count goes back to 0, so marking allocates nothing). */
+const dirty: (SocketWriter | null)[] = [];
+let dirtyCount = 0;
 let flushScheduled = false;
+/** Runs of handlers under way (holdFlushes): writers are marked dirty, the flush is not scheduled. */
+let holding = 0;
 
 /** Flush one writer at the end of the turn (set by SocketWriter, which keeps the means private). */
 let flushLater: (writer: SocketWriter) => void;
+/** Whether `writer` still has bytes pending; if not, it is no longer marked dirty. */
+let stillDirty: (writer: SocketWriter) => boolean;
 
 function flushDirty(): void {
   flushScheduled = false;
-  const list = dirty;
-  dirty = [];
-  for (const writer of list) flushLater(writer);
+  // A writer marked while these are flushed is appended and flushed in this same pass.
+  for (let i = 0; i < dirtyCount; i++) {
+    const writer = dirty[i]!;
+    dirty[i] = null;
+    flushLater(writer);
+  }
+  dirtyCount = 0;
+}
+
+/**
+ * A synchronous run of handlers begins (the reader waking connections that received input):
+ * writes made during it schedule no end-of-turn flush. A handler that answers at once has its
+ * answer sent before the run is over (finish(), or before its connection waits for the peer),
+ * so the flush (a setImmediate per turn) would find nothing to send. Pair with releaseFlushes().
+ */
+export function holdFlushes(): void {
+  holding++;
+}
+
+/** The run is over: writers that still hold bytes (a handler waiting on a promise) are flushed
+ * at the end of the turn, as without the hold. */
+export function releaseFlushes(): void {
+  if (--holding > 0 || flushScheduled || dirtyCount === 0) return;
+  let kept = 0;
+  for (let i = 0; i < dirtyCount; i++) {
+    const writer = dirty[i]!;
+    dirty[i] = null;
+    if (stillDirty(writer)) dirty[kept++] = writer;
+  }
+  dirtyCount = kept;
+  if (kept > 0) {
+    flushScheduled = true;
+    setImmediate(flushDirty);
+  }
 }
 
 /**
@@ -57,6 +94,11 @@ export class SocketWriter {
     flushLater = (writer) => {
       writer.#flags &= ~SCHEDULED;
       if (!writer.closed) void writer.flush()?.catch(() => undefined);
+    };
+    stillDirty = (writer) => {
+      if (writer.#size > 0 && !writer.closed) return true;
+      writer.#flags &= ~SCHEDULED;
+      return false;
     };
   }
 
@@ -181,8 +223,8 @@ export class SocketWriter {
     if (this.#size >= FLUSH_AT) return this.flush();
     if (!(this.#flags & SCHEDULED)) {
       this.#flags |= SCHEDULED;
-      dirty.push(this);
-      if (!flushScheduled) {
+      dirty[dirtyCount++] = this;
+      if (!flushScheduled && holding === 0) {
         flushScheduled = true;
         setImmediate(flushDirty);
       }
