@@ -107,6 +107,9 @@ export class Connection extends SocketReader {
   readonly limits: ConnectionLimits;
   /** Date.now() after which the current wait has lasted too long; 0 when not waiting. */
   deadline = 0;
+  /** The connections added to the registry before and after this one (registry.ts). */
+  liveNext: Connection | null = null;
+  livePrevious: Connection | null = null;
   /** `Expect: 100-continue` received and no 100 sent yet. */
   get expectPending(): boolean {
     return (this.#flags & EXPECT_PENDING) !== 0;

@@ -1,5 +1,6 @@
 // The live connections of an HTTPServer (connection.ts registers each): one timer sweeps their
-// deadlines (head, keep-alive idle, body discard), and shutdown drains them.
+// deadlines (head, keep-alive idle, body discard), and shutdown drains them. They are kept in a
+// list threaded through the connections themselves (no hash set entry per connection).
 
 import type { Connection } from "./connection.js";
 
@@ -8,7 +9,9 @@ const DRAIN_GRACE_MS = 100;
 
 /** A server's live connections: one timer sweeps their deadlines; shutdown drains them. */
 export class ConnectionRegistry {
-  readonly #connections = new Set<Connection>();
+  /** The most recently added connection; each links to the one added before it. */
+  #first: Connection | null = null;
+  #size = 0;
   readonly #interval: number;
   #timer: NodeJS.Timeout | null = null;
 
@@ -20,11 +23,17 @@ export class ConnectionRegistry {
   }
 
   get size(): number {
-    return this.#connections.size;
+    return this.#size;
   }
 
   add(connection: Connection): void {
-    this.#connections.add(connection);
+    if (this.#has(connection)) return;
+    const first = this.#first;
+    connection.liveNext = first;
+    connection.livePrevious = null;
+    if (first !== null) first.livePrevious = connection;
+    this.#first = connection;
+    this.#size++;
     if (this.#timer === null) {
       this.#timer = setInterval(this.#sweep, this.#interval);
       this.#timer.unref();
@@ -32,24 +41,47 @@ export class ConnectionRegistry {
   }
 
   delete(connection: Connection): void {
-    this.#connections.delete(connection);
-    if (this.#connections.size === 0 && this.#timer !== null) {
+    if (!this.#has(connection)) return;
+    const { livePrevious: previous, liveNext: next } = connection;
+    if (previous === null) this.#first = next;
+    else previous.liveNext = next;
+    if (next !== null) next.livePrevious = previous;
+    connection.liveNext = connection.livePrevious = null;
+    this.#size--;
+    if (this.#size === 0 && this.#timer !== null) {
       clearInterval(this.#timer);
       this.#timer = null;
     }
   }
 
+  #has(connection: Connection): boolean {
+    return connection.livePrevious !== null || this.#first === connection;
+  }
+
+  /** Each live connection, in turn; one may leave while it is visited. */
+  *#each(): Generator<Connection> {
+    for (let c = this.#first; c !== null; ) {
+      const next = c.liveNext;
+      yield c;
+      c = next;
+    }
+  }
+
   #sweep = (): void => {
     const now = Date.now();
-    for (const c of this.#connections) if (c.deadline !== 0 && now >= c.deadline) c.expire();
+    for (let c = this.#first; c !== null; ) {
+      const next = c.liveNext;
+      if (c.deadline !== 0 && now >= c.deadline) c.expire();
+      c = next;
+    }
   };
 
   /** Close every connection once it is idle: after a grace, so that a request already on its
    * way on an idle connection is answered (saying Connection: close), not lost to the close. */
   drain(): void {
-    for (const c of this.#connections) c.drain(false);
+    for (const c of this.#each()) c.drain(false);
     setTimeout(() => {
-      for (const c of this.#connections) c.drain(true);
+      for (const c of this.#each()) c.drain(true);
     }, DRAIN_GRACE_MS).unref();
   }
 }

@@ -1,0 +1,179 @@
+// What a connection is made of (issue 6): the HTTP connection is the socket's reader (one object,
+// made through StreamRequestHandler's NEW_READER), rfile and wfile stay distinct objects, live
+// connections are listed without a hash set entry each, and answers made at once go out without
+// an end-of-turn flush being scheduled (while an async do_ method's output still goes out at the
+// end of the turn, before it settles).
+
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { RequestBody } from "../../src/http/body.js";
+import { Connection } from "../../src/http/connection.js";
+import type { HTTPServer } from "../../src/http/server.js";
+import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
+import { NEW_READER, StreamRequestHandler } from "../../src/socketserver/request-handler.js";
+import { SocketReader } from "../../src/socketserver/socket-reader.js";
+import { SocketWriter } from "../../src/socketserver/socket-writer.js";
+import { TCPServer } from "../../src/socketserver/tcp-server.js";
+import { PARSERS, QuietHandler, RawClient, serve, type Running } from "./helpers.js";
+
+let running: Running | null = null;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await running?.stop();
+  running = null;
+});
+
+function hello(h: QuietHandler): void {
+  h.send_response(200);
+  h.send_header("Content-Length", "2");
+  h.end_headers();
+  h.wfile.write("ok");
+}
+
+describe.each(PARSERS)("a connection's objects (%s)", (parser) => {
+  it("one reader per connection, the Connection itself; rfile is the body over it, wfile the writer", async () => {
+    const made: SocketReader[] = [];
+    const seen: unknown[][] = [];
+    class Records extends QuietHandler {
+      override protocol_version = "HTTP/1.1";
+      override [NEW_READER](socket: Duplex, writer: SocketWriter): Connection {
+        const reader = super[NEW_READER](socket, writer);
+        made.push(reader);
+        return reader;
+      }
+      override do_GET(): void {
+        seen.push([this.rfile, this.wfile]);
+        hello(this);
+      }
+    }
+    running = await serve(Records as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(running.port);
+    client.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n");
+    await client.responses(2);
+    expect(made.length).toBe(1);
+    expect(made[0]).toBeInstanceOf(Connection);
+    expect(made[0]).toBeInstanceOf(SocketReader);
+    const [rfile, wfile] = seen[0]!;
+    expect(rfile).toBeInstanceOf(RequestBody);
+    expect(wfile).toBeInstanceOf(SocketWriter);
+    expect(rfile).not.toBe(made[0]);
+    expect(seen[1]).toEqual([rfile, wfile]);
+    // Not a thenable: awaiting the reader (or returning it from an async function) must not hang.
+    expect(typeof (made[0] as unknown as { then?: unknown }).then).toBe("undefined");
+    client.close();
+  });
+
+  it("the registry lists live connections and lets each go when it closes, in any order", async () => {
+    running = await serve(QuietHandler as RequestHandlerClass<never>, { parser });
+    const registry = (running.server as HTTPServer).connections;
+    const clients = await Promise.all([1, 2, 3, 4].map(() => RawClient.connect(running!.port)));
+    await vi.waitFor(() => expect(registry.size).toBe(4));
+    // The middle ones first, then the last one added, then the first.
+    for (const [i, left] of [[1, 3], [2, 2], [3, 1], [0, 0]] as const) {
+      clients[i]!.close();
+      await vi.waitFor(() => expect(registry.size).toBe(left));
+    }
+  });
+
+  it("the deadline sweep still reaches every listed connection: idle ones are closed", async () => {
+    running = await serve(QuietHandler as RequestHandlerClass<never>, { parser, headTimeout: 0.05 });
+    const clients = await Promise.all([1, 2, 3].map(() => RawClient.connect(running!.port)));
+    clients[1]!.close();
+    // The others sent nothing: their head time limit passes and the server closes them.
+    await Promise.all([clients[0]!.all(), clients[2]!.all()]);
+    await vi.waitFor(() => expect(running!.server.connections.size).toBe(0));
+  });
+});
+
+/** setImmediate calls made from the writer (src/socketserver/socket-writer.ts). */
+function writerImmediates(): { count(): number } {
+  let n = 0;
+  const original = globalThis.setImmediate;
+  vi.spyOn(globalThis, "setImmediate").mockImplementation(((fn: (...a: unknown[]) => void, ...args: unknown[]) => {
+    if (/socket-writer/.test(new Error().stack ?? "")) n++;
+    return original(fn, ...args);
+  }) as typeof setImmediate);
+  return { count: () => n };
+}
+
+describe("the writer's end-of-turn flush", () => {
+  it("is not scheduled for answers made at once, keep-alive or closing", async () => {
+    class Sync extends QuietHandler {
+      override protocol_version = "HTTP/1.1";
+      override do_GET(): void {
+        hello(this);
+      }
+    }
+    running = await serve(Sync as RequestHandlerClass<never>);
+    const client = await RawClient.connect(running.port);
+    client.send("GET /0 HTTP/1.1\r\nHost: h\r\n\r\n");
+    await client.responses(1);
+    const immediates = writerImmediates();
+    client.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n");
+    await client.responses(2);
+    client.send("GET /2 HTTP/1.1\r\nHost: h\r\n\r\nGET /3 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+    const all = await client.all();
+    expect(all.toString("latin1").match(/HTTP\/1.1 200/g)?.length).toBe(4);
+    expect(immediates.count()).toBe(0);
+  });
+
+  it("still sends what an async do_ method wrote before it awaits, while it is pending", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    class Async extends QuietHandler {
+      override protocol_version = "HTTP/1.1";
+      override async do_GET(): Promise<void> {
+        hello(this);
+        // Pending until the client has the answer: without the flush, a deadlock (test timeout).
+        await released;
+      }
+    }
+    running = await serve(Async as RequestHandlerClass<never>);
+    const client = await RawClient.connect(running.port);
+    const immediates = writerImmediates();
+    client.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+    const [answer] = await client.responses(1);
+    expect(answer!.status).toBe(200);
+    expect(immediates.count()).toBeGreaterThan(0);
+    release();
+    client.send("GET /b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+    release();
+    const all = await client.all();
+    expect(all.toString("latin1").match(/HTTP\/1.1 200/g)?.length).toBe(2);
+  });
+});
+
+describe("StreamRequestHandler's reader", () => {
+  it("is a plain SocketReader from NEW_READER: rfile and wfile distinct, not thenables", async () => {
+    const seen: unknown[] = [];
+    class Echo extends StreamRequestHandler {
+      override async handle(): Promise<void> {
+        seen.push(this.rfile, this.wfile);
+        const line = await this.rfile.readline();
+        this.wfile.write(line);
+      }
+    }
+    const server = new TCPServer(["127.0.0.1", 0], Echo as RequestHandlerClass<never>);
+    await server.ready;
+    const loop = server.serve_forever(0.05);
+    try {
+      const got = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(server.server_address[1], "127.0.0.1", () => socket.write("hello\n"));
+        let text = "";
+        socket.on("data", (d: Buffer) => (text += d.toString()));
+        socket.on("close", () => resolve(text));
+        socket.on("error", reject);
+      });
+      expect(got).toBe("hello\n");
+      expect(seen[0]).toBeInstanceOf(SocketReader);
+      expect(seen[0]).not.toBeInstanceOf(Connection);
+      expect(seen[1]).toBeInstanceOf(SocketWriter);
+      expect(typeof (seen[0] as { then?: unknown }).then).toBe("undefined");
+    } finally {
+      await server.shutdown();
+      server.server_close();
+      await loop;
+    }
+  });
+});
