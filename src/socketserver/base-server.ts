@@ -23,30 +23,6 @@ function isPromise(value: unknown): value is PromiseLike<void> {
   return typeof (value as PromiseLike<void> | undefined)?.then === "function";
 }
 
-/** `try { await handler.handle() } finally { await handler.finish() }`, without a frame. */
-function handleThenFinish(handler: BaseRequestHandler): Promise<void> {
-  let handled: void | Promise<void>;
-  try {
-    handled = handler.handle();
-  } catch (error) {
-    return finishAfter(handler, error, true);
-  }
-  if (!isPromise(handled)) return finishAfter(handler);
-  return Promise.resolve(handled).then(() => finishAfter(handler), (error) => finishAfter(handler, error, true));
-}
-
-/** finish(), then `error` rethrown if `failed`; an error of finish() itself wins. */
-function finishAfter(handler: BaseRequestHandler, error?: unknown, failed = false): Promise<void> {
-  let finished: void | Promise<void>;
-  try {
-    finished = handler.finish();
-  } catch (finishError) {
-    return Promise.reject(finishError);
-  }
-  if (isPromise(finished)) return Promise.resolve(finished).then(() => (failed ? Promise.reject(error) : undefined));
-  return failed ? Promise.reject(error) : DONE;
-}
-
 /**
  * Base class for servers.
  *
@@ -77,6 +53,9 @@ export class BaseServer {
   /** Connections being served, and who waits for there to be none (shutdown). */
   #active = 0;
   #whenIdle: (() => void)[] = [];
+  /** Handlers driven for finish_request(), with the promise it returned (settled once finish()
+   * is done); null until the first. The server's own serve_forever path adds none. */
+  #awaited: Map<BaseRequestHandler, [resolve: () => void, reject: (error: unknown) => void]> | null = null;
   /** One function for every connection's end, not a closure each. */
   readonly #served = (): void => {
     if (--this.#active === 0) for (const resolve of this.#whenIdle.splice(0)) resolve();
@@ -194,8 +173,9 @@ export class BaseServer {
   }
 
   /** #dispatch for serve_forever, which waits for no connection: when process_request and
-   * finish_request are BaseServer's, the handler is driven here on callbacks, and a handler
-   * waiting on callbacks (a Deferred from handle()) costs no promise; else #dispatch. */
+   * finish_request are BaseServer's, the handler is driven here on callbacks (as finish_request
+   * drives it, without its promise), and a handler waiting on callbacks (a Deferred from
+   * handle()) costs no promise; else #dispatch. */
   #start(request: Duplex, client_address: Address): void {
     const base = BaseServer.prototype;
     if (this.process_request !== base.process_request || this.finish_request !== base.finish_request) {
@@ -216,13 +196,23 @@ export class BaseServer {
     try {
       const Handler = this.RequestHandlerClass as unknown as RequestHandlerClass<this>;
       handler = new Handler(request, client_address, this);
+    } catch (error) {
+      return this.#end(request, client_address, error, true);
+    }
+    this.#setup(handler);
+  }
+
+  /** Drive `handler`: setup(), handle(), finish() (always after handle(), as Python's
+   * try/finally), then #settled; a failing setup() goes to #settled at once. */
+  #setup(handler: BaseRequestHandler): void {
+    try {
       const setup = handler.setup();
       if (isPromise(setup)) {
-        setup.then(() => this.#handle(handler), (error: unknown) => this.#end(request, client_address, error, true));
+        setup.then(() => this.#handle(handler), (error: unknown) => this.#settled(handler, handler.request, error, true));
         return;
       }
     } catch (error) {
-      return this.#end(request, client_address, error, true);
+      return this.#settled(handler, handler.request, error, true);
     }
     this.#handle(handler);
   }
@@ -246,22 +236,32 @@ export class BaseServer {
     (handler.server as BaseServer).#finish(handler, error, failed);
   }
 
-  /** finish() (always, as Python's try/finally), then #end. */
+  /** finish() (always, as Python's try/finally), then #settled. */
   #finish(handler: BaseRequestHandler, error: unknown, failed: boolean): void {
     const request = handler.request;
     let finished: void | Promise<void>;
     try {
       finished = handler.finish();
     } catch (finishError) {
-      return this.#end(request, handler.client_address, finishError, true);
+      return this.#settled(handler, request, finishError, true);
     }
     if (isPromise(finished)) {
       finished.then(
-        () => this.#end(request, handler.client_address, error, failed),
-        (finishError: unknown) => this.#end(request, handler.client_address, finishError, true),
+        () => this.#settled(handler, request, error, failed),
+        (finishError: unknown) => this.#settled(handler, request, finishError, true),
       );
-    } else if (failed) this.#end(request, handler.client_address, error, true);
-    else this.#end(request, null, undefined, false);
+    } else this.#settled(handler, request, error, failed);
+  }
+
+  /** The handler is done: finish_request's promise settles, or (serve_forever's own path) #end. */
+  #settled(handler: BaseRequestHandler, request: Duplex, error: unknown, failed: boolean): void {
+    const awaited = this.#awaited?.get(handler);
+    if (awaited !== undefined) {
+      this.#awaited!.delete(handler);
+      return failed ? awaited[1](error) : awaited[0]();
+    }
+    // An address nobody read is not looked up for a connection served without failure.
+    this.#end(request, failed ? handler.client_address : null, error, failed);
   }
 
   /** The connection is served: shutdown_request(), or after a failure handle_error() first. */
@@ -283,9 +283,9 @@ export class BaseServer {
     }
   }
 
-  // #serve, process_request and finish_request chain promises, not awaits: a connection waiting
-  // for its next request holds no suspended frame here (BaseHTTPRequestHandler's handle() waits
-  // on a callback, see src/http/handler.ts).
+  // #serve and process_request chain promises, not awaits, and finish_request drives the handler
+  // on the callbacks above: a connection waiting for its next request holds no suspended frame
+  // here (BaseHTTPRequestHandler's handle() waits on a callback, see src/http/handler.ts).
   #serve(request: Duplex, client_address: Address): Promise<void> {
     try {
       if (!this.verify_request(request, client_address)) {
@@ -323,16 +323,19 @@ export class BaseServer {
   }
 
   /** Create the handler and drive it: setup(), await handle(), finish() (always, as Python's
-   * try/finally). */
+   * try/finally). The same callbacks as serve_forever's own path, with a promise at the end. */
   finish_request(request: Duplex, client_address: Address): Promise<void> {
+    let handler: BaseRequestHandler;
     try {
       const Handler = this.RequestHandlerClass as unknown as RequestHandlerClass<this>;
-      const handler = new Handler(request, client_address, this);
-      const setup = handler.setup();
-      return isPromise(setup) ? setup.then(() => handleThenFinish(handler)) : handleThenFinish(handler);
+      handler = new Handler(request, client_address, this);
     } catch (error) {
       return Promise.reject(error);
     }
+    return new Promise<void>((resolve, reject) => {
+      (this.#awaited ??= new Map()).set(handler, [resolve, reject]);
+      this.#setup(handler);
+    });
   }
 
   /** Called to shut down and close one connection. May be overridden. */

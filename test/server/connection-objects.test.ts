@@ -11,7 +11,7 @@ import { RequestBody } from "../../src/http/body.js";
 import { Connection } from "../../src/http/connection.js";
 import type { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
-import { NEW_READER, StreamRequestHandler } from "../../src/socketserver/request-handler.js";
+import { NEW_READER, StreamRequestHandler, type Address } from "../../src/socketserver/request-handler.js";
 import { SocketReader } from "../../src/socketserver/socket-reader.js";
 import { SocketWriter } from "../../src/socketserver/socket-writer.js";
 import { TCPServer } from "../../src/socketserver/tcp-server.js";
@@ -174,6 +174,138 @@ describe("StreamRequestHandler's reader", () => {
       await server.shutdown();
       server.server_close();
       await loop;
+    }
+  });
+});
+
+/** A TCPServer whose finish_request is overridden (the promise path), recording what happens. */
+function promisePathServer(Handler: RequestHandlerClass<never>, calls: string[]): TCPServer {
+  class Overrides extends TCPServer {
+    override async finish_request(request: Duplex, client_address: Address): Promise<void> {
+      calls.push("finish_request");
+      try {
+        await super.finish_request(request, client_address);
+        calls.push("finish_request resolved");
+      } catch (error) {
+        calls.push(`finish_request rejected ${String(error)}`);
+        throw error;
+      }
+    }
+    override handle_error(_request: Duplex, _client_address: Address, error?: unknown): void {
+      calls.push(`handle_error ${String(error)}`);
+    }
+  }
+  return new Overrides(["127.0.0.1", 0], Handler);
+}
+
+/** Connect, send a line, and wait for the server to close. */
+function poke(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write("x\n"));
+    let text = "";
+    socket.on("data", (d: Buffer) => (text += d.toString()));
+    socket.on("close", () => resolve(text));
+    socket.on("error", reject);
+  });
+}
+
+describe("finish_request (the promise path, built on the server's callbacks)", () => {
+  it("resolves once setup, handle and finish (each may be async) are done, in order", async () => {
+    const calls: string[] = [];
+    class Steps extends StreamRequestHandler {
+      override async setup(): Promise<void> {
+        await Promise.resolve();
+        calls.push("setup");
+        super.setup();
+      }
+      override async handle(): Promise<void> {
+        calls.push("handle");
+        this.wfile.write(await this.rfile.readline());
+      }
+      override async finish(): Promise<void> {
+        await new Promise((r) => setTimeout(r, 5));
+        calls.push("finish");
+        super.finish();
+      }
+    }
+    const server = promisePathServer(Steps as RequestHandlerClass<never>, calls);
+    await server.ready;
+    const loop = server.serve_forever(0.05);
+    try {
+      expect(await poke(server.server_address[1])).toBe("x\n");
+      await vi.waitFor(() => expect(calls).toContain("finish_request resolved"));
+      expect(calls).toEqual(["finish_request", "setup", "handle", "finish", "finish_request resolved"]);
+    } finally {
+      await server.shutdown();
+      server.server_close();
+      await loop;
+    }
+  });
+
+  it("rejects with setup()'s error without finish(); with finish()'s when both handle() and finish() fail", async () => {
+    for (const [failing, expected] of [
+      ["setup", ["finish_request", "finish_request rejected Error: setup", "handle_error Error: setup"]],
+      ["both", ["finish_request", "handle", "finish", "finish_request rejected Error: finish", "handle_error Error: finish"]],
+    ] as const) {
+      const calls: string[] = [];
+      class Fails extends StreamRequestHandler {
+        override setup(): void {
+          if (failing === "setup") throw new Error("setup");
+          super.setup();
+        }
+        override handle(): void {
+          calls.push("handle");
+          throw new Error("handle");
+        }
+        override finish(): void {
+          calls.push("finish");
+          super.finish();
+          throw new Error("finish");
+        }
+      }
+      const server = promisePathServer(Fails as RequestHandlerClass<never>, calls);
+      await server.ready;
+      const loop = server.serve_forever(0.05);
+      try {
+        await poke(server.server_address[1]);
+        await vi.waitFor(() => expect(calls.some((c) => c.startsWith("handle_error"))).toBe(true));
+        expect(calls).toEqual(expected);
+      } finally {
+        await server.shutdown();
+        server.server_close();
+        await loop;
+      }
+    }
+  });
+
+  it("handle_request() serves an HTTP keep-alive connection through it, and resolves after finish()", async () => {
+    const calls: string[] = [];
+    class Keeps extends QuietHandler {
+      override protocol_version = "HTTP/1.1";
+      override do_GET(): void {
+        calls.push(`GET ${this.path}`);
+        hello(this);
+      }
+      override finish(): void {
+        calls.push("finish");
+        super.finish();
+      }
+    }
+    const { HTTPServer } = await import("../../src/http/server.js");
+    const server = new HTTPServer(["127.0.0.1", 0], Keeps as RequestHandlerClass<never>);
+    await server.ready;
+    try {
+      const served = server.handle_request().then(() => calls.push("handle_request resolved"));
+      const client = await RawClient.connect(server.server_address[1]);
+      client.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n");
+      await client.responses(1);
+      expect(calls).toEqual(["GET /1"]);
+      client.send("GET /2 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+      await client.all();
+      await served;
+      expect(calls).toEqual(["GET /1", "GET /2", "finish", "handle_request resolved"]);
+    } finally {
+      server.server_close();
     }
   });
 });
