@@ -45,9 +45,9 @@ export let readerEnded: (socket: Duplex) => void;
  * before any reader exists cannot crash the process, then the reader's (set by SocketReader). */
 export let onSocketError: (this: Duplex, error: Error) => void;
 
-/** Targets of onInput() to wake at the end of the current microtask run: one queueMicrotask for
- * them all, not a closure each; the array is kept (only the count goes back to 0), so waking
- * allocates nothing. */
+/** Targets of onInput() to wake once the event that brought their input is over: one
+ * process.nextTick for them all, not a closure each (queueMicrotask would make an AsyncResource
+ * and a bound function per call); the array is kept (only the count goes back to 0). */
 const woken: (Wakeable | null)[] = [];
 let wokenCount = 0;
 let wakeQueued = false;
@@ -173,7 +173,7 @@ export class SocketReader implements ByteSource {
       woken[wokenCount++] = waiter;
       if (!wakeQueued) {
         wakeQueued = true;
-        queueMicrotask(wakeAll);
+        process.nextTick(wakeAll);
       }
     }
   }
