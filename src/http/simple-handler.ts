@@ -32,6 +32,9 @@ export interface SimpleHTTPRequestHandlerOptions {
   directory?: string;
 }
 
+/** A cached answer waiting for FileCache.check: where the URL led, GET (body) or HEAD, its promise. */
+type Waiting = { readonly route: Route; readonly body: boolean; resolve(): void; reject(error: unknown): void };
+
 /** The cache key of a translated path: the directory too, whose containment check it passed. */
 function cacheKey(directory: string, path: string): string {
   return directory + "\0" + path;
@@ -67,11 +70,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler implements 
   /** The directory served. */
   directory: string;
 
-  /** A cached answer waiting for its check (#answerFromCache): the route, GET or HEAD, its promise. */
-  #waiting: Route | null = null;
-  #withBody = false;
-  #resolve: (() => void) | null = null;
-  #reject: ((error: unknown) => void) | null = null;
+  /** A cached answer waiting for its check (#answerFromCache), or null. */
+  #waiting: Waiting | null = null;
 
   constructor(request: Duplex, client_address: Address, server: BaseServer, options: SimpleHTTPRequestHandlerOptions = {}) {
     super(request, client_address, server);
@@ -79,7 +79,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler implements 
   }
 
   /** Serve a GET request. */
-  override do_GET(): Promise<void> {
+  override do_GET(): Promise<void> | undefined {
     const fast = this.#answerFromCache(true);
     return fast !== false ? fast : this.#get();
   }
@@ -97,7 +97,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler implements 
   }
 
   /** Serve a HEAD request. */
-  override do_HEAD(): Promise<void> {
+  override do_HEAD(): Promise<void> | undefined {
     const fast = this.#answerFromCache(false);
     return fast !== false ? fast : this.#head();
   }
@@ -108,12 +108,14 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler implements 
   }
 
   /**
-   * GET and HEAD of a cached file: when send_head and copyfile are this class's own, a cached
-   * file is answered at the end of the event-loop turn, once a stat() taken after this request
-   * was read finds it unchanged (FileCache.check: one stat per file for all the requests read in
-   * the turn). False when the slow path must answer; else the promise of the answer.
+   * GET and HEAD of a cached file, when send_head and copyfile are this class's own. While hits
+   * come several a turn (FileCache.batching), the answer is made at the end of the event-loop
+   * turn, once a stat() taken after this request was read finds the file unchanged
+   * (FileCache.check: one stat per file for all the requests read in the turn), and a promise
+   * returned; else the file is stat()ed and answered at once, without a promise (the socket's
+   * backpressure returned, if any). False when the slow path must answer.
    */
-  #answerFromCache(body: boolean): Promise<void> | false {
+  #answerFromCache(body: boolean): Promise<void> | undefined | false {
     const proto = SimpleHTTPRequestHandler.prototype;
     if (this.send_head !== proto.send_head || this.copyfile !== proto.copyfile) return false;
     const cache = (this.server as { fileCache?: FileCache | null } | null)?.fileCache ?? null;
@@ -127,37 +129,44 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler implements 
       route = this.#route(this.translate_path(this.path));
       if (route === null) return false;
     }
+    if (!cache.batching) {
+      const entry = cache.get(route.key, route.fsPath);
+      if (entry === undefined) return false;
+      cache.hit();
+      if (own && !known) cache.remember(this.directory, this.path, route);
+      return this.#answerEntry(entry, route, body);
+    }
     if (cache.peek(route.key) === undefined) return false;
     if (own && !known) cache.remember(this.directory, this.path, route);
-    const fsPath = route.fsPath;
-    const key = route.key;
-    this.#waiting = route;
-    this.#withBody = body;
+    const found = route;
     return new Promise<void>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-      cache.check(key, fsPath, this);
+      this.#waiting = { route: found, body, resolve, reject };
+      cache.check(found.key, found.fsPath, this);
     });
   }
 
   /** The cache entry of #waiting, checked: answer from it, or from the disk when it is gone. */
   [CHECKED](entry: CachedFile | undefined): void {
-    const route = this.#waiting!;
-    const resolve = this.#resolve!;
-    const reject = this.#reject!;
-    this.#waiting = this.#resolve = this.#reject = null;
+    const { route, body, resolve, reject } = this.#waiting!;
+    this.#waiting = null;
     try {
       if (entry === undefined) {
-        (this.#withBody ? this.#get() : this.#head()).then(resolve, reject);
+        (body ? this.#get() : this.#head()).then(resolve, reject);
         return;
       }
-      const answer = this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route.file), entry);
-      const sent = answer === null || !this.#withBody || answer.bytes.length === 0 ? undefined : this.wfile.write(answer.bytes);
+      const sent = this.#answerEntry(entry, route, body);
       if (sent === undefined) resolve();
       else sent.then(resolve, reject);
     } catch (error) {
       reject(error);
     }
+  }
+
+  /** Send the answer from a valid cache entry; the socket's backpressure, if any. */
+  #answerEntry(entry: CachedFile, route: Route, body: boolean): Promise<void> | undefined {
+    const answer = this.#answerBytes(entry.bytes, entry.mtimeMs, this.guess_type(route.file), entry);
+    if (answer === null || !body || answer.bytes.length === 0) return undefined;
+    return this.wfile.write(answer.bytes);
   }
 
   /**

@@ -1,6 +1,6 @@
 // The command's handler with --spa, in process: the rewrite to the app's index.html happens
-// before do_GET/do_HEAD, so a hit in the file cache takes the cache's fast path (do_GET asks
-// FileCache.check at once) as without --spa; what it answers is unchanged (files, the app for unknown routes,
+// before do_GET/do_HEAD, so a hit in the file cache takes the cache's fast path (do_GET counts a
+// FileCache hit at once) as without --spa; what it answers is unchanged (files, the app for unknown routes,
 // 404 for missing assets). With a send_head of its own (CGI), the rewrite stays inside it.
 
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** Serve `Base` with --spa; `cached` records, per GET/HEAD, whether do_X took the cache's fast
- * path (called FileCache.check before returning). */
+ * path (counted a hit, FileCache.hit, before returning). */
 async function withSpa(Base: typeof SimpleHTTPRequestHandler, body: (port: number, cached: boolean[]) => Promise<void>): Promise<void> {
   const cached: boolean[] = [];
   let checks = 0;
@@ -45,10 +45,10 @@ async function withSpa(Base: typeof SimpleHTTPRequestHandler, body: (port: numbe
   }
   const server = new HTTPServer(["127.0.0.1", 0], Probe, { parser: "js" });
   const cache = server.fileCache!;
-  const check = cache.check.bind(cache);
-  cache.check = (...args) => {
+  const hit = cache.hit.bind(cache);
+  cache.hit = () => {
     checks++;
-    check(...args);
+    hit();
   };
   await server.ready;
   const loop = server.serve_forever(0.05);

@@ -3,7 +3,7 @@
 // large files streamed in large reads with at most two buffers (FileSource.sendTo).
 
 import { mkdtemp, open, rename, rm, unlink, utimes, writeFile } from "node:fs/promises";
-import { statSync, writeFileSync } from "node:fs";
+import { statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -192,48 +192,94 @@ describe("the small-file cache", () => {
   });
 });
 
-describe("the small-file cache, one stat() per file and event-loop turn", () => {
-  it("answers requests arriving together from one check, and every one after a change fresh", async () => {
-    await writeFile(join(root, "t.txt"), "turn 1\n");
-    await withServer(undefined, async (port, server) => {
-      expect((await request(port, "/t.txt")).body.toString()).toBe("turn 1\n");
-      const together = await Promise.all(Array.from({ length: 20 }, () => request(port, "/t.txt")));
-      expect(together.map((r) => r.body.toString())).toEqual(Array(20).fill("turn 1\n"));
-      await writeFile(join(root, "t.txt"), "turn 2, longer\n");
-      const after = await Promise.all(Array.from({ length: 20 }, () => request(port, "/t.txt")));
-      expect(after.map((r) => [r.status, r.body.toString(), r.header("Content-Length")]))
-        .toEqual(Array(20).fill([200, "turn 2, longer\n", "15"]));
-      expect(server.fileCache!.size).toBe(1);
-    });
-  });
+/** The end of the current event-loop turn. */
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-  it("fails a cached answer whose handler throws as the slow path does: 500, handle_error told", async () => {
-    await writeFile(join(root, "boom.txt"), "boom\n");
-    let throwing = false;
-    class Boom extends SimpleHTTPRequestHandler {
+/** Make the server's cache wait for the end of the turn on its next hits (FileCache.batching). */
+async function batching(server: HTTPServer): Promise<void> {
+  server.fileCache!.hit();
+  server.fileCache!.hit();
+  await endOfTurn();
+  expect(server.fileCache!.batching).toBe(true);
+}
+
+describe("the small-file cache, one stat() per file and event-loop turn", () => {
+  for (const batched of [false, true]) {
+    it(`answers requests arriving together, and every one after a change fresh (${batched ? "checks at the end of the turn" : "a stat each"})`, async () => {
+      await writeFile(join(root, "t.txt"), "turn 1\n");
+      await withServer(undefined, async (port, server) => {
+        const cache = server.fileCache!;
+        let checks = 0;
+        const check = cache.check.bind(cache);
+        cache.check = (...args) => void (checks++, check(...args));
+        expect((await request(port, "/t.txt")).body.toString()).toBe("turn 1\n");
+        if (batched) await batching(server);
+        const together = await Promise.all(Array.from({ length: 20 }, () => request(port, "/t.txt")));
+        expect(together.map((r) => r.body.toString())).toEqual(Array(20).fill("turn 1\n"));
+        if (batched) await batching(server);
+        await writeFile(join(root, "t.txt"), "turn 2, longer\n");
+        const after = await Promise.all(Array.from({ length: 20 }, () => request(port, "/t.txt")));
+        expect(after.map((r) => [r.status, r.body.toString(), r.header("Content-Length")]))
+          .toEqual(Array(20).fill([200, "turn 2, longer\n", "15"]));
+        expect(cache.size).toBe(1);
+        if (batched) expect(checks).toBeGreaterThanOrEqual(2);
+      });
+    });
+
+    it(`fails a cached answer whose handler throws as the slow path does: 500, handle_error told (${batched ? "checked at the end of the turn" : "stat at once"})`, async () => {
+      await writeFile(join(root, "boom.txt"), "boom\n");
+      let throwing = false;
+      class Boom extends SimpleHTTPRequestHandler {
+        override directory = root;
+        override log_message(): void {}
+        override guess_type(path: string): string {
+          if (throwing) throw new Error("no type");
+          return super.guess_type(path);
+        }
+      }
+      const errors: unknown[] = [];
+      class Quiet extends HTTPServer {
+        override handle_error(_request: unknown, _address: unknown, error?: unknown): void {
+          errors.push(error);
+        }
+      }
+      const server = new Quiet(["127.0.0.1", 0], Boom, { parser: "js" });
+      await server.ready;
+      void server.serve_forever(0.05);
+      try {
+        const port = server.server_address[1];
+        expect((await request(port, "/boom.txt")).status).toBe(200);
+        expect(server.fileCache!.size).toBe(1);
+        if (batched) await batching(server);
+        throwing = true;
+        expect((await request(port, "/boom.txt")).status).toBe(500);
+        expect(errors.map((e) => (e as Error).message)).toEqual(["no type"]);
+      } finally {
+        await server.shutdown();
+        server.server_close();
+      }
+    });
+  }
+
+  it("waits for the end of the turn once a turn had several hits: pipelined requests on one connection", async () => {
+    await writeFile(join(root, "p.txt"), "piped\n");
+    class Keep extends SimpleHTTPRequestHandler {
       override directory = root;
+      override protocol_version = "HTTP/1.1";
       override log_message(): void {}
-      override guess_type(path: string): string {
-        if (throwing) throw new Error("no type");
-        return super.guess_type(path);
-      }
     }
-    const errors: unknown[] = [];
-    class Quiet extends HTTPServer {
-      override handle_error(_request: unknown, _address: unknown, error?: unknown): void {
-        errors.push(error);
-      }
-    }
-    const server = new Quiet(["127.0.0.1", 0], Boom, { parser: "js" });
+    const server = new HTTPServer(["127.0.0.1", 0], Keep, { parser: "js" });
     await server.ready;
     void server.serve_forever(0.05);
     try {
       const port = server.server_address[1];
-      expect((await request(port, "/boom.txt")).status).toBe(200);
-      expect(server.fileCache!.size).toBe(1);
-      throwing = true;
-      expect((await request(port, "/boom.txt")).status).toBe(500);
-      expect(errors.map((e) => (e as Error).message)).toEqual(["no type"]);
+      expect((await request(port, "/p.txt")).status).toBe(200);
+      expect(server.fileCache!.batching).toBe(false);
+      const req = (extra = "") => `GET /p.txt HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
+      const rs = parseResponses(await exchangeRaw(port, req() + req() + req("Connection: close\r\n")));
+      expect(rs.map((r) => r.body.toString())).toEqual(["piped\n", "piped\n", "piped\n"]);
+      // Three hits in one turn: the next ones wait for one stat at the end of their turn.
+      expect(server.fileCache!.batching).toBe(true);
     } finally {
       await server.shutdown();
       server.server_close();
@@ -315,6 +361,21 @@ describe("FileCache", () => {
     expect([cache.size, cache.peek("k")]).toEqual([0, undefined]);
   });
 
+  it("batching: on after a turn with several hits, off after one with a single hit; turns without hits change nothing", async () => {
+    const cache = new FileCache(100);
+    expect(cache.batching).toBe(false);
+    cache.hit();
+    cache.hit();
+    expect(cache.batching).toBe(false);
+    await endOfTurn();
+    expect(cache.batching).toBe(true);
+    await endOfTurn();
+    expect(cache.batching).toBe(true);
+    cache.hit();
+    await endOfTurn();
+    expect(cache.batching).toBe(false);
+  });
+
   it("check(): a file removed before the end of the turn drops its entry", async () => {
     const path = join(root, "check-gone.txt");
     writeFileSync(path, "x");
@@ -322,8 +383,8 @@ describe("FileCache", () => {
     cache.set("g", statSync(path), Buffer.from("x"));
     const seen: (CachedFile | undefined)[] = [];
     cache.check("g", path, { [CHECKED]: (entry: CachedFile | undefined) => void seen.push(entry) });
-    await unlink(path);
-    await new Promise((resolve) => setImmediate(resolve));
+    unlinkSync(path);
+    await endOfTurn();
     expect(seen).toEqual([undefined]);
     expect(cache.bytes).toBe(0);
   });

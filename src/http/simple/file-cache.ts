@@ -4,8 +4,9 @@
 // (no thread-pool round trip) taken after the request was read: a file changed, replaced or
 // removed is dropped and served fresh by the slow path. The handler's own GET and HEAD ask with
 // check(), answered at the end of the event-loop turn by one stat() per file for all the
-// requests read in that turn (a 1 KB keep-alive hit spent a fifth of its time in stat());
-// get() stats at once (send_head). Either way the stat comes after the request's bytes were
+// requests read in that turn (a 1 KB keep-alive hit spent a fifth of its time in stat()), when
+// the last turn had several hits (`batching`); get() stats at once (send_head, and a hit when
+// requests come one a turn, where waiting would only cost a promise). Either way the stat comes after the request's bytes were
 // read, so a change made before a request was sent is always seen: no window, no watcher
 // (an inotify event can be read after the next request; a kept descriptor's fstat misses a
 // file replaced by rename). Bounded in bytes; the least recently used entries leave first.
@@ -77,7 +78,12 @@ export class FileCache {
   #checks: unknown[] = [];
   /** Rounds of checks run so far. */
   #round = 0;
-  readonly #runChecks = (): void => this.#checkAll();
+  /** Hits (check() and hit()) in this event-loop turn, and in the last turn that had any. */
+  #turnHits = 0;
+  #lastTurnHits = 0;
+  /** The end of this turn is scheduled (#endTurn). */
+  #armed = false;
+  readonly #endTurn = (): void => this.#checkAll();
 
   constructor(maxBytes = DEFAULT_FILE_CACHE_SIZE, maxFileBytes = Math.min(MAX_CACHED_FILE, maxBytes)) {
     if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new RangeError("fileCacheSize must be an integer >= 0");
@@ -147,13 +153,35 @@ export class FileCache {
    * then dropped) or gone. Exactly what get() guarantees, for a stat() per file and turn.
    */
   check(key: string, fsPath: string | Buffer, waiter: CheckWaiter): void {
-    const checks = this.#checks;
-    if (checks.length === 0) setImmediate(this.#runChecks);
-    checks.push(key, fsPath, waiter);
+    this.hit();
+    this.#checks.push(key, fsPath, waiter);
+  }
+
+  /**
+   * Whether a hit should wait for the end of the turn (check()) rather than be validated at once
+   * (get()): when the last turn with hits had more than one. Waiting costs a promise, so with one
+   * request a turn (a connection per request, a light load) a hit is answered at once; with
+   * several (keep-alive under load) they share one stat().
+   */
+  get batching(): boolean {
+    return this.#lastTurnHits > 1;
+  }
+
+  /** Count a hit of this turn (check() counts its own): what `batching` is decided on. */
+  hit(): void {
+    this.#turnHits++;
+    if (!this.#armed) {
+      this.#armed = true;
+      setImmediate(this.#endTurn);
+    }
   }
 
   #checkAll(): void {
+    this.#armed = false;
+    this.#lastTurnHits = this.#turnHits;
+    this.#turnHits = 0;
     const checks = this.#checks;
+    if (checks.length === 0) return;
     this.#checks = [];
     const round = ++this.#round;
     for (let i = 0; i < checks.length; i += 3) {
