@@ -71,12 +71,22 @@ export async function* lines(file: { readline(): Promise<Buffer> }): AsyncGenera
   }
 }
 
-/** One Buffer from the pieces; no copy when there is a single piece. */
+/** One Buffer from the pieces; no copy when there is a single piece, or when the pieces lie
+ * one after the other in the same memory (reads of a bulk transfer: linear-socket.ts). */
 export function join(parts: Uint8Array[], total: number): Buffer {
   if (parts.length === 0) return EMPTY;
-  if (parts.length === 1) {
-    const p = parts[0]!;
-    return Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
-  }
+  const p = parts[0]!;
+  if (parts.length === 1) return Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+  if (adjacent(parts)) return Buffer.from(p.buffer, p.byteOffset, total);
   return Buffer.concat(parts, total);
+}
+
+function adjacent(parts: Uint8Array[]): boolean {
+  let prev = parts[0]!;
+  for (let i = 1; i < parts.length; i++) {
+    const next = parts[i]!;
+    if (next.buffer !== prev.buffer || next.byteOffset !== prev.byteOffset + prev.byteLength) return false;
+    prev = next;
+  }
+  return true;
 }

@@ -53,6 +53,9 @@ export class LinearSocket extends net.Socket {
    * its length; false stops reading. For a connection lingering after its answer (tcp-server.ts).
    * Null on the prototype: an idle connection holds no slot for it. */
   declare discard: ((this: LinearSocket, n: number) => boolean) | null;
+  /** The Buffer of its own the next read lands in, during a bulk transfer (see #onRead); null
+   * (on the prototype: no slot per idle connection) while reads land in the region. */
+  declare bulk: Buffer | null;
   /** PAUSED, HEARD, and the count of reads (and end) held for the check phase (HELD_ONE each). */
   #state = PAUSED;
 
@@ -62,7 +65,7 @@ export class LinearSocket extends net.Socket {
       allowHalfOpen,
       // Nothing is read before a reader resumes the socket (as with pauseOnConnect).
       pauseOnCreate: true,
-      onread: { buffer: region.view, callback: LinearSocket.#onRead },
+      onread: { buffer: landing(region), callback: LinearSocket.#onRead },
     } as net.SocketConstructorOpts);
     this.region = region;
   }
@@ -99,25 +102,59 @@ export class LinearSocket extends net.Socket {
     return super.push(chunk, encoding);
   }
 
-  /** `n` bytes landed at the start of the region: copy them out and hand them on (or drop them).
-   * A connection's first bytes (and any behind them) are held for the check phase. */
-  static #onRead(this: LinearSocket, n: number): boolean {
+  /**
+   * `n` bytes landed in `landed`: the region (copied out into a Buffer of their own, as the
+   * region is shared) or the socket's bulk landing; or dropped. A connection's first bytes (and
+   * any behind them) are held for the check phase.
+   *
+   * A read that fills its buffer says a bulk transfer (a large body) is under way: the next read
+   * then lands outside the region, right after this one in a slab of 1 MiB (a new slab when
+   * less than a region's worth is left), and is handed on without a copy, as node:http's reads
+   * are; consecutive reads are then adjacent in memory, so a read() that spans them is a view
+   * too (byte-source.ts join()). A bulk read that does not fill its landing ends the burst: it is
+   * copied out (no slab stays pinned by the last chunk of an idle connection) and the next read
+   * lands in the region again.
+   */
+  static #onRead(this: LinearSocket, n: number, landed: Uint8Array): boolean {
     const region = this.region;
     const discard = this.discard;
-    if (discard !== null) {
+    const view = region.view();
+    let chunk: Buffer | null = null;
+    let full = n === view.length;
+    let slab: ArrayBuffer | null = null;
+    if (landed === this.bulk) {
+      this.bulk = null;
+      full = n === landed.length;
+      if (full) slab = landed.buffer as ArrayBuffer;
+      if (discard === null) {
+        if (full) chunk = Buffer.from(slab!, landed.byteOffset, n);
+        else {
+          chunk = Buffer.allocUnsafe(n);
+          chunk.set(landed.subarray(0, n), 0);
+        }
+      }
+    } else if (discard !== null) {
       // What the region held is overwritten and adopted by no one.
       region.adopt(NOTHING, 0);
-      return discard.call(this, n) && !this.paused;
+    } else {
+      chunk = Buffer.allocUnsafe(n);
+      chunk.set(full ? view : view.subarray(0, n), 0);
+      region.adopt(chunk, n);
     }
-    const view = region.view();
-    const chunk = Buffer.allocUnsafe(n);
-    chunk.set(n === view.length ? view : view.subarray(0, n), 0);
-    region.adopt(chunk, n);
+    if (chunk === null) return discard!.call(this, n) && !this.paused;
     const state = this.#state;
     if ((state & HEARD) === 0 || state >= HELD_ONE) {
       this.#state = state + HELD_ONE;
       later(LinearSocket.#deliver, this, chunk);
     } else this.emit("data", chunk);
+    if (full && !this.destroyed) {
+      let at = slab === null ? SLAB : landed.byteOffset + n;
+      if (SLAB - at < view.length) {
+        slab = Buffer.allocUnsafeSlow(SLAB).buffer as ArrayBuffer;
+        at = 0;
+      }
+      nextLanding = this.bulk = Buffer.from(slab!, at, Math.min(BULK_READ, SLAB - at));
+    }
     return !this.paused;
   }
 
@@ -138,12 +175,40 @@ export class LinearSocket extends net.Socket {
   static {
     (this.prototype as { [SIGNALS_END]?: boolean })[SIGNALS_END] = true;
     this.prototype.discard = null;
+    this.prototype.bulk = null;
   }
 
   /** Whether pause() is in force. */
   get paused(): boolean {
     return (this.#state & PAUSED) !== 0;
   }
+}
+
+/** A bulk transfer's reads land one after the other in slabs of this size, each read at most
+ * BULK_READ bytes, while at least a region's worth of the slab is left. */
+const SLAB = 1 << 20;
+const BULK_READ = 256 * 1024;
+
+/** Where the read after the one #onRead is handling lands, when not in the region: node asks
+ * the socket's `buffer` function (landing()) for it right after #onRead returns. */
+let nextLanding: Buffer | null = null;
+
+const landings = new WeakMap<ReadRegion, () => Uint8Array>();
+
+/** The `onread.buffer` function of the sockets reading into `region` (one per region, not per
+ * socket): the buffer #onRead chose for the socket's next read, else the region. */
+function landing(region: ReadRegion): () => Uint8Array {
+  let f = landings.get(region);
+  if (f === undefined) {
+    f = () => {
+      const own = nextLanding;
+      if (own === null) return region.view();
+      nextLanding = null;
+      return own;
+    };
+    landings.set(region, f);
+  }
+  return f;
 }
 
 interface ListenHandle {
