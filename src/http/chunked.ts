@@ -31,12 +31,14 @@ const EQUALS = 0x3d;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 
-/** Where the decoder is: before a chunk-size line, inside chunk-data, before the CRLF that
- * ends chunk-data, or past the last-chunk and trailers. */
+/** Where the decoder is: in a chunk-size line, inside chunk-data, at the CR then the LF that
+ * end chunk-data, in the trailer section, or past the body's end. */
 const SIZE = 0;
 const DATA = 1;
-const DATA_END = 2;
-const DONE = 3;
+const DATA_CR = 2;
+const DATA_LF = 3;
+const TRAILERS = 4;
+const DONE = 5;
 
 function hexValue(b: number): number {
   if (b >= 0x30 && b <= 0x39) return b - 0x30;
@@ -81,6 +83,11 @@ function skipQuoted(line: Uint8Array, i: number): number {
  * reads the framing (size lines, the CRLF after data, the trailer section) as it comes and says
  * how many data bytes can be taken now; 0 once the body has ended. `reset()` starts a new body.
  * A peer that closes inside the body makes it throw ConnectionResetError.
+ *
+ * Framing is read synchronously while its bytes are there, one state step per byte or line
+ * piece, so that a body split anywhere is decoded the same (test/chunked replays every fixture
+ * split at every byte); only a wait for the peer makes a promise. Chunk data is never looked
+ * at: take() hands out views of the received bytes.
  */
 export class ChunkedDecoder implements ByteSource {
   readonly #source: ByteSource;
@@ -89,6 +96,11 @@ export class ChunkedDecoder implements ByteSource {
   #remaining = 0;
   /** Bytes of chunk extensions seen in this body. */
   #extBytes = 0;
+  /** Bytes of the trailer section so far. */
+  #trailerBytes = 0;
+  /** The pieces of a framing line split across reads (null while none is pending), their size. */
+  #parts: Buffer[] | null = null;
+  #got = 0;
 
   constructor(source: ByteSource) {
     this.#source = source;
@@ -99,6 +111,9 @@ export class ChunkedDecoder implements ByteSource {
     this.#state = SIZE;
     this.#remaining = 0;
     this.#extBytes = 0;
+    this.#trailerBytes = 0;
+    this.#parts = null;
+    this.#got = 0;
   }
 
   /** Whether the body has ended (last-chunk and trailer section read). */
@@ -107,19 +122,42 @@ export class ChunkedDecoder implements ByteSource {
   }
 
   available(): number | Promise<number> {
-    if (this.#state === DATA) {
-      const a = this.#source.available();
-      if (typeof a !== "number") return this.#dataAfter(a);
+    const src = this.#source;
+    for (;;) {
+      const state = this.#state;
+      if (state === DONE) return 0;
+      const a = src.available();
+      if (typeof a !== "number") return this.#after(a);
       if (a === 0) throw new ConnectionResetError();
-      return Math.min(a, this.#remaining);
+      switch (state) {
+        case DATA:
+          return a < this.#remaining ? a : this.#remaining;
+        // RFC 9112 §7.1: chunk-data is followed by CRLF, exactly.
+        case DATA_CR:
+          if (src.takeByte() !== CR) throw new ChunkedEncodingError("Chunk data not followed by CRLF");
+          this.#state = DATA_LF;
+          break;
+        case DATA_LF:
+          if (src.takeByte() !== LF) throw new ChunkedEncodingError("Chunk data not followed by CRLF");
+          this.#state = SIZE;
+          break;
+        case SIZE: {
+          const line = this.#linePiece(a, CHUNK_LINE_LIMIT);
+          if (line !== null) this.#sizeLine(line);
+          break;
+        }
+        default: {
+          const line = this.#linePiece(a, TRAILER_LIMIT);
+          if (line !== null) this.#trailer(line);
+        }
+      }
     }
-    return this.#advance();
   }
 
-  async #dataAfter(arrival: Promise<number>): Promise<number> {
-    const a = await arrival;
-    if (a === 0) throw new ConnectionResetError();
-    return Math.min(a, this.#remaining);
+  /** available() again once bytes have arrived (the peer's end inside the body: a reset). */
+  async #after(arrival: Promise<number>): Promise<number> {
+    if ((await arrival) === 0) throw new ConnectionResetError();
+    return this.available();
   }
 
   take(n: number): Buffer {
@@ -132,63 +170,34 @@ export class ChunkedDecoder implements ByteSource {
 
   takeByte(): number {
     const b = this.#source.takeByte();
-    if (--this.#remaining === 0) this.#state = DATA_END;
+    if (--this.#remaining === 0) this.#state = DATA_CR;
     return b;
   }
 
   #took(data: Buffer): Buffer {
     this.#remaining -= data.length;
-    if (this.#remaining === 0) this.#state = DATA_END;
+    if (this.#remaining === 0) this.#state = DATA_CR;
     return data;
   }
 
-  /** Read framing until data can be taken (its count) or the body ends (0). */
-  async #advance(): Promise<number> {
-    const src = this.#source;
-    for (;;) {
-      switch (this.#state) {
-        case SIZE: {
-          const size = this.#chunkSize(await this.#line(CHUNK_LINE_LIMIT));
-          if (size === 0) {
-            await this.#trailers();
-            this.#state = DONE;
-            return 0;
-          }
-          this.#remaining = size;
-          this.#state = DATA;
-          break;
-        }
-        case DATA:
-          return this.#dataAfter(Promise.resolve(src.available()));
-        case DATA_END:
-          // RFC 9112 §7.1: chunk-data is followed by CRLF, exactly.
-          for (const expected of [CR, LF]) {
-            if ((await src.available()) === 0) throw new ConnectionResetError();
-            if (src.takeByte() !== expected) throw new ChunkedEncodingError("Chunk data not followed by CRLF");
-          }
-          this.#state = SIZE;
-          break;
-        default:
-          return 0;
+  /** Take the next piece of a CRLF-terminated framing line of at most `limit` bytes (`a` bytes
+   * readable): the line without its CRLF once its LF has come, else null. */
+  #linePiece(a: number, limit: number): Buffer | null {
+    const got = this.#got;
+    const part = this.#source.takeLine(Math.min(a, limit + 2 - got));
+    const ended = part[part.length - 1] === LF;
+    let line = part;
+    if (got > 0 || !ended) {
+      (this.#parts ??= []).push(part);
+      this.#got = got + part.length;
+      if (!ended) {
+        if (this.#got >= limit + 2) throw new ChunkedEncodingError("Chunk line too long");
+        return null;
       }
+      line = join(this.#parts, this.#got);
+      this.#parts = null;
+      this.#got = 0;
     }
-  }
-
-  /** One CRLF-terminated line of the framing, without its CRLF; at most `limit` bytes. */
-  async #line(limit: number): Promise<Buffer> {
-    const src = this.#source;
-    const parts: Buffer[] = [];
-    let got = 0;
-    for (;;) {
-      const a = await src.available();
-      if (a === 0) throw new ConnectionResetError();
-      const part = src.takeLine(Math.min(a, limit + 2 - got));
-      parts.push(part);
-      got += part.length;
-      if (part[part.length - 1] === LF) break;
-      if (got >= limit + 2) throw new ChunkedEncodingError("Chunk line too long");
-    }
-    const line = join(parts, got);
     // RFC 9112 §2.2 and §7.1: lines end in CRLF; a bare LF or CR is refused (smuggling: a
     // parser that takes either as a line end reads different chunks).
     if (line.length < 2 || line[line.length - 2] !== CR) throw new ChunkedEncodingError("Bare LF in chunked body");
@@ -196,6 +205,13 @@ export class ChunkedDecoder implements ByteSource {
     if (content.indexOf(CR) >= 0) throw new ChunkedEncodingError("Bare CR in chunked body");
     if (content.length > limit) throw new ChunkedEncodingError("Chunk line too long");
     return content;
+  }
+
+  /** A chunk-size line read: the chunk's data follows, or the trailer section (last-chunk). */
+  #sizeLine(line: Buffer): void {
+    const size = this.#chunkSize(line);
+    this.#remaining = size;
+    this.#state = size === 0 ? TRAILERS : DATA;
   }
 
   /** chunk-size [ chunk-ext ] (RFC 9112 §7.1, §7.1.1): 1*HEXDIG, then
@@ -238,18 +254,18 @@ export class ChunkedDecoder implements ByteSource {
     }
   }
 
-  /** The trailer section (RFC 9112 §7.1.2), read up to its blank line and dropped. */
-  async #trailers(): Promise<void> {
-    let total = 0;
-    for (;;) {
-      const line = await this.#line(TRAILER_LIMIT);
-      if (line.length === 0) return;
-      total += line.length + 2;
-      if (total > TRAILER_LIMIT) throw new ChunkedEncodingError("Trailer section too large");
-      const first = line[0]!;
-      // RFC 9112 §5.2: no obs-fold; §5.1: a field line is name ":" value.
-      if (first === SP || first === HTAB || line.indexOf(COLON) <= 0) throw new ChunkedEncodingError("Invalid trailer field");
-      for (const b of line) if (isControl(b)) throw new ChunkedEncodingError("Invalid trailer field");
+  /** One line of the trailer section (RFC 9112 §7.1.2), checked and dropped; the blank line
+   * ends the body. */
+  #trailer(line: Buffer): void {
+    if (line.length === 0) {
+      this.#state = DONE;
+      return;
     }
+    this.#trailerBytes += line.length + 2;
+    if (this.#trailerBytes > TRAILER_LIMIT) throw new ChunkedEncodingError("Trailer section too large");
+    const first = line[0]!;
+    // RFC 9112 §5.2: no obs-fold; §5.1: a field line is name ":" value.
+    if (first === SP || first === HTAB || line.indexOf(COLON) <= 0) throw new ChunkedEncodingError("Invalid trailer field");
+    for (const b of line) if (isControl(b)) throw new ChunkedEncodingError("Invalid trailer field");
   }
 }
