@@ -185,16 +185,98 @@ describe("which sockets read into WASM memory", () => {
   });
 });
 
-describe("discarding reads (a connection lingering after its answer)", () => {
-  /** A raw server whose sockets read into `region`, and the first accepted socket. */
-  async function rawServer(region: ReadRegion): Promise<{ port: number; accepted: Promise<LinearSocket>; close: () => void }> {
-    const srv = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
-    const accepted = new Promise<LinearSocket>((resolve) => srv.once("connection", resolve));
-    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-    expect(acceptInto(srv, region, true)).toBe(true);
-    return { port: (srv.address() as net.AddressInfo).port, accepted, close: () => srv.close() };
-  }
+/** A raw server whose sockets read into `region`, and the first accepted socket. */
+async function rawServer(region: ReadRegion): Promise<{ port: number; accepted: Promise<LinearSocket>; close: () => void }> {
+  const srv = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
+  const accepted = new Promise<LinearSocket>((resolve) => srv.once("connection", resolve));
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  expect(acceptInto(srv, region, true)).toBe(true);
+  return { port: (srv.address() as net.AddressInfo).port, accepted, close: () => srv.close() };
+}
 
+describe("bulk reads (a large body): outside the region, without a copy", () => {
+  it("after a read that fills the region, reads land one after the other in 1 MiB slabs and are handed on as they landed", async () => {
+    const landed = new Uint8Array(1024);
+    const adopted: number[] = [];
+    const region: ReadRegion = { view: () => landed, adopt: (_input, n) => void adopted.push(n) };
+    const raw = await rawServer(region);
+    const client = net.connect(raw.port, "127.0.0.1");
+    try {
+      const socket = await raw.accepted;
+      const sent = Buffer.alloc(3 << 20);
+      for (let i = 0; i < sent.length; i++) sent[i] = (i * 13 + (i >> 9)) & 0xff;
+      const chunks: Buffer[] = [];
+      let got = 0;
+      const all = new Promise<void>((resolve) => {
+        socket.on("data", (chunk: Buffer) => {
+          chunks.push(chunk);
+          got += chunk.length;
+          if (got === sent.length) resolve();
+        });
+      });
+      socket.resume();
+      client.write(sent);
+      await all;
+      expect(Buffer.concat(chunks).equals(sent)).toBe(true);
+      // Reads into the region are copied out into Buffers of their own (adopted); the reads after a
+      // full one are views of a slab, at most 256 KiB each, each right after the previous one in it.
+      const bulk = chunks.filter((c) => c.buffer.byteLength === 1 << 20);
+      expect(bulk.length).toBeGreaterThan(0);
+      expect(adopted.length + bulk.length).toBe(chunks.length);
+      expect(adopted.every((n) => n > 0)).toBe(true);
+      for (const c of bulk) expect(c.length).toBeLessThanOrEqual(256 * 1024);
+      for (let i = 1; i < chunks.length; i++) {
+        const [a, b] = [chunks[i - 1]!, chunks[i]!];
+        if (a.buffer === b.buffer) expect(b.byteOffset).toBe(a.byteOffset + a.length);
+        // A bulk read follows only a read of at least a region's worth.
+        if (b.buffer.byteLength === 1 << 20 && a.buffer !== b.buffer) expect(a.length).toBeGreaterThanOrEqual(landed.length);
+      }
+      // A short read (it may still land in the slab) sends the next one back to the region.
+      const small = new Promise<Buffer>((resolve) => socket.once("data", resolve));
+      client.write("tail");
+      expect((await small).toString()).toBe("tail");
+      const next = new Promise<Buffer>((resolve) => socket.once("data", resolve));
+      client.write("next");
+      expect((await next).toString()).toBe("next");
+      expect(adopted.at(-1)).toBe(4);
+    } finally {
+      client.destroy();
+      raw.close();
+    }
+  });
+
+  it("a bulk read dropped by discard leaves the region alone", async () => {
+    const landed = new Uint8Array(16);
+    const adopted: number[] = [];
+    const region: ReadRegion = { view: () => landed, adopt: (_input, n) => void adopted.push(n) };
+    const raw = await rawServer(region);
+    const client = net.connect(raw.port, "127.0.0.1");
+    try {
+      const socket = await raw.accepted;
+      const first = new Promise<Buffer>((resolve) => socket.once("data", resolve));
+      socket.resume();
+      client.write(Buffer.alloc(16, "a"));
+      expect((await first).length).toBe(16);
+      // The next read lands in a slab: dropped there, counted, the region not told.
+      let counted = 0;
+      const dropped = new Promise<void>((resolve) => {
+        socket.discard = (n) => {
+          counted += n;
+          if (counted === 100) resolve();
+          return true;
+        };
+      });
+      client.write(Buffer.alloc(100, "b"));
+      await dropped;
+      expect(adopted).toEqual([16]);
+    } finally {
+      client.destroy();
+      raw.close();
+    }
+  });
+});
+
+describe("discarding reads (a connection lingering after its answer)", () => {
   it("drops each read where it landed: counted, no data event, the region's staged bytes let go", async () => {
     const landed = new Uint8Array(64);
     const adopted: number[] = [];
