@@ -157,7 +157,7 @@ async function idleKb(s: Running, count: number): Promise<{ kbPerConnection: num
   const closed = message<{ closedByServer: number }>(c, "closed");
   c.send({ cmd: "close" });
   const { closedByServer } = await closed;
-  await new Promise((r) => c.once("exit", r));
+  await exited(c);
   await new Promise((r) => setTimeout(r, 500));
   return { kbPerConnection: (loaded - base) / count / 1024, answered: opened.answered, closedByServer };
 }
@@ -265,7 +265,9 @@ async function uploadRun(s: Running, size: number, chunked: boolean): Promise<{ 
   const c = client(["upload", s.port, size, chunked ? "chunked" : "length"]);
   const r = await message<{ seconds: number; counted: number }>(c, "upload-done", 300_000);
   const { peak } = await ask<{ peak: number }>(s, "peak-stop");
-  await new Promise((res) => c.once("exit", res));
+  // exited(), not a listener added now: the client exits 50 ms after its answer, which a loaded
+  // machine can take to answer peak-stop (the run then waited forever).
+  await exited(c);
   return { seconds: r.seconds, rssGrowthMb: (peak - base) / 2 ** 20, ok: r.counted === size };
 }
 
