@@ -244,7 +244,8 @@ async function bigDownload(s: Running): Promise<{ rssGrowthMb: number; rssGrowth
         const c = spawn("curl", ["-s", "-o", "/dev/null", "-w", "%{size_download}", "--max-time", "120", `http://127.0.0.1:${s.port}/${BIG.name}`]);
         let out = "";
         c.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        c.on("exit", (code) => resolve(code === 0 ? out : `${out} (curl exit ${code})`));
+        // 'close', not 'exit': the process can exit before its stdout has been read to the end.
+        c.on("close", (code) => resolve(code === 0 ? out : `${out} (curl exit ${code})`));
       })),
   );
   clearInterval(timer);
