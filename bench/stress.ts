@@ -430,7 +430,7 @@ function report(rows: Record<string, unknown>[], fig: Record<string, Record<stri
   const kinds = SERVERS;
   const scenarios = Object.keys(fig);
   console.log(`\n${table(["scenario", ...kinds], scenarios.map((sc) => [sc, ...kinds.map((k) => (fig[sc]?.[k] === undefined ? "-" : String(sig(fig[sc]![k]!))))]))}`);
-  console.log(`\n${table(["target (issue 6)", "value", "target", "met"], targets.map((t) => [t.name, String(t.value), t.target, t.met ? "yes" : "NO"]))}`);
+  console.log(`\n${table(["target (issue 6)", "value", "target", "met"], targets.map((t) => (Number.isFinite(t.value) ? [t.name, String(t.value), t.target, t.met ? "yes" : "NO"] : [t.name, "-", t.target, "not measured"])))}`);
   const loadAfter = os.loadavg();
   console.log(`\nload average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
   const result = {
