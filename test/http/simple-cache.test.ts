@@ -7,7 +7,7 @@ import { statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HTTPServer } from "../../src/http/server.js";
+import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
 import { SimpleHTTPRequestHandler } from "../../src/http/simple-handler.js";
 import { CHECKED, FileCache, MAX_ROUTES, type CachedFile } from "../../src/http/simple/file-cache.js";
 import { FileSource, STREAM_CHUNK_SIZE } from "../../src/http/simple/files.js";
@@ -31,7 +31,17 @@ async function withServer(
     override directory = root;
     override log_message(): void {}
   }
-  const server = new HTTPServer(["127.0.0.1", 0], Handler, { parser: "js", fileCacheSize });
+  await serving(Handler, { fileCacheSize }, body);
+}
+
+/** `Handler` served by a `Server` (js parser) on 127.0.0.1 while `body` runs. */
+async function serving(
+  Handler: typeof SimpleHTTPRequestHandler,
+  options: HTTPServerOptions,
+  body: (port: number, server: HTTPServer) => Promise<void>,
+  Server = HTTPServer,
+): Promise<void> {
+  const server = new Server(["127.0.0.1", 0], Handler, { parser: "js", ...options });
   await server.ready;
   void server.serve_forever(0.05);
   try {
@@ -133,22 +143,16 @@ describe("the small-file cache", () => {
       override protocol_version = "HTTP/1.1";
       override log_message(): void {}
     }
-    const server = new HTTPServer(["127.0.0.1", 0], Keep, { parser: "js", fileCacheSize: 1024 * 1024 });
-    await server.ready;
-    void server.serve_forever(0.05);
-    try {
+    await serving(Keep, { fileCacheSize: 1024 * 1024 }, async (port) => {
       const req = (p: string, extra = "") => `GET ${p} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
-      const raw = await exchangeRaw(server.server_address[1],
+      const raw = await exchangeRaw(port,
         req("/k.txt") + req("/large.bin") + req("/k.txt") + req("/") + req("/k.txt", "Connection: close\r\n"));
       const rs = parseResponses(raw);
       expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       for (const r of rs) expect(r.body.length).toBe(Number(r.header("Content-Length")));
       expect(rs[1]!.body.equals(Buffer.alloc(3 * 1024 * 1024, 9))).toBe(true);
       expect(rs[4]!.body.toString()).toBe("keep\n");
-    } finally {
-      await server.shutdown();
-      server.server_close();
-    }
+    });
   });
 
   it("keeps a cached file's ETag and Last-Modified, but asks an overridden date_time_string and a changed extensions_map on every hit", async () => {
@@ -167,11 +171,7 @@ describe("the small-file cache", () => {
     }
     Plain.prototype.extensions_map = { ...SimpleHTTPRequestHandler.prototype.extensions_map };
     for (const [Handler, own] of [[Own, true], [Plain, false]] as const) {
-      const server = new HTTPServer(["127.0.0.1", 0], Handler, { parser: "js" });
-      await server.ready;
-      void server.serve_forever(0.05);
-      try {
-        const port = server.server_address[1];
+      await serving(Handler, {}, async (port) => {
         const first = await request(port, "/memo.zzq");
         const second = await request(port, "/memo.zzq");
         expect(second.header("ETag")).toBe(first.header("ETag"));
@@ -184,10 +184,7 @@ describe("the small-file cache", () => {
           Plain.prototype.extensions_map[".zzq"] = "text/x-memo";
           expect((await request(port, "/memo.zzq")).header("Content-Type")).toBe("text/x-memo");
         }
-      } finally {
-        await server.shutdown();
-        server.server_close();
-      }
+      });
     }
   });
 });
@@ -243,21 +240,14 @@ describe("the small-file cache, one stat() per file and event-loop turn", () => 
           errors.push(error);
         }
       }
-      const server = new Quiet(["127.0.0.1", 0], Boom, { parser: "js" });
-      await server.ready;
-      void server.serve_forever(0.05);
-      try {
-        const port = server.server_address[1];
+      await serving(Boom, {}, async (port, server) => {
         expect((await request(port, "/boom.txt")).status).toBe(200);
         expect(server.fileCache!.size).toBe(1);
         if (batched) await batching(server);
         throwing = true;
         expect((await request(port, "/boom.txt")).status).toBe(500);
         expect(errors.map((e) => (e as Error).message)).toEqual(["no type"]);
-      } finally {
-        await server.shutdown();
-        server.server_close();
-      }
+      }, Quiet);
     });
   }
 
@@ -268,11 +258,7 @@ describe("the small-file cache, one stat() per file and event-loop turn", () => 
       override protocol_version = "HTTP/1.1";
       override log_message(): void {}
     }
-    const server = new HTTPServer(["127.0.0.1", 0], Keep, { parser: "js" });
-    await server.ready;
-    void server.serve_forever(0.05);
-    try {
-      const port = server.server_address[1];
+    await serving(Keep, {}, async (port, server) => {
       expect((await request(port, "/p.txt")).status).toBe(200);
       expect(server.fileCache!.batching).toBe(false);
       const req = (extra = "") => `GET /p.txt HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
@@ -280,10 +266,7 @@ describe("the small-file cache, one stat() per file and event-loop turn", () => 
       expect(rs.map((r) => r.body.toString())).toEqual(["piped\n", "piped\n", "piped\n"]);
       // Three hits in one turn: the next ones wait for one stat at the end of their turn.
       expect(server.fileCache!.batching).toBe(true);
-    } finally {
-      await server.shutdown();
-      server.server_close();
-    }
+    });
   });
 });
 

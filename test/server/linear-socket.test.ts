@@ -185,24 +185,37 @@ describe("which sockets read into WASM memory", () => {
   });
 });
 
-/** A raw server whose sockets read into `region`, and the first accepted socket. */
-async function rawServer(region: ReadRegion): Promise<{ port: number; accepted: Promise<LinearSocket>; close: () => void }> {
+/** What a test of an accepted LinearSocket gets: the socket, the client connected to it, the
+ * region's `landed` memory and the lengths the region was told to adopt. */
+interface Accepted {
+  socket: LinearSocket;
+  client: net.Socket;
+  landed: Uint8Array;
+  adopted: number[];
+}
+
+/** A raw server whose sockets read into a region of `size` bytes: `body` runs with the first
+ * accepted socket and its client; both closed after. */
+async function withAccepted(size: number, body: (accepted: Accepted) => Promise<void>): Promise<void> {
+  const landed = new Uint8Array(size);
+  const adopted: number[] = [];
+  const region: ReadRegion = { view: () => landed, adopt: (_input, n) => void adopted.push(n) };
   const srv = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
   const accepted = new Promise<LinearSocket>((resolve) => srv.once("connection", resolve));
   await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
   expect(acceptInto(srv, region, true)).toBe(true);
-  return { port: (srv.address() as net.AddressInfo).port, accepted, close: () => srv.close() };
+  const client = net.connect((srv.address() as net.AddressInfo).port, "127.0.0.1");
+  try {
+    await body({ socket: await accepted, client, landed, adopted });
+  } finally {
+    client.destroy();
+    srv.close();
+  }
 }
 
 describe("bulk reads (a large body): outside the region, without a copy", () => {
   it("after a read that fills the region, reads land one after the other in 1 MiB slabs and are handed on as they landed", async () => {
-    const landed = new Uint8Array(1024);
-    const adopted: number[] = [];
-    const region: ReadRegion = { view: () => landed, adopt: (_input, n) => void adopted.push(n) };
-    const raw = await rawServer(region);
-    const client = net.connect(raw.port, "127.0.0.1");
-    try {
-      const socket = await raw.accepted;
+    await withAccepted(1024, async ({ socket, client, landed, adopted }) => {
       const sent = Buffer.alloc(3 << 20);
       for (let i = 0; i < sent.length; i++) sent[i] = (i * 13 + (i >> 9)) & 0xff;
       const chunks: Buffer[] = [];
@@ -240,20 +253,11 @@ describe("bulk reads (a large body): outside the region, without a copy", () => 
       client.write("next");
       expect((await next).toString()).toBe("next");
       expect(adopted.at(-1)).toBe(4);
-    } finally {
-      client.destroy();
-      raw.close();
-    }
+    });
   });
 
   it("a bulk read dropped by discard leaves the region alone", async () => {
-    const landed = new Uint8Array(16);
-    const adopted: number[] = [];
-    const region: ReadRegion = { view: () => landed, adopt: (_input, n) => void adopted.push(n) };
-    const raw = await rawServer(region);
-    const client = net.connect(raw.port, "127.0.0.1");
-    try {
-      const socket = await raw.accepted;
+    await withAccepted(16, async ({ socket, client, adopted }) => {
       const first = new Promise<Buffer>((resolve) => socket.once("data", resolve));
       socket.resume();
       client.write(Buffer.alloc(16, "a"));
@@ -270,22 +274,13 @@ describe("bulk reads (a large body): outside the region, without a copy", () => 
       client.write(Buffer.alloc(100, "b"));
       await dropped;
       expect(adopted).toEqual([16]);
-    } finally {
-      client.destroy();
-      raw.close();
-    }
+    });
   });
 });
 
 describe("discarding reads (a connection lingering after its answer)", () => {
   it("drops each read where it landed: counted, no data event, the region's staged bytes let go", async () => {
-    const landed = new Uint8Array(64);
-    const adopted: number[] = [];
-    const region: ReadRegion = { view: () => landed, adopt: (_input, n) => void adopted.push(n) };
-    const raw = await rawServer(region);
-    const client = net.connect(raw.port, "127.0.0.1");
-    try {
-      const socket = await raw.accepted;
+    await withAccepted(64, async ({ socket, client, adopted }) => {
       let counted = 0;
       let events = 0;
       socket.on("data", () => void events++);
@@ -308,19 +303,11 @@ describe("discarding reads (a connection lingering after its answer)", () => {
       const chunk = new Promise<Buffer>((resolve) => socket.once("data", resolve));
       client.write("after");
       expect((await chunk).toString()).toBe("after");
-    } finally {
-      client.destroy();
-      raw.close();
-    }
+    });
   });
 
   it("stops reading when the discard callback says so, until resumed", async () => {
-    const landed = new Uint8Array(4);
-    const region: ReadRegion = { view: () => landed, adopt: () => undefined };
-    const raw = await rawServer(region);
-    const client = net.connect(raw.port, "127.0.0.1");
-    try {
-      const socket = await raw.accepted;
+    await withAccepted(4, async ({ socket, client }) => {
       let reads = 0;
       let first!: () => void;
       const stopped = new Promise<void>((resolve) => (first = resolve));
@@ -346,10 +333,7 @@ describe("discarding reads (a connection lingering after its answer)", () => {
       socket.resume();
       await rest;
       expect(reads).toBe(2);
-    } finally {
-      client.destroy();
-      raw.close();
-    }
+    });
   });
 });
 
