@@ -26,8 +26,8 @@ export const SCENARIOS: Scenario[] = [
   { name: "tokenizer", what: "parsers on the corpus: full, copy+scan, kernel", script: "tokenizer.bench.ts", seconds: [85, 14] },
   { name: "sweep", what: "parsers over head sizes 40 B-16 KB and 1-99 header fields", script: "sweep.bench.ts", seconds: [75, 18] },
   { name: "dates", what: "HTTP date formatters", script: "dates.bench.ts", seconds: [10, 4] },
-  { name: "server", what: "hello: keep-alive, pipelined x16, one request per connection", script: "server.bench.ts", seconds: [230, 50] },
-  { name: "server-large", what: "2 KB heads with 25 fields: keep-alive, pipelined x16", script: "server.bench.ts", args: ["--heads", "large"], seconds: [90, 22] },
+  { name: "server", what: "hello: keep-alive, pipelined x16, one request per connection", script: "server.bench.ts", seconds: [340, 50] },
+  { name: "server-large", what: "2 KB heads with 25 fields: keep-alive, pipelined x16", script: "server.bench.ts", args: ["--heads", "large"], seconds: [140, 22] },
   { name: "static", what: "static files (npm run bench:static -- --quick)", npm: "bench:static", seconds: [100, 100] },
   { name: "stress", what: "connections, idle memory, garbage flood, shutdown (npm run stress -- --quick)", npm: "stress", seconds: [70, 70] },
 ];
