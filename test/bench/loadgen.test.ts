@@ -52,9 +52,11 @@ describe("bench/loadgen.c", () => {
 
   it("keeps HTTP/1.1 connections open between answers", async () => {
     const s = await serve((socket) => socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${BODY.length}\r\n\r\n`), BODY])));
-    const r = await runLoadgen(binary, s.port, "/f", 2, 0.3, BODY.length);
+    const r = await runLoadgen(binary, s.port, "/f", 2, 1, BODY.length);
     expect(r.errors).toBe(0);
-    expect(r.requests).toBeGreaterThan(4);
+    // More answers than connections: some connection carried two or more (on a loaded machine a
+    // run may get only a few answers through, so no more is asked).
+    expect(r.requests).toBeGreaterThan(2);
     expect(s.connections()).toBe(2);
   });
 
