@@ -17,10 +17,10 @@ import { BODY_NONE, BODY_TUNNEL, RequestBody } from "./body.js";
 import { Connection, STANDALONE_LIMITS, type RequestHead } from "./connection.js";
 import { httpDate, logDateTimeString, MONTHNAME, WEEKDAYNAME } from "./date.js";
 import { ChunkedEncodingError } from "./errors.js";
-import { connectionOption, invalidHeader, statusLine, unsafeHeadText, versionString } from "./head-text.js";
+import { connectionOption, HeadBuffer, headerLine, statusLine, versionString } from "./head-text.js";
 import { HTTPMessage } from "./message.js";
 import { RequestFields, type MessageClass } from "./request-fields.js";
-import { handlerMethodName, isPlainRequestLine, refusedRequestLine, requestMethod, requestTarget, requestVersion } from "./request-line.js";
+import { handlerMethodName, isPlainRequestLine, plainRequestLine, refusedRequestLine, requestMethod, requestTarget, requestVersion } from "./request-line.js";
 import type { HTTPServer } from "./server.js";
 import { responses } from "./status.js";
 
@@ -78,8 +78,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** headers, requestline and raw_requestline, made when first read; what handle() returns while it waits. */
   readonly #fields = new RequestFields();
-  /** Python's _headers_buffer, as one ISO-8859-1 string. */
-  #headerBuffer = "";
+  /** Python's _headers_buffer: the lines of the head (ISO-8859-1 text) until flush_headers(). */
+  readonly #headerBuffer = new HeadBuffer();
   /** The connection (from setup()) and the head being served, which parse_request reads. */
   #conn: Connection | null = null;
   #head: RequestHead | null = null;
@@ -150,7 +150,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     }
     let path = requestTarget(src, s, t);
     // Usually the line is its three words with one SP between them: joined, not decoded again.
-    if (isPlainRequestLine(src, s, t)) this.requestline = command + " " + path + " " + this.request_version;
+    if (isPlainRequestLine(src, s, t)) this.requestline = plainRequestLine(command, path, this.request_version);
     // As CPython 3.11 (gh-87389, CVE-2021-28861): a path starting with `//` reads as a
     // scheme-relative URL (an open redirect once echoed in a Location header); reduced to one `/`.
     if (path.startsWith("//")) path = "/" + path.replace(/^\/+/, "");
@@ -211,7 +211,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     let result: unknown;
     try {
       // A new request: no head buffered, no body until the head says so.
-      this.#headerBuffer = "";
+      this.#headerBuffer.clear();
       this.#fields.setRawRequestline(null);
       this.#conn!.beginRequest();
       this.rfile.reset(BODY_NONE);
@@ -254,7 +254,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     } else if (!isDisconnect(error)) {
       const bad = error instanceof ChunkedEncodingError;
       if (this.#conn!.nothingSent) {
-        this.#headerBuffer = "";
+        this.#headerBuffer.clear();
         // If the error answer itself fails (the peer left), there is nothing more to do.
         try { this.send_error(bad ? 400 : 500, bad ? error.message : undefined); } catch { /* gone */ }
       }
@@ -326,8 +326,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * `close_connection`, as in CPython. */
   send_header(keyword: string, value: string | number): void {
     const v = typeof value === "string" ? value : String(value);
-    if (unsafeHeadText(keyword) || unsafeHeadText(v)) invalidHeader(keyword, v);
-    if (this.request_version !== "HTTP/0.9") this.#headerBuffer += keyword + ": " + v + "\r\n";
+    const line = headerLine(keyword, v);
+    if (this.request_version !== "HTTP/0.9") this.#headerBuffer.append(line);
     const close = connectionOption(keyword, v);
     if (close !== undefined) this.close_connection = close;
   }
@@ -339,7 +339,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     else if (code === 101 && this.rfile instanceof RequestBody) this.rfile.reset(BODY_TUNNEL);
     if (this.request_version === "HTTP/0.9") return;
     const text = message ?? this.responses[code]?.[0] ?? "";
-    this.#headerBuffer += statusLine(this.protocol_version, code, text);
+    this.#headerBuffer.append(statusLine(this.protocol_version, code, text));
   }
 
   /** End the header block and write it out (one write with the status line). */
@@ -347,16 +347,15 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (this.request_version === "HTTP/0.9") return undefined;
     // Shutting down, nothing more received: say the connection closes (RFC 9112 §9.6), so no request is sent to be lost.
     const c = this.#conn;
-    if (!this.close_connection && c?.draining && !c.received && !/\r\nconnection:/i.test(this.#headerBuffer)) this.send_header("Connection", "close");
-    this.#headerBuffer += "\r\n";
+    if (!this.close_connection && c?.draining && !c.received && !/\r\nconnection:/i.test(this.#headerBuffer.text())) this.send_header("Connection", "close");
+    this.#headerBuffer.append("\r\n");
     return this.flush_headers();
   }
 
   /** Write the buffered status line and headers to wfile. */
   flush_headers(): Promise<void> | undefined {
-    const head = this.#headerBuffer;
-    if (head === "") return undefined;
-    this.#headerBuffer = "";
+    if (this.#headerBuffer.empty) return undefined;
+    const head = this.#headerBuffer.take();
     const out: WritableFile = this.wfile;
     // The connection's own writer encodes the head straight into its staging memory.
     if (out instanceof SocketWriter) return out.writeLatin1(head);

@@ -1,7 +1,8 @@
 // The text of response heads that handler.ts buffers: the check that keeps CR, LF, NUL and
-// characters beyond ISO-8859-1 out of them, the status line and Server value, which repeat
-// from one response to the next and are made once while they stay the same, and what a sent
-// `Connection` header means.
+// characters beyond ISO-8859-1 out of them, the status line, header lines and Server value,
+// which repeat from one response to the next and are made once while they stay the same, the
+// head buffer (Python's _headers_buffer) that reuses the last head's text when a response
+// repeats it line for line, and what a sent `Connection` header means.
 
 import { ValueError } from "../py/errors.js";
 import { pyRepr } from "../py/format.js";
@@ -67,3 +68,85 @@ export function connectionOption(keyword: string, value: string): boolean | unde
   return undefined;
 }
 
+
+/** The last line made per header name: `name: value CRLF`, kept while the value repeats. */
+const LINES = new Map<string, { value: string; line: string }>();
+const LINE_NAMES = 64;
+
+/** `keyword: value CRLF`; throws ValueError when either is unsafe in a head. The same string
+ * while the value stays the same (handler heads compare lines by identity, see HeadBuffer). */
+export function headerLine(keyword: string, value: string): string {
+  const memo = LINES.get(keyword);
+  if (memo !== undefined && memo.value === value) return memo.line;
+  if (unsafeHeadText(keyword) || unsafeHeadText(value)) invalidHeader(keyword, value);
+  const line = keyword + ": " + value + "\r\n";
+  if (memo !== undefined) {
+    memo.value = value;
+    memo.line = line;
+  } else {
+    if (LINES.size >= LINE_NAMES) LINES.clear();
+    LINES.set(keyword, { value, line });
+  }
+  return line;
+}
+
+/** A head as sent: its lines (never changed once published) and their text. */
+interface SentHead {
+  readonly lines: readonly string[];
+  readonly text: string;
+}
+
+/** The last head a HeadBuffer made text of that differed from the one before. */
+let lastHead: SentHead = { lines: [], text: "" };
+
+/**
+ * One handler's buffered head lines (Python's `_headers_buffer`). A keep-alive server mostly
+ * sends the same head again (status, Server, Date of this second, the same fields): while every
+ * line appended is the one at the same place in the last head sent (the same string, from the
+ * memos above), nothing is built, and take() gives the last head's text, already flat. A line
+ * that differs starts a list of this head's own lines, which take() joins and publishes.
+ */
+export class HeadBuffer {
+  /** The head followed while the lines match it; else the lines of this head; null when empty. */
+  #head: SentHead | string[] | null = null;
+  /** Lines appended while following #head. */
+  #matched = 0;
+
+  /** Whether no line is buffered. */
+  get empty(): boolean {
+    return this.#head === null;
+  }
+
+  append(line: string): void {
+    const head = this.#head ?? (this.#head = lastHead);
+    if (Array.isArray(head)) head.push(line);
+    else if (this.#matched < head.lines.length && head.lines[this.#matched] === line) this.#matched++;
+    else {
+      const own = head.lines.slice(0, this.#matched);
+      own.push(line);
+      this.#head = own;
+    }
+  }
+
+  /** The buffered text (without taking it). */
+  text(): string {
+    const head = this.#head;
+    if (head === null) return "";
+    if (Array.isArray(head)) return head.join("");
+    return this.#matched === head.lines.length ? head.text : head.lines.slice(0, this.#matched).join("");
+  }
+
+  /** The buffered text; the buffer is empty after. */
+  take(): string {
+    const head = this.#head;
+    const text = this.text();
+    if (Array.isArray(head)) lastHead = { lines: head, text };
+    this.clear();
+    return text;
+  }
+
+  clear(): void {
+    this.#head = null;
+    this.#matched = 0;
+  }
+}

@@ -31,6 +31,19 @@ export function requestVersion(source: Uint8Array, start: number, table: Int32Ar
   return internVersion(source, start + table[T_VERSION_OFF]!, table[T_VERSION_LEN]!);
 }
 
+/** The last request line joined by plainRequestLine. */
+let lastLine = { command: "", path: "", version: "", line: "  " };
+
+/** `command SP path SP version`, the text of a plain request line (isPlainRequestLine): the
+ * same string as the last one while its words repeat (a keep-alive client asking again). */
+export function plainRequestLine(command: string, path: string, version: string): string {
+  const last = lastLine;
+  if (last.path === path && last.command === command && last.version === version) return last.line;
+  const line = command + " " + path + " " + version;
+  lastLine = { command, path, version, line };
+  return line;
+}
+
 /**
  * Whether the request line is exactly `method SP target SP version`, each separator one SP:
  * then it equals its three words joined by spaces, and need not be decoded again.

@@ -7,7 +7,7 @@ import { DEFAULT_HEAD_LIMIT, T_WORDS } from "../../src/contract/layout.js";
 import { newTable } from "../../src/contract/table.js";
 import { latin1 } from "../../src/http/latin1.js";
 import {
-  handlerMethodName, isPlainRequestLine, KNOWN_METHODS, KNOWN_VERSIONS, requestMethod, requestTarget, requestVersion,
+  handlerMethodName, isPlainRequestLine, KNOWN_METHODS, plainRequestLine, KNOWN_VERSIONS, requestMethod, requestTarget, requestVersion,
 } from "../../src/http/request-line.js";
 import { JsTokenizer } from "../../src/tokenizer/js.js";
 
@@ -69,6 +69,16 @@ describe("request-line words", () => {
       expect(isPlainRequestLine(bytes, prefix.length, table)).toBe(plain);
       if (plain) expect(words(line, prefix).join(" ")).toBe(line);
     }
+  });
+
+  it("joins a plain request line's words, the same string while they repeat and a new one when any differs", () => {
+    const line = plainRequestLine("GET", "/a", "HTTP/1.1");
+    expect(line).toBe("GET /a HTTP/1.1");
+    expect(Object.is(plainRequestLine("GET", "/" + "a", "HTTP/1.1"), line)).toBe(true);
+    expect(plainRequestLine("HEAD", "/a", "HTTP/1.1")).toBe("HEAD /a HTTP/1.1");
+    expect(plainRequestLine("HEAD", "/b", "HTTP/1.1")).toBe("HEAD /b HTTP/1.1");
+    expect(plainRequestLine("HEAD", "/b", "HTTP/1.0")).toBe("HEAD /b HTTP/1.0");
+    expect(plainRequestLine("GET", "/a", "HTTP/1.1")).toBe("GET /a HTTP/1.1");
   });
 
   it("names the handler method do_<command>", () => {
