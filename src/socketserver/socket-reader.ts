@@ -52,6 +52,20 @@ const woken: (Wakeable | null)[] = [];
 let wokenCount = 0;
 let wakeQueued = false;
 
+/** Wake `target` now, in the event that brought its input (as node:http runs its request
+ * handler in the socket's `data` event): no tick queued, nothing allocated. */
+function wakeNow(target: Wakeable): void {
+  holdFlushes();
+  try {
+    target[WAKE]();
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+  releaseFlushes();
+}
+
 function wakeAll(): void {
   wakeQueued = false;
   // Handlers that answer at once send their answers before this returns: no end-of-turn flush.
@@ -95,7 +109,7 @@ export class SocketReader implements ByteSource {
   /** PAUSED, ENDED, DETACHED: one field. */
   #flags = 0;
   #error: Error | null = null;
-  /** Who waits for input: wait()'s resolve, or onInput()'s target (woken in a microtask). */
+  /** Who waits for input: wait()'s resolve, or onInput()'s target (woken at once by data, else in a tick). */
   #waiter: (() => void) | Wakeable | null = null;
 
   // One listener function per event for every socket, not closures per connection: each finds
@@ -150,7 +164,13 @@ export class SocketReader implements ByteSource {
       this.#flags |= PAUSED;
       this.#socket.pause();
     }
-    this.#notify();
+    const waiter = this.#waiter;
+    // A connection idle between requests is served in this data event; other waits (and ends,
+    // errors, time limits, which can come from inside a sweep over the connections) in a tick.
+    if (waiter !== null && typeof waiter !== "function") {
+      this.#waiter = null;
+      wakeNow(waiter);
+    } else this.#notify();
   }
 
   #onEnd(): void {
@@ -257,7 +277,8 @@ export class SocketReader implements ByteSource {
 
   /** wait() without a promise, for a connection idle between requests: false when a chunk has
    * been received, the stream has ended or failed (nothing to wait for); else true, and
-   * `wake[WAKE]()` is called once, in a microtask, when one of those happens. */
+   * `wake[WAKE]()` is called once when one of those happens: inside the `data` event for input,
+   * in a process.nextTick for the end of the stream, an error or fail(). */
   onInput(wake: Wakeable): boolean {
     void this.beforeWait?.flush();
     if (this.#pos < this.#end || this.#next !== null || this.done) return false;
