@@ -355,11 +355,11 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** Write the buffered status line and headers to wfile. */
   flush_headers(): Promise<void> | undefined {
     if (this.#headerBuffer.empty) return undefined;
-    const head = this.#headerBuffer.take();
+    const head = this.#headerBuffer.takeEncoded();
     const out: WritableFile = this.wfile;
-    // The connection's own writer encodes the head straight into its staging memory.
-    if (out instanceof SocketWriter) return out.writeLatin1(head);
-    return out.write(Buffer.from(head, "latin1"));
+    // The connection's own writer copies the head (bytes, or text encoded) into its staging memory.
+    if (out instanceof SocketWriter) return typeof head === "string" ? out.writeLatin1(head) : out.write(head);
+    return out.write(typeof head === "string" ? Buffer.from(head, "latin1") : Buffer.from(head));
   }
 
   /** Log an accepted request (called by send_response). */

@@ -94,16 +94,19 @@ export function headerLine(keyword: string, value: string): string {
 interface SentHead {
   readonly lines: readonly string[];
   readonly text: string;
+  /** Its ISO-8859-1 bytes, made when it is first sent again; never changed. */
+  bytes: Uint8Array | null;
 }
 
 /** The last head a HeadBuffer made text of that differed from the one before. */
-let lastHead: SentHead = { lines: [], text: "" };
+let lastHead: SentHead = { lines: [], text: "", bytes: null };
 
 /**
  * One handler's buffered head lines (Python's `_headers_buffer`). A keep-alive server mostly
  * sends the same head again (status, Server, Date of this second, the same fields): while every
  * line appended is the one at the same place in the last head sent (the same string, from the
- * memos above), nothing is built, and take() gives the last head's text, already flat. A line
+ * memos above), nothing is built, and take() gives the last head's text, already flat
+ * (takeEncoded() its bytes). A line
  * that differs starts a list of this head's own lines, which take() joins and publishes.
  */
 export class HeadBuffer {
@@ -140,9 +143,18 @@ export class HeadBuffer {
   take(): string {
     const head = this.#head;
     const text = this.text();
-    if (Array.isArray(head)) lastHead = { lines: head, text };
+    if (Array.isArray(head)) lastHead = { lines: head, text, bytes: null };
     this.clear();
     return text;
+  }
+
+  /** take(), as the last head's bytes when the buffer repeats it whole (shared by every head
+   * that repeats it: copy them, never change them), else as text. */
+  takeEncoded(): string | Uint8Array {
+    const head = this.#head;
+    if (head === null || Array.isArray(head) || this.#matched !== head.lines.length) return this.take();
+    this.clear();
+    return (head.bytes ??= Buffer.from(head.text, "latin1"));
   }
 
   clear(): void {

@@ -183,6 +183,21 @@ describe.each(PARSERS)("BaseHTTPRequestHandler socketless (%s)", (parser: Parser
     expect(output.numWrites).toBe(1);
   });
 
+  it("gives a wfile of its own a copy of a repeated head: changing it changes no later head", () => {
+    const handler = new SocketlessRequestHandler(new FakeSocket(""), ["127.0.0.1", 1337], null as never);
+    const received: Uint8Array[] = [];
+    handler.wfile = { write: (data: Uint8Array) => void received.push(data), flush: () => undefined, closed: false } as never;
+    handler.request_version = "HTTP/1.1";
+    for (let i = 0; i < 3; i++) {
+      handler.send_header("Foo", "foo");
+      handler.end_headers();
+      // The wfile scribbles over what it got.
+      const got = received.at(-1)!;
+      expect(Buffer.from(got).toString("latin1")).toBe("Foo: foo\r\n\r\n");
+      got.fill(0x21);
+    }
+  });
+
   it("sends 100 Continue before the answer (test_header_unbuffered_when_continue)", async () => {
     const { output } = await send("GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n", SocketlessRequestHandler);
     const result = output.toString("latin1").split("\r\n");

@@ -72,6 +72,35 @@ describe("HeadBuffer", () => {
   });
 });
 
+describe("HeadBuffer.takeEncoded", () => {
+  function encoded(lines: readonly string[]): string | Uint8Array {
+    const buffer = new HeadBuffer();
+    for (const line of lines) buffer.append(line);
+    const head = buffer.takeEncoded();
+    expect(buffer.empty).toBe(true);
+    return head;
+  }
+
+  it("gives the last head's bytes, made once, when the buffer repeats it whole; else text", () => {
+    build(HEAD);
+    const bytes = encoded(HEAD);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(bytes as Uint8Array).toString("latin1")).toBe(HEAD.join(""));
+    expect(encoded(HEAD)).toBe(bytes);
+    // A prefix, a longer head, a different one: text (and the different one is the last head).
+    expect(encoded(HEAD.slice(0, 2))).toBe(HEAD[0]! + HEAD[1]!);
+    expect(encoded([...HEAD, "X: 1\r\n"])).toBe(HEAD.join("") + "X: 1\r\n");
+    expect(encoded([...HEAD, "X: 1\r\n"])).toBeInstanceOf(Uint8Array);
+    expect(encoded([])).toBe("");
+  });
+
+  it("encodes characters up to U+00FF as one byte each", () => {
+    const head = ["HTTP/1.1 200 \u00e9t\u00e9\r\n", "\r\n"];
+    build(head);
+    expect([...(encoded(head) as Uint8Array)]).toEqual([...Buffer.from(head.join(""), "latin1")]);
+  });
+});
+
 describe("headerLine", () => {
   it("makes `name: value CRLF`, the same string while the value repeats", () => {
     const line = headerLine("Content-Length", String(13));
