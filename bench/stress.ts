@@ -5,7 +5,7 @@
 // Options: --quick (about a minute), --rounds N, --duration S, --idle N, --servers a,b,c (a
 // kind basehttp-wasm@DIR serves the basehttp of another checkout DIR: before/after in one run),
 // --only wrk,idle,flood,upload,shutdown, --flood-rounds N, --flood-duration S, --flood-nice N,
-// --flood-rate N, --cpu-prof DIR (profile each server process).
+// --flood-rate N, --uploads length,chunked, --cpu-prof DIR (profile each server process).
 
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -37,6 +37,8 @@ const FLOODER_NICE = Number(option("--flooder-nice", "0"));
 const CPU_PROF = option("--cpu-prof", "");
 const UPLOAD_CL = QUICK ? 128 << 20 : 1 << 30;
 const UPLOAD_CHUNKED = QUICK ? 64 << 20 : 512 << 20;
+/** Which uploads run (with --only upload or by default): length (Content-Length), chunked. */
+const UPLOADS = option("--uploads", "length,chunked").split(",");
 const SERVERS = option("--servers", "net,node,basehttp-wasm,basehttp-js").split(",");
 /** Which parts run: wrk (connection per request, keep-alive, pipelined), idle, flood, upload, shutdown. */
 const ONLY = new Set(option("--only", "wrk,idle,flood,upload,shutdown").split(","));
@@ -264,15 +266,17 @@ async function shutdownRun(kind: string): Promise<{ answered: number; lost: numb
   return { answered: r.answered, lost: r.lost, truncated: r.truncated, announced: r.announced, shutdownMs: ms };
 }
 
-async function uploadRun(s: Running, size: number, chunked: boolean): Promise<{ seconds: number; rssGrowthMb: number; ok: boolean }> {
+async function uploadRun(s: Running, size: number, chunked: boolean): Promise<{ seconds: number; cpu: number; rssGrowthMb: number; ok: boolean }> {
   const base = (await ask<{ rss: number }>(s, "peak-start")).rss;
+  const cpu0 = (await ask<{ cpu: number }>(s, "cpu")).cpu;
   const c = client(["upload", s.port, size, chunked ? "chunked" : "length"]);
   const r = await message<{ seconds: number; counted: number }>(c, "upload-done", 300_000);
+  const cpu = (await ask<{ cpu: number }>(s, "cpu")).cpu - cpu0;
   const { peak } = await ask<{ peak: number }>(s, "peak-stop");
   // exited(), not a listener added now: the client exits 50 ms after its answer, which a loaded
   // machine can take to answer peak-stop (the run then waited forever).
   await exited(c);
-  return { seconds: r.seconds, rssGrowthMb: (peak - base) / 2 ** 20, ok: r.counted === size };
+  return { seconds: r.seconds, cpu, rssGrowthMb: (peak - base) / 2 ** 20, ok: r.counted === size };
 }
 
 /** The largest .ts file under src/ (lines), and whether src/http has an import cycle. */
@@ -373,20 +377,21 @@ async function main(): Promise<void> {
       });
     }
     const uploads = [["upload Content-Length", UPLOAD_CL, false], ["upload chunked", UPLOAD_CHUNKED, true]] as const;
-    for (const [label, size, chunked] of ONLY.has("upload") ? uploads : []) {
-      const runs = new Map<string, { seconds: number; rssGrowthMb: number; ok: boolean }[]>();
+    for (const [label, size, chunked] of ONLY.has("upload") ? uploads.filter((u) => UPLOADS.includes(u[2] ? "chunked" : "length")) : []) {
+      const runs = new Map<string, { seconds: number; cpu: number; rssGrowthMb: number; ok: boolean }[]>();
       for (let r = 0; r < ROUNDS; r++) {
         for (let i = 0; i < http.length; i++) {
           const s = http[(i + r) % http.length]!;
           const u = await uploadRun(s, size, chunked);
-          console.log(`  ${label} round ${r + 1} ${s.kind}: ${sig(u.seconds)} s, RSS +${sig(u.rssGrowthMb)} MB${u.ok ? "" : " (byte count wrong)"}`);
+          console.log(`  ${label} round ${r + 1} ${s.kind}: ${sig(u.seconds)} s, server CPU ${sig(u.cpu)} s, RSS +${sig(u.rssGrowthMb)} MB${u.ok ? "" : " (byte count wrong)"}`);
           runs.set(s.kind, [...(runs.get(s.kind) ?? []), u]);
         }
       }
       for (const [kind, list] of runs) {
         put(`${label} s`, kind, median(list.map((x) => x.seconds)));
+        put(`${label} server CPU s`, kind, median(list.map((x) => x.cpu)));
         put(`${label} RSS MB`, kind, Math.max(...list.map((x) => x.rssGrowthMb)));
-        rows.push({ case: `${label}, ${size >> 20} MiB`, server: kind, seconds: sig(median(list.map((x) => x.seconds))), rssGrowthMb: sig(Math.max(...list.map((x) => x.rssGrowthMb))), correct: list.every((x) => x.ok) });
+        rows.push({ case: `${label}, ${size >> 20} MiB`, server: kind, seconds: sig(median(list.map((x) => x.seconds))), serverCpuS: sig(median(list.map((x) => x.cpu))), rssGrowthMb: sig(Math.max(...list.map((x) => x.rssGrowthMb))), correct: list.every((x) => x.ok) });
       }
     }
   } finally {
