@@ -88,9 +88,10 @@ export class RequestBody implements ReadableFile, ByteSource {
     switch (this.#mode) {
       case BODY_LENGTH: {
         if (this.#remaining === 0) return 0;
-        const n = this.#reader.buffered;
-        if (n > 0) return Math.min(this.#remaining, n);
-        return this.#lengthAvailable();
+        const a = this.#reader.available();
+        if (typeof a !== "number") return this.#lengthAvailable(a);
+        if (a === 0) throw new ConnectionResetError();
+        return Math.min(this.#remaining, a);
       }
       case BODY_CHUNKED:
         this.#started = true;
@@ -102,10 +103,10 @@ export class RequestBody implements ReadableFile, ByteSource {
     }
   }
 
-  async #lengthAvailable(): Promise<number> {
-    const a = await this.#reader.available();
-    if (a === 0) throw new ConnectionResetError();
-    return Math.min(this.#remaining, a);
+  /** BODY_LENGTH's available() once bytes have arrived (the peer's end inside the body: a reset). */
+  async #lengthAvailable(arrival: Promise<number>): Promise<number> {
+    if ((await arrival) === 0) throw new ConnectionResetError();
+    return this.available();
   }
 
   take(n: number): Buffer {

@@ -330,22 +330,27 @@ export class SocketReader implements ByteSource {
    * the stream. Throws TimeoutError when the handler's socket timeout struck. */
   available(): number | Promise<number> {
     const n = this.#end - this.#pos;
-    return n > 0 ? n : this.#nextAvailable();
+    if (n > 0) return n;
+    // A chunk already received is made current at once: a promise only for a wait.
+    const chunk = this.#nextChunk();
+    if (chunk) {
+      this.putBack(chunk);
+      return chunk.length;
+    }
+    if (chunk === null) return this.#ended();
+    return this.#arrival();
   }
 
-  async #nextAvailable(): Promise<number> {
-    for (;;) {
-      const chunk = this.#nextChunk();
-      if (chunk) {
-        this.putBack(chunk);
-        return chunk.length;
-      }
-      if (chunk === null) {
-        if (this.#error instanceof TimeoutError) throw this.#error;
-        return 0;
-      }
-      await this.wait();
-    }
+  /** 0 at the end of the stream; the handler's socket timeout is thrown instead. */
+  #ended(): number {
+    if (this.#error instanceof TimeoutError) throw this.#error;
+    return 0;
+  }
+
+  /** available() once a chunk arrives, the stream ends or fails. */
+  async #arrival(): Promise<number> {
+    await this.wait();
+    return this.available();
   }
 
   take(n: number): Buffer {
