@@ -6,19 +6,19 @@ import {
   CONTENT_LENGTH_LIMIT, F_CHUNKED, F_CHUNKED_NOT_LAST, F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE,
   F_EXPECT_CONTINUE, F_HAS_CONTENT_LENGTH, F_HAS_TRANSFER_ENCODING, F_HTTP09,
   F_SEEN_CONNECTION, F_SEEN_EXPECT, HEADER_NAME_ID, HEADER_SLOTS, OUTCOME_NEED_MORE, T_CL_HI, T_CL_LO, T_FLAGS,
-  T_HEADER_COUNT, T_HEADERS, T_METHOD_LEN, T_METHOD_OFF, T_REQUEST_LINE_END, T_TARGET_LEN,
+  T_HEADER_COUNT, T_HEADERS, T_LINE_START, T_METHOD_LEN, T_OUTCOME, T_SCAN_POS, T_METHOD_OFF, T_REQUEST_LINE_END, T_TARGET_LEN,
   T_TARGET_OFF, T_TE_AT, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR, T_VERSION_OFF, T_WORDS,
   V_BAD_HTTP09_METHOD, V_BAD_REQUEST_SYNTAX, V_BAD_VERSION, V_BARE_CR, V_EMPTY_REQUEST_LINE,
   V_HEADER_CONTROL_CHAR, V_INVALID_CONTENT_LENGTH, V_INVALID_HEADER_NAME, V_MISSING_COLON,
   V_OBS_FOLD, V_REPEATED_CONTENT_LENGTH, V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH,
-  V_VERSION_NOT_SUPPORTED, V_WHITESPACE_BEFORE_COLON, VERSION_NUMBER_CAP,
+  V_TRANSFER_ENCODING_NOT_CHUNKED, V_VERSION_NOT_SUPPORTED, V_WHITESPACE_BEFORE_COLON, VERSION_NUMBER_CAP,
 } from "./layout";
 import { nameId } from "./names";
 import { findControl, findNonTchar, findWordEnd } from "./search";
 import { byteAt, getSlot, isWhite, setSlot, violate } from "./state";
 import {
   CHUNKED, CLOSE, CONNECTION, CONTENT_LENGTH, CONTINUE_100, EXPECT, HTTP_SLASH, KEEP_ALIVE,
-  TRANSFER_ENCODING,
+  SPECIAL_LENGTHS, TRANSFER_ENCODING,
 } from "./tables";
 
 const CR: u32 = 0x0d;
@@ -137,15 +137,39 @@ export function headerLine(ls: i32, ce: i32): i32 {
   if (bad >= 0) return violate(byteAt(bad) == CR ? V_BARE_CR : V_HEADER_CONTROL_CHAR, bad);
   let ve = ce;
   while (ve > vs && isWhite(byteAt(ve - 1))) ve--;
-  const rc = special(ls, i - ls, vs, ve - vs);
-  if (rc != OUTCOME_NEED_MORE) return rc;
+  return field(ls, i - ls, vs, ve - vs);
+}
+
+/** A valid field line: what the server reads without strings (special), then its slots, the
+ * name id (HEADER_NAME_ID) last. */
+// @ts-ignore: decorator
+@inline export function field(no: i32, nl: i32, vo: i32, vl: i32): i32 {
+  if (maybeSpecial(no, nl)) {
+    const rc = special(no, nl, vo, vl);
+    if (rc != OUTCOME_NEED_MORE) return rc;
+  }
+  return plainField(no, nl, vo, vl);
+}
+
+/** Whether the name at [no, no + nl) may be one special() interprets: Content-Length,
+ * Transfer-Encoding, Connection, Expect have no other length and first letter (as the twin's
+ * first-letter filter), looked up without a branch in SPECIAL_LENGTHS. */
+// @ts-ignore: decorator
+@inline export function maybeSpecial(no: i32, nl: i32): bool {
+  const lengths = load<u32>(SPECIAL_LENGTHS + (<usize>(byteAt(no) & 0x1f) << 2));
+  return (<u32>(nl < 32) & (lengths >> <u32>nl)) != 0;
+}
+
+/** The slots of a field line special() has nothing to say about (or has taken). */
+// @ts-ignore: decorator
+@inline export function plainField(no: i32, nl: i32, vo: i32, vl: i32): i32 {
   const count = getSlot(T_HEADER_COUNT);
   const h = T_HEADERS + count * HEADER_SLOTS;
-  setSlot(h, ls);
-  setSlot(h + 1, i - ls);
-  setSlot(h + 2, vs);
-  setSlot(h + 3, ve - vs);
-  setSlot(h + HEADER_NAME_ID, nameId(ls, i - ls));
+  setSlot(h, no);
+  setSlot(h + 1, nl);
+  setSlot(h + 2, vo);
+  setSlot(h + 3, vl);
+  setSlot(h + HEADER_NAME_ID, nameId(no, nl));
   setSlot(T_HEADER_COUNT, count + 1);
   return OUTCOME_NEED_MORE;
 }
@@ -235,4 +259,23 @@ function listHasChunked(a: i32, z: i32): bool {
     i = j + 1;
   }
   return false;
+}
+
+/** Save the resume state and the outcome. */
+export function done(scanPos: i32, lineStart: i32, outcome: i32): i32 {
+  setSlot(T_SCAN_POS, scanPos);
+  setSlot(T_LINE_START, lineStart);
+  setSlot(T_OUTCOME, outcome);
+  return outcome;
+}
+
+/** The blank line ends the head at lineEnd (RFC 9112 §2.1). */
+export function endOfHead(lineEnd: i32): i32 {
+  const flags = getSlot(T_FLAGS);
+  // RFC 9112 §6.3 (4): a request whose final transfer coding is not chunked has no reliable
+  // length; the server must answer 400 and close. Nor has one that applies chunked twice (§6.1).
+  if ((flags & F_HAS_TRANSFER_ENCODING) != 0 && (flags & (F_CHUNKED | F_CHUNKED_NOT_LAST)) != F_CHUNKED) {
+    return violate(V_TRANSFER_ENCODING_NOT_CHUNKED, getSlot(T_TE_AT));
+  }
+  return done(lineEnd, lineEnd, lineEnd);
 }

@@ -3,15 +3,16 @@
 // writes that module's NAME_TABLE into NAMES). The id goes into the header's HEADER_NAME_ID slot.
 
 import { MAX_NAME_ID_LEN, NAME_ENTRIES_AT, NAME_ENTRY_BYTES, NAME_HASH_SHIFT, NAME_HASH_SLOTS } from "./layout";
-import { base, byteAt } from "./state";
+import { base } from "./state";
 import { NAMES } from "./tables";
 
 /** The name id of the field name at input [no, no + nl) (nl >= 1), 0 when it is no common name. */
-export function nameId(no: i32, nl: i32): i32 {
+// @ts-ignore: decorator
+@inline export function nameId(no: i32, nl: i32): i32 {
   if (nl > MAX_NAME_ID_LEN) return 0;
-  const key: u32 = (<u32>nl) ^ (byteAt(no) << 8) ^ (byteAt(no + (nl >> 1)) << 16) ^ (byteAt(no + nl - 1) << 24);
-  let slot = <i32>((key * <u32>0x9e3779b1) >> <u32>NAME_HASH_SHIFT);
   const at = base + <usize>no;
+  const key: u32 = (<u32>nl) ^ (<u32>load<u8>(at) << 8) ^ (<u32>load<u8>(at + <usize>(nl >> 1)) << 16) ^ (<u32>load<u8>(at + <usize>(nl - 1)) << 24);
+  let slot = <i32>((key * <u32>0x9e3779b1) >> <u32>NAME_HASH_SHIFT);
   while (true) {
     const id = <i32>load<u16>(NAMES + (<usize>slot << 1));
     if (id == 0) return 0;
@@ -23,7 +24,8 @@ export function nameId(no: i32, nl: i32): i32 {
 
 /** Whether the `len` bytes (1 to 31) at `a` equal those at `e`. Reads up to 16 bytes past a + len
  * (the input's padding covers it) and 32 at `e` (one entry). */
-function sameBytes(a: usize, e: usize, len: i32): bool {
+// @ts-ignore: decorator
+@inline function sameBytes(a: usize, e: usize, len: i32): bool {
   if (ASC_FEATURE_SIMD) {
     let m = i8x16.bitmask(i8x16.eq(v128.load(a), v128.load(e)));
     if (len <= 16) return ((m | (0xffff << len)) & 0xffff) == 0xffff;

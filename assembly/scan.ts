@@ -1,15 +1,16 @@
-// The head tokenizer's driver, step for step as scanHead in src/tokenizer/js.ts: find each
-// line's LF, resuming where the last call stopped (picohttpparser's slowloris-safe habit), and
-// hand each complete line to assembly/fields.ts once. Offsets are input-relative; the state
+// The head tokenizer's driver, step for step as scanHead in src/tokenizer/js.ts: ordinary lines
+// not searched yet go through the fast path (assembly/fast.ts); the reference steps find each
+// other line's LF, resuming where the last call stopped (picohttpparser's slowloris-safe habit),
+// and hand each complete line to assembly/fields.ts once. Offsets are input-relative; the state
 // lives in the token table (assembly/tables.ts TABLE), the bytes at `base` (assembly/state.ts).
 
 import {
-  F_HAS_TRANSFER_ENCODING, F_CHUNKED, F_CHUNKED_NOT_LAST, F_HTTP09, MAX_EMPTY_LINES, MAX_HEADER_LINE, MAX_HEADER_LINES,
-  MAX_REQUEST_LINE, OUTCOME_NEED_LINE, OUTCOME_NEED_MORE, T_FLAGS, T_HEADER_COUNT, T_LINE_START,
-  T_HEADERS, T_OUTCOME, T_REQUEST_LINE_START, T_SCAN_POS, T_TE_AT, V_BARE_LF, V_HEAD_TOO_LARGE,
-  V_HEADER_LINE_TOO_LONG, V_REQUEST_LINE_TOO_LONG, V_TOO_MANY_HEADERS, V_TRANSFER_ENCODING_NOT_CHUNKED,
+  F_HTTP09, MAX_EMPTY_LINES, MAX_HEADER_LINE, MAX_HEADER_LINES, MAX_REQUEST_LINE, OUTCOME_NEED_LINE,
+  OUTCOME_NEED_MORE, T_FLAGS, T_HEADER_COUNT, T_LINE_START, T_HEADERS, T_OUTCOME, T_REQUEST_LINE_START,
+  T_SCAN_POS, V_BARE_LF, V_HEAD_TOO_LARGE, V_HEADER_LINE_TOO_LONG, V_REQUEST_LINE_TOO_LONG, V_TOO_MANY_HEADERS,
 } from "./layout";
-import { headerLine, requestLine } from "./fields";
+import { fastFields, fastRequestLine } from "./fast";
+import { done, endOfHead, headerLine, requestLine } from "./fields";
 import { findLF } from "./search";
 import { byteAt, getSlot, setInput, setSlot, staged, violate } from "./state";
 import { TABLE } from "./tables";
@@ -31,6 +32,24 @@ export function scanHead(address: usize, first: i32, n: i32, headLimit: i32, fre
   // it is the line being read.
   let rs = getSlot(T_REQUEST_LINE_START);
   while (true) {
+    // A line not searched yet goes through the fast path first (assembly/fast.ts); anything
+    // unusual there comes back here, to the reference steps below.
+    if (pos == lineStart && pos < limit && lineStart >= staged) {
+      if (lineStart == rs) {
+        const next = fastRequestLine(rs, limit);
+        if (next > 0) {
+          lineStart = next;
+          pos = next;
+          continue;
+        }
+      } else {
+        // The reference steps take the line the fast path stopped at, here and now.
+        const next = fastFields(lineStart, limit);
+        if (next < 0) return getSlot(T_OUTCOME);
+        lineStart = next;
+        pos = next;
+      }
+    }
     const maxLine = lineStart == rs ? MAX_REQUEST_LINE : MAX_HEADER_LINE;
     const lf = pos < limit ? findLF(pos, limit) : -1;
     if (lf < 0) {
@@ -83,25 +102,7 @@ function resetState(): void {
   if (p < end) store<u32>(p, 0);
 }
 
-/** Save the resume state and the outcome. */
-function done(scanPos: i32, lineStart: i32, outcome: i32): i32 {
-  setSlot(T_SCAN_POS, scanPos);
-  setSlot(T_LINE_START, lineStart);
-  setSlot(T_OUTCOME, outcome);
-  return outcome;
-}
-
 /** Only the first line of a call can start below `staged`, so nothing has been written yet. */
 function needLine(): i32 {
   return OUTCOME_NEED_LINE;
-}
-
-function endOfHead(lineEnd: i32): i32 {
-  const flags = getSlot(T_FLAGS);
-  // RFC 9112 §6.3 (4): a request whose final transfer coding is not chunked has no reliable
-  // length; the server must answer 400 and close. Nor has one that applies chunked twice (§6.1).
-  if ((flags & F_HAS_TRANSFER_ENCODING) != 0 && (flags & (F_CHUNKED | F_CHUNKED_NOT_LAST)) != F_CHUNKED) {
-    return violate(V_TRANSFER_ENCODING_NOT_CHUNKED, getSlot(T_TE_AT));
-  }
-  return done(lineEnd, lineEnd, lineEnd);
 }

@@ -80,15 +80,17 @@ function controlIn(pos: i32, end: i32): i32 {
   return -1;
 }
 
-/** Offset of the first SP, HTAB or CR in [pos, end), or `end`: where a request-line word ends. */
+/** Offset of the first SP, HTAB, CR or LF in [pos, end), or `end`: where a request-line word ends
+ * (a complete line has no LF before its end; the fast path, assembly/fast.ts, stops there too). */
 export function findWordEnd(pos: i32, end: i32): i32 {
   if (ASC_FEATURE_SIMD) {
     const space = i8x16.splat(0x20);
     const tab = i8x16.splat(0x09);
     const cr = i8x16.splat(0x0d);
+    const lf = i8x16.splat(0x0a);
     for (; pos < end; pos += 16) {
       const v = v128.load(base + <usize>pos);
-      const hit = v128.or(v128.or(i8x16.eq(v, space), i8x16.eq(v, tab)), i8x16.eq(v, cr));
+      const hit = v128.or(v128.or(i8x16.eq(v, space), i8x16.eq(v, tab)), v128.or(i8x16.eq(v, cr), i8x16.eq(v, lf)));
       const mask = i8x16.bitmask(hit);
       if (mask != 0) return min(pos + ctz(mask), end);
     }
@@ -96,7 +98,8 @@ export function findWordEnd(pos: i32, end: i32): i32 {
     for (; pos < end; pos += 8) {
       const x = load<u64>(base + <usize>pos);
       // The lowest flagged byte of each term is exact, so the lowest of their union is too.
-      const bits = zeroBytes(x ^ 0x2020202020202020) | zeroBytes(x ^ 0x0909090909090909) | zeroBytes(x ^ 0x0d0d0d0d0d0d0d0d);
+      const bits = zeroBytes(x ^ 0x2020202020202020) | zeroBytes(x ^ 0x0909090909090909) | zeroBytes(x ^ 0x0d0d0d0d0d0d0d0d) |
+        zeroBytes(x ^ 0x0a0a0a0a0a0a0a0a);
       if (bits != 0) return min(pos + <i32>(ctz(bits) >> 3), end);
     }
   }

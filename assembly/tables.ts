@@ -42,6 +42,13 @@ export const KEEP_ALIVE = memory.data<u8>([0x6b, 0x65, 0x65, 0x70, 0x2d, 0x61, 0
 export const CONTINUE_100 = memory.data<u8>([0x31, 0x30, 0x30, 0x2d, 0x63, 0x6f, 0x6e, 0x74, 0x69, 0x6e, 0x75, 0x65]);
 /** "chunked" */
 export const CHUNKED = memory.data<u8>([0x63, 0x68, 0x75, 0x6e, 0x6b, 0x65, 0x64]);
+/** The names special() (assembly/fields.ts) interprets, by first letter & 0x1f (either case; other
+ * bytes share an entry, which only costs a comparison): bit n set when one of n bytes starts with
+ * it. c: Content-Length (14), Connection (10); t: Transfer-Encoding (17); e: Expect (6). */
+export const SPECIAL_LENGTHS = memory.data<u32>([
+  0, 0, 0, (1 << 14) | (1 << 10), 0, 1 << 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 1 << 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
 /** "HTTP/" */
 export const HTTP_SLASH = memory.data<u8>([0x48, 0x54, 0x54, 0x50, 0x2f]);
 

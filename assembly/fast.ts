@@ -1,0 +1,170 @@
+// The fast path of assembly/scan.ts, as fastRequestLine and fastFieldLine are the twin's
+// (src/tokenizer/js.ts): ordinary lines not searched yet are read once, without the LF search of
+// the reference steps. The request line: three words and HTTP/1.1 or HTTP/1.0. Field lines: with
+// SIMD, the head's control bytes as 64-bit masks (simdjson's habit; CR and LF are control bytes),
+// walked line after line, so that finding where a line ends is one ctz and the value needs no
+// search of its own. Anything unusual (a refused byte, a line at a limit, whitespace to trim, a
+// version other than 1.0 and 1.1, empty lines before the request line) stops the fast path with
+// nothing written for that line, and the reference steps take it: the violation, its offset and
+// the order of the checks stay theirs. The walk calls nothing on an ordinary line (V8 keeps no
+// value in a register across a call), only special() for the fields it interprets.
+
+import {
+  MAX_HEADER_LINE, MAX_HEADER_LINES, MAX_REQUEST_LINE, T_HEADER_COUNT, T_METHOD_LEN, T_METHOD_OFF,
+  T_REQUEST_LINE_END, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR,
+  T_VERSION_OFF, T_WORDS, OUTCOME_NEED_MORE,
+} from "./layout";
+import { endOfHead, field } from "./fields";
+import { findControl, findNonTchar, findWordEnd } from "./search";
+import { base, byteAt, getSlot, isWhite, setSlot } from "./state";
+
+const LF: u32 = 0x0a;
+const CR: u32 = 0x0d;
+const COLON: u32 = 0x3a;
+/** "HTTP/1.1" and "HTTP/1.0" as little-endian u64. */
+const HTTP_1_1: u64 = 0x312e312f50545448;
+const HTTP_1_0: u64 = 0x302e312f50545448;
+
+/** The request line at rs when it is three words ending in HTTP/1.1 or HTTP/1.0 and CRLF below
+ * `limit`: its slots written as requestLine and version write them; returns where the next line
+ * starts, or 0 (nothing written) for the reference steps. */
+export function fastRequestLine(rs: i32, limit: i32): i32 {
+  const end = limit - rs < MAX_REQUEST_LINE ? limit : rs + MAX_REQUEST_LINE;
+  let words = 0;
+  let methodOff = 0;
+  let methodLen = 0;
+  let targetOff = 0;
+  let targetLen = 0;
+  let lastOff = 0;
+  let lastLen = 0;
+  let i = rs;
+  let b: u32 = 0;
+  while (true) {
+    while (i < end && isWhite((b = byteAt(i)))) i++;
+    if (i >= end || b == LF) return 0;
+    if (b == CR) break;
+    const w = i;
+    i = findWordEnd(i + 1, end);
+    lastOff = w;
+    lastLen = i - w;
+    if (++words == 1) {
+      methodOff = w;
+      methodLen = lastLen;
+    } else if (words == 2) {
+      targetOff = w;
+      targetLen = lastLen;
+    } else if (words > 3) {
+      return 0;
+    }
+  }
+  // i < end is the first CR; the line ends there only when LF follows below `end`.
+  if (words != 3 || lastLen != 8 || i + 1 >= end || byteAt(i + 1) != LF) return 0;
+  const v = load<u64>(base + <usize>lastOff);
+  if (v != HTTP_1_1 && v != HTTP_1_0) return 0;
+  setSlot(T_METHOD_OFF, methodOff);
+  setSlot(T_METHOD_LEN, methodLen);
+  setSlot(T_TARGET_OFF, targetOff);
+  setSlot(T_TARGET_LEN, targetLen);
+  setSlot(T_WORDS, 3);
+  setSlot(T_REQUEST_LINE_END, i);
+  setSlot(T_VERSION_OFF, lastOff);
+  setSlot(T_VERSION_LEN, 8);
+  setSlot(T_VERSION_MAJOR, 1);
+  setSlot(T_VERSION_MINOR, v == HTTP_1_1 ? 1 : 0);
+  return i + 2;
+}
+
+/**
+ * Header field lines from ls on, as many as are ordinary: returns where the first line it leaves
+ * to the reference steps starts (ls itself when it takes none), or -1 when the scan ended (the
+ * blank line, or a violation from `field`; the outcome is in the table).
+ *
+ * SIMD: the control bytes (isControl: CR and LF among them) are found 64 bytes at a time as one
+ * bit mask (simdjson's habit), and line after line is walked on it: an ordinary line's first
+ * control byte is the CR of its CRLF, so the next line start is one ctz away and the value needs
+ * no search of its own. Without SIMD, each line's value is searched for its first control byte.
+ */
+export function fastFields(ls: i32, limit: i32): i32 {
+  if (ASC_FEATURE_SIMD) {
+    let wpos = ls;
+    let word = controlWord(ls, limit);
+    while (true) {
+      while (word == 0) {
+        wpos += 64;
+        if (wpos >= limit) return ls;
+        word = controlWord(wpos, limit);
+      }
+      const cr = wpos + <i32>ctz(word);
+      // The first control byte must be the CR of a CRLF below `limit`, within the line limit.
+      if (cr + 1 >= limit || load<u16>(base + <usize>cr) != 0x0a0d || cr + 2 - ls > MAX_HEADER_LINE) return ls;
+      const rc = fieldLine(ls, cr);
+      if (rc < 0) return -1;
+      if (rc == 0) return ls;
+      ls = cr + 2;
+      const k = ls - wpos;
+      if (k < 64) {
+        word &= <u64>-1 << <u64>k;
+      } else {
+        wpos = ls;
+        word = ls < limit ? controlWord(ls, limit) : 0;
+      }
+    }
+  } else {
+    while (ls < limit) {
+      const end = limit - ls < MAX_HEADER_LINE ? limit : ls + MAX_HEADER_LINE;
+      const name = findNonTchar(ls, end);
+      const cr = findControl(name, end);
+      if (cr < 0 || byteAt(cr) != CR || cr + 1 >= end || byteAt(cr + 1) != LF) return ls;
+      const rc = fieldLine(ls, cr);
+      if (rc < 0) return -1;
+      if (rc == 0) return ls;
+      ls = cr + 2;
+    }
+    return ls;
+  }
+}
+
+/**
+ * The line [ls, cr), which holds no control byte and ends in CRLF: the blank line (the head ends),
+ * or an ordinary field line `name: value` (one SP at most after the colon, none before the CR).
+ * 1 when taken, 0 to leave it to the reference steps (nothing written), -1 when the scan ended.
+ */
+// @ts-ignore: decorator
+@inline function fieldLine(ls: i32, cr: i32): i32 {
+  // CPython reads at most 100 lines after the request line, the blank line included.
+  if (getSlot(T_HEADER_COUNT) + 1 > MAX_HEADER_LINES) return 0;
+  if (cr == ls) {
+    endOfHead(cr + 2);
+    return -1;
+  }
+  const colon = findNonTchar(ls, cr);
+  if (colon == ls || colon == cr || byteAt(colon) != COLON) return 0;
+  let vs = colon + 1;
+  let c = byteAt(vs);
+  if (c == 0x20) c = byteAt(++vs);
+  if (vs < cr && isWhite(c)) return 0;
+  if (cr > vs && isWhite(byteAt(cr - 1))) return 0;
+  return field(ls, colon - ls, vs, cr - vs) == OUTCOME_NEED_MORE ? 1 : -1;
+}
+
+/** The control bytes (isControl) of input [pos, pos + 64) below `limit` (pos < limit), one bit
+ * each. Reads 16-byte blocks that start below `limit` (the input's padding covers the rest). */
+// @ts-ignore: decorator
+@inline function controlWord(pos: i32, limit: i32): u64 {
+  const p = base + <usize>pos;
+  const rest = limit - pos;
+  let m = <u64>controls16(p);
+  if (rest > 16) m |= <u64>controls16(p + 16) << 16;
+  if (rest > 32) m |= <u64>controls16(p + 32) << 32;
+  if (rest > 48) m |= <u64>controls16(p + 48) << 48;
+  if (rest < 64) m &= (<u64>1 << <u64>rest) - 1;
+  return m;
+}
+
+/** The control bytes of the 16 at p: below 0x20 ((b & 0xe0) == 0) but HTAB, and DEL. */
+// @ts-ignore: decorator
+@inline function controls16(p: usize): u32 {
+  const v = v128.load(p);
+  const low = i8x16.eq(v128.and(v, i8x16.splat(<i8>0xe0)), i8x16.splat(0));
+  return i8x16.bitmask(v128.or(v128.andnot(low, i8x16.eq(v, i8x16.splat(0x09))), i8x16.eq(v, i8x16.splat(0x7f))));
+}
