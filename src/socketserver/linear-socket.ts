@@ -53,6 +53,9 @@ export class LinearSocket extends net.Socket {
    * its length; false stops reading. For a connection lingering after its answer (tcp-server.ts).
    * Null on the prototype: an idle connection holds no slot for it. */
   declare discard: ((this: LinearSocket, n: number) => boolean) | null;
+  /** While set, called once when the socket is destroyed (a lingering connection leaves the
+   * lingering list, linger.ts, without a `close` listener). Null on the prototype. */
+  declare whenDestroyed: ((this: LinearSocket) => void) | null;
   /** The Buffer of its own the next read lands in, during a bulk transfer (see #onRead); null
    * (on the prototype: no slot per idle connection) while reads land in the region. */
   declare bulk: Buffer | null;
@@ -169,12 +172,18 @@ export class LinearSocket extends net.Socket {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.peer?.settle();
     this.peer = null;
+    const destroyed = this.whenDestroyed;
+    if (destroyed !== null) {
+      this.whenDestroyed = null;
+      destroyed.call(this);
+    }
     super._destroy(error, callback);
   }
 
   static {
     (this.prototype as { [SIGNALS_END]?: boolean })[SIGNALS_END] = true;
     this.prototype.discard = null;
+    this.prototype.whenDestroyed = null;
     this.prototype.bulk = null;
   }
 
