@@ -84,29 +84,35 @@ export const DEFAULT_ERROR_MESSAGE = `<!DOCTYPE HTML>
 
 export const DEFAULT_ERROR_CONTENT_TYPE = "text/html;charset=utf-8";
 
+/** DEFAULT_ERROR_MESSAGE cut at its four fields: (code)d, (message)s, (code)s, (explain)s. */
+const DEFAULT_PARTS = DEFAULT_ERROR_MESSAGE.split(/%\((?:code|message|explain)\)[ds]/);
+
 /**
  * send_error's body: `format` (error_message_format) filled in with the code and the
- * HTML-escaped message and explanation, UTF-8; null for a status that has no body (1xx, 204,
- * 205, 304: RFC 9110 §15.2, §15.3.5, §15.3.6, §15.4.5).
+ * HTML-escaped message and explanation, as text (the writer encodes it as UTF-8); null for a
+ * status that has no body (1xx, 204, 205, 304: RFC 9110 §15.2, §15.3.5, §15.3.6, §15.4.5).
+ * CPython's own format is filled by joining its fixed parts (a garbage flood's messages are
+ * all different, so remembering pages would not help it); another format with percentFormat,
+ * its pages remembered by code, message and explanation (the same refusal again).
  */
-export function errorPage(format: string, code: number, message: string, explain: string): Buffer | null {
+export function errorPage(format: string, code: number, message: string, explain: string): string | null {
   if (code < 200 || code === 204 || code === 205 || code === 304) return null;
-  // The same refusal again (a garbage flood gets mostly one or two): the page made last time.
+  const escaped = htmlEscape(message, false);
+  const explained = htmlEscape(explain, false);
+  if (format === DEFAULT_ERROR_MESSAGE && Number.isInteger(code)) {
+    const p = DEFAULT_PARTS;
+    return p[0] + code + p[1] + escaped + p[2] + code + p[3] + explained + p[4];
+  }
   const key = `${code} ${message.length} ${message}${explain}`;
   const known = pages.get(key);
   if (known !== undefined && known.format === format) return known.page;
-  const content = percentFormat(format, {
-    code,
-    message: htmlEscape(message, false),
-    explain: htmlEscape(explain, false),
-  });
-  const page = Buffer.from(content, "utf8");
+  const page = percentFormat(format, { code, message: escaped, explain: explained });
   if (pages.size >= PAGES_KEPT) pages.clear();
   pages.set(key, { format, page });
   return page;
 }
 
-/** Error pages made lately, by code, message and explanation (each with its format). Written
- * out as they are, never changed: the writer copies or sends them. */
-const pages = new Map<string, { format: string; page: Buffer }>();
+/** Error pages of formats other than CPython's made lately, by code, message and explanation
+ * (each with its format). */
+const pages = new Map<string, { format: string; page: string }>();
 const PAGES_KEPT = 32;

@@ -1,9 +1,11 @@
-// send_error's page is made once per code, message and explanation and reused (a garbage flood
-// gets the same refusal again and again): the page reused must be the one each answer would
-// have had, whatever the handler's error_message_format, and never another answer's.
-// Over real sockets, both parsers.
+// send_error's page: CPython's format filled by joining its fixed parts, another format with
+// percentFormat and remembered per code, message and explanation. Either way each answer gets
+// the page it would have had, whatever the handler's error_message_format, and never another
+// answer's; sent as UTF-8 with its byte length. Over real sockets, both parsers.
 
 import { describe, expect, it } from "vitest";
+import { DEFAULT_ERROR_MESSAGE, errorPage as pageOf } from "../../src/http/answers.js";
+import { htmlEscape, percentFormat } from "../../src/py/format.js";
 import { PARSERS, QuietHandler, errorPage, exchange, serve, splitResponses } from "./helpers.js";
 
 class Pages extends QuietHandler {
@@ -12,6 +14,7 @@ class Pages extends QuietHandler {
     // The same characters split differently between message and explanation.
     if (this.path === "/1") this.send_error(599, "ab", "c");
     else if (this.path === "/2") this.send_error(599, "a", "bc");
+    else if (this.path === "/4") this.send_error(599, "caf\u00e9", "\u00fcber \u2603 <b>");
     else this.send_error(599, "<b>", "&");
   }
 }
@@ -38,6 +41,8 @@ for (const parser of PARSERS) {
         expect(await body(srv.port, "SPLIT /1 HTTP/1.1\r\n\r\n")).toBe(errorPage(599, "ab", "c"));
         // HTML-escaped in the page made, and in the page reused.
         for (let i = 0; i < 2; i++) expect(await body(srv.port, "SPLIT /3 HTTP/1.1\r\n\r\n")).toBe(errorPage(599, "&lt;b&gt;", "&amp;"));
+        // Beyond ASCII: UTF-8, Content-Length in bytes (body() checks it).
+        expect(await body(srv.port, "SPLIT /4 HTTP/1.1\r\n\r\n")).toBe(errorPage(599, "caf\u00e9", "\u00fcber \u2603 &lt;b&gt;"));
       } finally {
         await srv.stop();
       }
@@ -53,6 +58,7 @@ for (const parser of PARSERS) {
         expect(await body(own.port, "GET / HTTP/1.1\r\nNoColon\r\n\r\n")).toBe(
           "[400|Header field line without colon|RFC 9112 section 5: name, colon, value]",
         );
+        expect(await body(own.port, "SPLIT /4 HTTP/1.1\r\n\r\n")).toBe("[599|caf\u00e9|\u00fcber \u2603 &lt;b&gt;]");
       } finally {
         await plain.stop();
         await own.stop();
@@ -60,3 +66,25 @@ for (const parser of PARSERS) {
     });
   });
 }
+
+describe("errorPage()", () => {
+  it("fills CPython's format as percentFormat does, for any message and explanation", () => {
+    const cases: [number, string, string][] = [
+      [400, "Bad request version ('\\x01\u00ff%(code)d')", "Bad request syntax or unsupported method"],
+      [431, "Line too long", "got more than 65536 bytes when reading header line"],
+      [599, "<&>\"'", "\u2603 & %s"],
+      [999, "", ""],
+    ];
+    for (const [code, message, explain] of cases) {
+      const want = percentFormat(DEFAULT_ERROR_MESSAGE, { code, message: htmlEscape(message, false), explain: htmlEscape(explain, false) });
+      expect(pageOf(DEFAULT_ERROR_MESSAGE, code, message, explain)).toBe(want);
+    }
+  });
+
+  it("gives no page for the statuses without a body, and fills another format with percentFormat", () => {
+    for (const code of [100, 101, 204, 205, 304]) expect(pageOf(DEFAULT_ERROR_MESSAGE, code, "m", "e")).toBeNull();
+    // Made, then remembered: the same page twice.
+    for (let i = 0; i < 2; i++) expect(pageOf("%(code)05d %(message)s", 599, "<x>", "e")).toBe("00599 &lt;x&gt;");
+    expect(pageOf("[%(explain)s]", 400, "<x>", "a & b")).toBe("[a &amp; b]");
+  });
+});
