@@ -91,6 +91,20 @@ describe("PeerAddress", () => {
     expect(b.map((x) => typeof x)).toEqual(["string", "number"]);
     expect(b.map((x) => x) instanceof PeerAddress).toBe(false);
   });
+
+  it("once settled is a plain [host, port] of its own: settle() again does nothing, no lookup", () => {
+    const s = peer();
+    const a = new PeerAddress(s);
+    a.settle();
+    a.settle();
+    a[0] = "10.9.9.9";
+    expect(s.lookups).toBe(1);
+    expect([Array.isArray(a), a.length, a[0], a[1], inspect(a), JSON.stringify(a)]).toEqual([
+      true, 2, "10.9.9.9", 4321, "[ '10.9.9.9', 4321 ]", '["10.9.9.9",4321]',
+    ]);
+    expect(Object.getOwnPropertyDescriptor(a, 1)).toEqual({ value: 4321, writable: true, enumerable: true, configurable: true });
+    expect(a).toEqual(["10.9.9.9", 4321]);
+  });
 });
 
 describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
