@@ -306,8 +306,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.send_header("Connection", "close");
     const body = errorPage(this.error_message_format, code, msg, explain ?? longmsg);
     const length = body === null ? 0 : Buffer.byteLength(body, "utf8");
-    if (body !== null) this.send_header("Content-Type", this.error_content_type);
-    if (body !== null) this.send_header("Content-Length", String(length));
+    if (body !== null) {
+      this.send_header("Content-Type", this.error_content_type);
+      this.send_header("Content-Length", String(length));
+    }
     this.end_headers();
     if (this.command !== "HEAD" && body !== null && length > 0) this.wfile.write(body);
   }
