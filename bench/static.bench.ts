@@ -273,6 +273,9 @@ interface Row {
 }
 
 async function main(): Promise<void> {
+  // The whole run's wall time and start, for the result's durationSeconds and date (bench/README.md).
+  const started = performance.now();
+  const startDate = new Date().toISOString();
   if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first`);
   const loadavgBefore = loadavg().map((x) => sig(x, 3));
   const dir = mkdtempSync(join(tmpdir(), "basehttp-static-bench-"));
@@ -350,7 +353,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const loadavgAfter = loadavg().map((x) => sig(x, 3));
-  report(rows, loadavgBefore, loadavgAfter);
+  report(rows, loadavgBefore, loadavgAfter, { date: startDate, seconds: Math.round((performance.now() - started) / 100) / 10 });
 }
 
 function value(rows: Row[], kase: string, server: string, field: "reqPerSec" | "mbPerSec" | "cpuUsPerReq" | "clientCpuUsPerReq"): number | null {
@@ -365,7 +368,8 @@ function target(name: string, v: number | null, goal: number, text: string, note
   return { issue: 8, name, value: v, target: text, met: v !== null && v >= goal, ...(note ? { note } : {}) };
 }
 
-function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): void {
+/** `run`: when the harness started and its wall time (the result's date and durationSeconds). */
+function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[], run: { date: string; seconds: number }): void {
   const rps = (k: string, s: string) => value(rows, k, s, "reqPerSec");
   const mbs = (k: string, s: string) => value(rows, k, s, "mbPerSec");
   const cpu = (k: string, s: string) => value(rows, k, s, "cpuUsPerReq");
@@ -394,16 +398,17 @@ function report(rows: Row[], loadavgBefore: number[], loadavgAfter: number[]): v
   ];
   const json = {
     scenario: "static",
-    date: new Date().toISOString(),
+    date: run.date,
     quick: QUICK,
-    durationSeconds: DURATION,
+    durationSeconds: run.seconds,
+    loadSeconds: DURATION,
     rounds: ROUNDS,
     machine: { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, node: process.version, os: `${process.platform} ${process.arch}`, loadavgBefore, loadavgAfter },
     loadGenerator: (CLIENT === "wrk" ? `wrk -t1, its own CPU time from bash's times${clientFallback ? ` (bench/loadgen.c could not be built: ${clientFallback})` : ""}` : "bench/loadgen.c (one thread, epoll, 1 MiB reads), its own CPU time from getrusage") +
       " (50 connections for 1 KB, 10 for 64 KB and 1 MB); 1 GiB: 10 curl clients at once, server RSS sampled every 20 ms",
     ...(BASELINE !== undefined ? { baseline: BASELINE } : {}),
     warmupSeconds: WARMUP,
-    note: "Every server logs each request to a file. Servers run one at a time in their own process, rounds alternate between them; each freshly started server gets WARMUP s of untimed load before its first file (1 s before the others); figures are medians (min-max) over rounds on a shared 2-core machine (the client and the server share it): compare ratios within this run. MB/s counts file bytes (1 MB = 1,048,576-byte file).",
+    note: `Every server logs each request to a file. Servers run one at a time in their own process, rounds alternate between them; each freshly started server gets ${WARMUP} s of untimed load before its first file (1 s before the others); figures are medians (min-max) over rounds on a shared 2-core machine (the client and the server share it): compare ratios within this run. MB/s counts file bytes (1 MB = 1,048,576-byte file).`,
     chart: { metric: "reqPerSec", label: "req/s", better: "higher" },
     rows,
     targets,

@@ -49,6 +49,9 @@ const CLIENT = fileURLToPath(new URL("./stress-client.ts", import.meta.url));
 const PIPELINE_LUA = fileURLToPath(new URL("./wrk/pipeline-16.lua", import.meta.url));
 const EXEC_ARGV = ["--no-warnings", "--import", "tsx"];
 const loadBefore = os.loadavg();
+// When the run started: the result's date, and its durationSeconds is the wall time since (bench/README.md).
+const STARTED = performance.now();
+const START_DATE = new Date().toISOString();
 
 interface Running {
   kind: string;
@@ -460,10 +463,11 @@ function report(rows: Record<string, unknown>[], fig: Record<string, Record<stri
   console.log(`\nload average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
   const result = {
     scenario: "stress",
-    date: new Date().toISOString(),
+    date: START_DATE,
     machine: { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, node: process.version, loadavgBefore: loadBefore.map((l) => sig(l, 3)), loadavgAfter: loadAfter.map((l) => sig(l, 3)) },
     quick: QUICK,
-    durationSeconds: DURATION,
+    durationSeconds: Math.round((performance.now() - STARTED) / 100) / 10,
+    loadSeconds: DURATION,
     options: { rounds: ROUNDS, duration: DURATION, idleConnections: IDLE, flooders: FLOODERS, floodRounds: FLOOD_ROUNDS, floodDuration: FLOOD_DURATION, floodNice: FLOOD_NICE, floodRate: FLOOD_RATE, uploadContentLength: UPLOAD_CL, uploadChunked: UPLOAD_CHUNKED },
     note: "Each server in its own process; load from wrk -t1 -c50 or stress-client.ts in another process. Medians over rounds; ratios within this run; a wrk target between two servers is the median of the ratios taken inside each round. Upload RSS: peak growth sampled every 10 ms.",
     chart: { metric: "reqPerSec", label: "req/s", better: "higher" },
