@@ -5,6 +5,7 @@
 // `npm run bench:report` regenerates the report from the JSON files without measuring.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { whyMissed } from "./missed.js";
 import type { Result, Target } from "./result.js";
 import { sig } from "./stats.js";
 import { barChart, fmt, lineChart, type BarGroup, type Series } from "./svg.js";
@@ -25,6 +26,8 @@ export interface RunMeta {
   quick: boolean;
   durationSeconds: number;
   historyFile?: string;
+  /** `npm run bench:report`: the latest result of each scenario rendered again, nothing measured. */
+  reportOnly?: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -118,6 +121,106 @@ function headline(f: Figures): string {
   return mdTable(["", ...cols], rows);
 }
 
+/** "a is N times as fast as b" from two times (or rates, `higher`), in words. */
+function asFast(a: number, b: number, higher = false): string {
+  const r = higher ? a / b : b / a;
+  if (r >= 0.95 && r <= 1.05) return "about as fast as";
+  return r > 1 ? `${sig(r, 2)} times as fast as` : `${sig(1 / r, 2)} times slower than`;
+}
+
+/** WASM against the twin in the servers, per (heads, case): req/s, whether the ranges overlap, parsing's share of server CPU. */
+function endToEnd(f: Figures): { heads: string; c: string; wasm: Sp; js: Sp; overlap: boolean; share?: number; cpuUs: number; parseDiff?: number }[] {
+  const out: ReturnType<typeof endToEnd> = [];
+  for (const [scenario, tokCase, heads] of [["server", "minimal", "hello"], ["server-large", "large-25-headers", "2 KB heads"]] as const) {
+    const pw = f.tok(tokCase, "wasm-simd")?.median;
+    const pj = f.tok(tokCase, "js")?.median;
+    for (const c of HELLO_CASES) {
+      const rw = f.server(scenario, c, "basehttp-wasm");
+      const rj = f.server(scenario, c, "basehttp-js");
+      if (!rw || !rj) continue;
+      const wasm = rw.reqPerSec as Sp;
+      const js = rj.reqPerSec as Sp;
+      const cpuUs = (rw.cpuUsPerRequest as Sp).median;
+      out.push({
+        heads, c, wasm, js, cpuUs,
+        overlap: wasm.min <= js.max && js.min <= wasm.max,
+        ...(pw !== undefined ? { share: pw / (cpuUs * 1000) } : {}),
+        ...(pw !== undefined && pj !== undefined ? { parseDiff: (pj - pw) / (cpuUs * 1000) } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** The report's opening: the reader's questions answered in plain words, every figure from this run. */
+function inShort(f: Figures, targets: Target[], machine: Result["machine"] | undefined): string {
+  const out: string[] = [];
+  const ff = "firefox-703B";
+  const w = f.tok(ff, "wasm-simd")?.median;
+  const j = f.tok(ff, "js")?.median;
+  const ll = f.tok(ff, "llhttp")?.median;
+  const e2e = endToEnd(f);
+  if (w !== undefined && j !== undefined) {
+    const parser = w < j ? "For the parser alone, yes" : "For the parser alone, no";
+    let s = `**Does WebAssembly pay for parsing?** ${parser}: basehttp's WebAssembly parser reads a typical browser request (Firefox's, 703 bytes, into the strings a server needs) in ${fmt(w)} ns, ` +
+      `${asFast(w, j)} the same parser written in TypeScript (${fmt(j)} ns)` + (ll !== undefined ? ` and ${asFast(w, ll)} Node's own parser, llhttp (${fmt(ll)} ns)` : "") + ".";
+    if (e2e.length) {
+      s += " In a whole server the difference is smaller, because parsing is a small part of what a request costs";
+      const small = e2e.filter((x) => x.heads === "hello" && x.share !== undefined).map((x) => x.share!);
+      if (small.length) s += ` (${pct(Math.min(...small))} to ${pct(Math.max(...small))} of the server's CPU time for a hello-world request; the rest is system calls and Node's socket work)`;
+      s += ".";
+      for (const heads of ["2 KB heads", "hello"]) {
+        const list = e2e.filter((x) => x.heads === heads);
+        if (!list.length) continue;
+        const what = heads === "hello" ? "With hello-world requests" : "With 2 KB request heads (25 fields)";
+        const each = list.map((x) => `${times(x.wasm.median / x.js.median)} (${x.c})`);
+        const ratios = each.length > 1 ? `${each.slice(0, -1).join(", ")} and ${each.at(-1)}` : each[0]!;
+        const verdict = (x: (typeof list)[number]): string => (x.overlap ? "level" : x.wasm.median > x.js.median ? "ahead" : "behind");
+        const all = new Set(list.map(verdict));
+        s += ` ${what} the WebAssembly build serves ${ratios} the requests per second of the TypeScript build: ` +
+          (all.size > 1
+            ? list.map((x) => `${x.c} ${verdict(x) === "level" ? "level within the noise" : `${verdict(x)} beyond the noise`}`).join(", ")
+            : all.has("level")
+              ? "level within this machine's noise (the ranges over rounds overlap)"
+              : all.has("ahead") ? "ahead beyond the noise" : "behind beyond the noise") + ".";
+      }
+    }
+    out.push(s);
+  }
+  const vs = (kind: string, label: string, who = label): string | undefined => {
+    const cases = HELLO_CASES.map((c) => {
+      const b = f.rps("server", c, "basehttp-wasm")?.median;
+      const o = f.rps("server", c, kind)?.median;
+      return b !== undefined && o !== undefined ? `${times(b / o)} ${c === "pipelined x16" ? "with 16 pipelined requests per write" : c === "keep-alive" ? "with keep-alive" : "with a new connection per request"}` : undefined;
+    }).filter((x): x is string => x !== undefined);
+    if (!cases.length) return undefined;
+    const [first, ...rest] = cases;
+    const tail = rest.length ? `, ${rest.slice(0, -1).map((x) => `${x}, `).join("")}${rest.length > 1 ? "and " : "and "}${rest.at(-1)}` : "";
+    return `**basehttp against ${label}** (${who === label ? "" : `${who}, `}the same hello-world handler under wrk, one core each): basehttp (WebAssembly parser) serves ${first!.replace(/^(\S+) /, `$1 ${label}'s requests per second `)}${tail}.`;
+  };
+  const node = vs("node", "node:http");
+  if (node) out.push(node);
+  const py = vs("python", "CPython", "its ThreadingHTTPServer");
+  const staticRow = (c: string, server: string, field: string): number | undefined => med(f.rows("static").find((r) => r.case === c && r.server === server)?.[field]);
+  const k1 = staticRow("1 KB file", "basehttp", "reqPerSec");
+  const k1p = staticRow("1 KB file", "python3 -m http.server", "reqPerSec");
+  const m1 = staticRow("1 MB file", "basehttp", "mbPerSec");
+  const m1p = staticRow("1 MB file", "python3 -m http.server", "mbPerSec");
+  const files = k1 !== undefined && k1p !== undefined
+    ? ` Serving files, the \`basehttp\` command (HTTP/1.0, as \`python3 -m http.server\`) answers ${times(k1 / k1p)} the requests per second of \`python3 -m http.server\` for a 1 KB file${m1 !== undefined && m1p !== undefined ? ` and sends ${times(m1 / m1p)} its MB/s for a 1 MB file` : ""}.`
+    : "";
+  if (py || files) out.push((py ?? "**basehttp against CPython.**") + files);
+  const measured = targets.filter((t) => t.met !== null);
+  if (measured.length) {
+    const met = measured.filter((t) => t.met).length;
+    out.push(`**Targets:** ${met} of the ${measured.length} measured are met; ${measured.length - met === 0 ? "none is missed" : `the ${measured.length - met} missed are listed with the reason under [Targets](#targets)`}.`);
+  }
+  if (machine) {
+    out.push(`Measured on one ${machine.cores}-core machine (${machine.cpu}, Node ${machine.node}) shared with other work, client and server on the same machine: read the ratios, not the absolute figures. Details under [The run](#the-run).`);
+  }
+  return out.length ? out.map((s) => `- ${s}`).join("\n") : "_No figures: the tokenizer and server scenarios did not run._";
+}
+
 /** "Does WebAssembly pay?": every sentence from the figures of this run. */
 function doesWasmPay(f: Figures): string {
   const out: string[] = [];
@@ -164,7 +267,9 @@ function doesWasmPay(f: Figures): string {
       out.push(
         hc === undefined
           ? `Over header counts (1 to ${hw.at(-1)!.x} short fields) WASM needs ${times(hw[0]!.y / hj[0]!.y)} to ${times(hw.at(-1)!.y / hj.at(-1)!.y)} the twin's time, with no crossing.`
-          : `Over header counts, WASM overtakes the twin from about ${sig(hc, 2)} fields (${times(hw[0]!.y / hj[0]!.y)} the twin's time with 1 field, ${times(hw.at(-1)!.y / hj.at(-1)!.y)} with ${hw.at(-1)!.x}).`,
+          : hw[0]!.y < hj[0]!.y
+            ? `Over header counts (1 to ${hw.at(-1)!.x} short fields) WASM needs ${times(hw[0]!.y / hj[0]!.y)} the twin's time with 1 field and ${times(hw.at(-1)!.y / hj.at(-1)!.y)} with ${hw.at(-1)!.x}; it is slower only ${slowerAt(hw, hj, "fields")}, and faster again from about ${sig(hc, 2)} fields.`
+            : `Over header counts, WASM overtakes the twin from about ${sig(hc, 2)} fields (${times(hw[0]!.y / hj[0]!.y)} the twin's time with 1 field, ${times(hw.at(-1)!.y / hj.at(-1)!.y)} with ${hw.at(-1)!.x}).`,
       );
     }
   }
@@ -240,6 +345,12 @@ function doesWasmPay(f: Figures): string {
     verdicts.push(`end to end: ${parts.join("; ")}${range}`);
   }
   return [`_Answer: ${verdicts.join("; ")}._`, ...out].join("\n\n");
+}
+
+/** The measured points where line a is slower than b, as "at 2 fields (429 ns against 354)". */
+function slowerAt(a: { x: number; y: number }[], b: { x: number; y: number }[], unit: string): string {
+  const at = a.filter((p, i) => b[i] !== undefined && p.y >= b[i]!.y).map((p) => `${p.x} ${unit} (${fmt(p.y)} ns against ${fmt(b[a.indexOf(p)]!.y)})`);
+  return at.length ? `at ${at.join(", ")}` : "between the measured points";
 }
 
 /** x where line a stops being slower than b (the last change of sign, interpolated on log x). */
@@ -327,6 +438,39 @@ function caseOf(r: Row, fallback: string): string {
   return String(r.case ?? r.scenario ?? fallback);
 }
 
+/** Column headings of the fields the static and stress harnesses write (bench/README.md, "Result files"). */
+const FIELD_LABELS: Record<string, string> = {
+  server: "server",
+  reqPerSec: "req/s",
+  mbPerSec: "MB/s",
+  cpuUsPerReq: "server CPU µs/request",
+  cpuUsPerRequest: "server CPU µs/request",
+  clientCpuUsPerReq: "load client CPU µs/request",
+  errors: "errors",
+  rssGrowthMb: "RSS growth (MB)",
+  rssGrowthFromStartMb: "RSS growth from the fresh server (MB)",
+  rssKbPerConn: "RSS per connection (KB)",
+  p99MsSpread: "p99 ms (min–max over rounds)",
+  p99VsNode: "p99 / node:http's (median of per-round ratios)",
+  p50Ms: "p50 ms",
+  failures: "failed requests",
+  died: "server died",
+  serverCpuCores: "server CPU (cores)",
+  floodWritesPerS: "flood writes/s",
+  floodMBPerS: "flood MB/s",
+  floodConnectionsPerS: "flood connections/s",
+  rounds: "rounds",
+  serverCpuS: "server CPU (s)",
+  correct: "body received intact",
+  answered: "answered",
+  lost: "lost",
+  truncated: "truncated",
+  announcedCloses: "closes announced (Connection: close)",
+  shutdownMs: "shutdown (ms)",
+};
+/** Display names of the server kinds the stress harness writes. */
+const SERVER_NAMES: Record<string, string> = { net: "raw node:net", node: "node:http", "basehttp-wasm": "basehttp wasm", "basehttp-js": "basehttp js" };
+
 /** Markdown tables of a scenario's rows, one per case, with the fields that case's rows have. */
 function rowsTable(result: Result): string {
   const rows = result.rows;
@@ -335,8 +479,12 @@ function rowsTable(result: Result): string {
   return cases
     .map((c) => {
       const list = rows.filter((r) => caseOf(r, result.scenario) === c);
-      const keys = [...new Set(list.flatMap((r) => Object.keys(r)))].filter((k) => !["family", "kind", "case", "scenario"].includes(k));
-      return `**${c}**\n\n` + mdTable(keys, list.map((r) => keys.map((k) => cell(r[k]))));
+      let keys = [...new Set(list.flatMap((r) => Object.keys(r)))].filter((k) => !["family", "kind", "case", "scenario"].includes(k));
+      // p99Ms is the median alone of p99MsSpread.
+      if (keys.includes("p99MsSpread")) keys = keys.filter((k) => k !== "p99Ms");
+      const label = (k: string): string => (k === "seconds" ? (c.startsWith("upload") ? "wall time (s)" : "time (s)") : FIELD_LABELS[k] ?? k);
+      const value = (r: Row, k: string): string => (k === "server" && typeof r.server === "string" ? SERVER_NAMES[r.server] ?? r.server : cell(r[k]));
+      return `**${c}**\n\n` + mdTable(keys.map(label), list.map((r) => keys.map((k) => value(r, k))));
     })
     .join("\n\n");
 }
@@ -393,37 +541,67 @@ function load(m: Result["machine"]): string {
   return `${m.loadavgBefore?.join(", ") ?? "?"} → ${m.loadavgAfter?.join(", ") ?? "?"}`;
 }
 
+/**
+ * A result whose durationSeconds is not its run time: static.json and stress.json written before
+ * 2026-12-02 put the length of one load run there (--duration, 5 and 4 s); since then they record
+ * the run's wall time, with the load run's length as loadSeconds.
+ */
+function perRunDuration(r: Result): boolean {
+  return (r.scenario === "static" || r.scenario === "stress") && r.loadSeconds === undefined;
+}
+
+/** The scenario's run time in seconds: the harness's own record, else what bench/run.ts timed around its process. */
+export function runSeconds(e: ScenarioEntry): number | undefined {
+  const r = e.result;
+  if (r && typeof r.durationSeconds === "number" && !perRunDuration(r)) return r.durationSeconds;
+  return e.seconds !== undefined ? Math.round(e.seconds * 10) / 10 : undefined;
+}
+
 /** Writes REPORT.md and the charts; returns the headline table (for the README). */
 export function writeReport(entries: ScenarioEntry[], meta: RunMeta, extraTargets: Target[] = [], dir: URL = RESULTS): { headline: string; report: string } {
   const by = new Map(entries.filter((e) => e.result).map((e) => [e.name, e.result!]));
   const f = new Figures(by);
   const machine = entries.find((e) => e.result)?.result?.machine;
   const parts: string[] = [];
-  parts.push(`# Benchmark report\n\nGenerated by \`${meta.command}\` (bench/run.ts) on ${meta.date.replace("T", " ").slice(0, 16)} UTC${meta.quick ? ", **quick mode** (fewer and shorter rounds)" : ""}, in ${Math.round(meta.durationSeconds)} s. ` +
-    `Every figure below comes from the JSON files of this run${entries.some((e) => e.earlier) ? " (except where marked as from an earlier run)" : ""}; ${meta.historyFile ? `the run is kept as \`${meta.historyFile}\`` : "the run's JSON is under `bench/results/`"}. ` +
+  const when = (iso: string): string => iso.replace("T", " ").slice(0, 16);
+  const dates = entries.filter((e) => e.result).map((e) => e.result!.date).sort();
+  parts.push(`# Benchmark report\n\n` +
+    (meta.reportOnly
+      ? `Rendered by \`${meta.command}\` (bench/run.ts, bench/report.ts) from the latest result of each scenario in \`bench/results/\`${dates.length ? `, measured between ${when(dates[0]!)} and ${when(dates.at(-1)!)} UTC` : ""}${meta.quick ? " (some in **quick mode**: fewer and shorter rounds)" : ""}; nothing was measured again. Every figure below comes from those JSON files. `
+      : `Generated by \`${meta.command}\` (bench/run.ts) on ${when(meta.date)} UTC${meta.quick ? ", **quick mode** (fewer and shorter rounds)" : ""}, in ${Math.round(meta.durationSeconds)} s. ` +
+        `Every figure below comes from the JSON files of this run${entries.some((e) => e.earlier) ? " (except where marked as from an earlier run)" : ""}; ${meta.historyFile ? `the run is kept as \`${meta.historyFile}\`` : "the run's JSON is under `bench/results/`"}. `) +
     `How to read and reproduce it: [bench/README.md](../README.md).`);
-  if (machine) {
-    parts.push(`**Machine:** ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}. ` +
-      `Shared with other work while it ran: the load average (1, 5, 15 min) of each scenario is given before → after. Figures are medians over rounds with min–max; compare ratios within this run, not absolute figures across machines.`);
-  }
-  parts.push(mdTable(["scenario", "status", "seconds", "load average before → after", "date"], entries.map((e) => [
-    e.name,
-    e.status === "ok" ? (e.earlier ? "from an earlier run" : "ok") : `${e.status}: ${cell(e.reason ?? "")}`,
-    e.result?.durationSeconds !== undefined ? String(e.result.durationSeconds) : e.seconds !== undefined ? String(Math.round(e.seconds)) : "-",
-    e.result?.machine ? load(e.result.machine) : "-",
-    e.result ? e.result.date.slice(0, 16).replace("T", " ") : "-",
-  ])));
-  const head = headline(f);
-  parts.push(`## Headline\n\nMedians of this run; parse times per request (lower is better), requests per second (higher is better).\n\n${head}`);
-  parts.push(`## Does WebAssembly pay?\n\nComputed from this run's figures by bench/report.ts.\n\n${doesWasmPay(f)}`);
   const targets: (Target & { source: string })[] = [
     ...extraTargets.map((t) => ({ ...t, source: "run" })),
     ...entries.flatMap((e) => (e.result?.targets ?? []).map((t) => ({ ...t, source: `${e.name}.json` }))),
   ];
   const order = (t: Target): number => (typeof t.issue === "number" ? t.issue : 99);
   targets.sort((a, b) => order(a) - order(b));
-  parts.push(`## Targets\n\nEvery target set by issues 6, 8, 9 and 10 that this run measures, beside its value (ratios in this one run). Targets of scenarios that failed or did not run are missing, and said so above.\n\n` +
-    mdTable(["issue", "target", "measured", "wanted", "", "note", "from"], targets.map((t) => [String(t.issue), cell(t.name), t.value === null ? "-" : cell(t.value), cell(t.target), t.met === null ? "not measured" : t.met ? "met" : "**missed**", cell(t.note ?? ""), t.source])));
+  parts.push(`## In short\n\n${inShort(f, targets, machine)}`);
+  const head = headline(f);
+  parts.push(`## Headline\n\nMedians of this run; parse times per request (lower is better), requests per second (higher is better).\n\n${head}`);
+  parts.push(`## Does WebAssembly pay?\n\nComputed from this run's figures by bench/report.ts.\n\n${doesWasmPay(f)}`);
+  const missed = targets.filter((t) => t.met === false);
+  const tok = (c: string, backend: string, mode = "full"): number | undefined => f.tok(c, backend, mode)?.median;
+  parts.push(`## Targets\n\nEvery target set by issues 6, 8, 9 and 10 that this run measures, beside its value (ratios in this one run); "earlier" marks targets set before those issues, kept as a yardstick. Targets of scenarios that failed or did not run are missing, and said so under [The run](#the-run).\n\n` +
+    mdTable(["issue", "target", "measured", "wanted", "", "note", "from"], targets.map((t) => [String(t.issue), cell(t.name), t.value === null ? "-" : cell(t.value), cell(t.target), t.met === null ? "not measured" : t.met ? "met" : "**missed** (why: below)", cell(t.note ?? ""), t.source])) +
+    (missed.length ? `\n\n### Why the missed targets are missed\n\n${missed.map((t) => `- **${cell(t.name)}** (${cell(t.value)}, wanted ${cell(t.target)}): ${whyMissed(t, tok)}`).join("\n")}` : ""));
+  const unrecorded = entries.filter((e) => e.result && perRunDuration(e.result) && runSeconds(e) === undefined);
+  parts.push(`## The run\n\n` +
+    (machine
+      ? `**Machine:** ${machine.cpu}, ${machine.cores} cores${machine.memoryGiB ? `, ${machine.memoryGiB} GiB` : ""}, ${machine.os}, Node ${machine.node}. ` +
+        `Shared with other work while it ran: the load average (1, 5, 15 min) of each scenario is given before → after. Figures are medians over rounds with min–max; compare ratios within this run, not absolute figures across machines.\n\n`
+      : "") +
+    mdTable(["scenario", "status", "run time (s)", "load average before → after", "started (UTC)"], entries.map((e) => [
+      e.name,
+      e.status === "ok" ? (e.earlier ? "from an earlier run" : "ok") : `${e.status}: ${cell(e.reason ?? "")}`,
+      runSeconds(e) !== undefined ? fmt(runSeconds(e)!) : e.result ? "not recorded" : "-",
+      e.result?.machine ? load(e.result.machine) : "-",
+      e.result ? `${when(e.result.date)}${perRunDuration(e.result) ? " (end)" : ""}` : "-",
+    ])) +
+    (unrecorded.length
+      ? `\n\nRun time not recorded for ${unrecorded.map((e) => e.name).join(" and ")}: ${unrecorded.length > 1 ? "their JSON files were" : "its JSON file was"} written before the harness recorded it (\`durationSeconds\`, ${unrecorded.map((e) => e.result!.durationSeconds).join(" and ")} s, is the length of one load run there, not of the scenario), and ${unrecorded.length > 1 ? "their date is" : "its date is"} when the file was written, at the end of the run.`
+      : ""));
   for (const e of entries) {
     parts.push(`## ${e.name}`);
     if (!e.result) {
@@ -433,9 +611,12 @@ export function writeReport(entries: ScenarioEntry[], meta: RunMeta, extraTarget
     const r = e.result;
     const notes: string[] = [];
     if (e.earlier) notes.push(`From an earlier run (${r.date}).`);
-    notes.push(`${r.durationSeconds ?? "?"} s${r.quick ? ", quick" : ""}; load average ${r.machine ? load(r.machine) : "not recorded"}.`);
-    if (typeof r.note === "string") notes.push(r.note);
-    if (typeof r.loadGenerator === "string") notes.push(`Load: \`${r.loadGenerator}\`, ${String(r.rounds)} rounds, ${String(r.requestBytes)}-byte requests.`);
+    const secs = runSeconds(e);
+    notes.push(`${secs !== undefined ? `${fmt(secs)} s` : "Run time not recorded"}${r.quick ? ", quick" : ""}; load average ${r.machine ? load(r.machine) : "not recorded"}.`);
+    if (typeof r.note === "string") notes.push(typeof r.warmupSeconds === "number" ? r.note.replace("WARMUP s", `${r.warmupSeconds} s`) : r.note);
+    if (typeof r.loadGenerator === "string") {
+      notes.push(`Load: \`${r.loadGenerator}\`${typeof r.rounds === "number" ? `, ${r.rounds} rounds` : ""}${typeof r.requestBytes === "number" ? `, ${r.requestBytes}-byte requests` : ""}.`);
+    }
     const skipped = r.skipped as { server: string; reason: string }[] | undefined;
     if (skipped?.length) notes.push(`Left out: ${skipped.map((s) => `${s.server} (${s.reason})`).join("; ")}.`);
     parts.push(notes.join(" "));

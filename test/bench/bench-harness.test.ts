@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { answers, decodedCandidate, httpParserJsCandidate, llhttpCandidate } from "../../bench/candidates.js";
 import { FIREFOX, FIREFOX_LENGTH, SCENARIOS, VARYING_SCENARIOS } from "../../bench/corpus.js";
 import { llhttpWasmCandidate } from "../../bench/llhttp-wasm.js";
-import { crossing, writeReport, type ScenarioEntry } from "../../bench/report.js";
+import { REASONS, slug, whyMissed } from "../../bench/missed.js";
+import { crossing, runSeconds, writeReport, type ScenarioEntry } from "../../bench/report.js";
 import type { Result } from "../../bench/result.js";
 import { barChart, lineChart } from "../../bench/svg.js";
 import { createParseRequestHead as wasmParse } from "../../src/tokenizer/index.js";
@@ -175,7 +176,7 @@ describe("the report", () => {
     expect(report).toContain("_Answer: the parser alone: yes; end to end: level within the noise in hello keep-alive (parsing is 4 % to 4 % of a request's server CPU)._");
   });
   it("shows every target beside its value, met or missed, and why a scenario is missing", () => {
-    expect(report).toMatch(/\| 6 \| keep-alive vs node \| 1\.43 \| >= 1\.5x \| \*\*missed\*\* \|/);
+    expect(report).toMatch(/\| 6 \| keep-alive vs node \| 1\.43 \| >= 1\.5x \| \*\*missed\*\* \(why: below\) \|/);
     expect(report).toMatch(/\| 9 \| wasm \/ twin \| 0\.5 \| <= 0\.5 \| met \|/);
     expect(report).toContain("Not measured: failed: exited with 1: boom.");
   });
@@ -188,5 +189,85 @@ describe("the report", () => {
   it("puts the medians in the headline table", () => {
     expect(headline).toContain("| parse the 703-byte Firefox request, with strings (ns) | 500 | 1000 | 2000 | 1000 |");
     expect(headline).toContain("| hello, keep-alive (req/s) | 100 | 95 | 70 |");
+  });
+  it("opens with the answer in plain words, before the tables", () => {
+    const short = report.slice(report.indexOf("## In short"), report.indexOf("## Headline"));
+    expect(report.indexOf("## In short")).toBeGreaterThan(0);
+    expect(report.indexOf("## In short")).toBeLessThan(report.indexOf("## Headline"));
+    expect(short).toContain("**Does WebAssembly pay for parsing?** For the parser alone, yes: basehttp's WebAssembly parser reads a typical browser request (Firefox's, 703 bytes, into the strings a server needs) in 500 ns, 2 times as fast as the same parser written in TypeScript (1000 ns) and 4 times as fast as Node's own parser, llhttp (2000 ns).");
+    expect(short).toContain("(4 % to 4 % of the server's CPU time for a hello-world request");
+    expect(short).toContain("With hello-world requests the WebAssembly build serves 1.1x (keep-alive) the requests per second of the TypeScript build: level within this machine's noise");
+    expect(short).toContain("**basehttp against node:http** (the same hello-world handler under wrk, one core each): basehttp (WebAssembly parser) serves 1.4x node:http's requests per second with keep-alive.");
+    expect(short).toContain("**Targets:** 1 of the 2 measured are met; the 1 missed are listed with the reason under [Targets](#targets).");
+  });
+  it("gives each missed target a reason under the table", () => {
+    expect(report).toContain("### Why the missed targets are missed\n\n- **keep-alive vs node** (1.43, wanted >= 1.5x): No reason recorded yet; see bench/NOTES.md.");
+  });
+});
+
+describe("the report's run time column", () => {
+  const machine = { cpu: "cpu", cores: 2, memoryGiB: 1, os: "os", node: "v20", loadavgBefore: [1, 1, 1], loadavgAfter: [2, 2, 2] };
+  const row = { case: "keep-alive", server: "node", reqPerSec: 1 };
+  // static.json and stress.json before 2026-12-02: durationSeconds was --duration, the length of one load run.
+  const oldStress: Result = { scenario: "stress", date: "2026-12-01T23:19:30.099Z", quick: false, durationSeconds: 4, machine, rows: [row], targets: [], options: { duration: 4 } };
+  const oldStatic: Result = { scenario: "static", date: "2026-12-01T23:41:05.727Z", quick: false, durationSeconds: 5, machine, rows: [row], targets: [] };
+  const newStress: Result = { ...oldStress, durationSeconds: 512.3, loadSeconds: 4 };
+  const tokenizer = result("tokenizer", [], { durationSeconds: 98.7 });
+
+  it("is the scenario's run time: the harness's wall time, never the length of one load run", () => {
+    expect(runSeconds({ name: "tokenizer", status: "ok", result: tokenizer })).toBe(98.7);
+    expect(runSeconds({ name: "stress", status: "ok", result: newStress })).toBe(512.3);
+    expect(runSeconds({ name: "stress", status: "ok", result: oldStress })).toBeUndefined();
+    expect(runSeconds({ name: "static", status: "ok", result: oldStatic })).toBeUndefined();
+    // bench/run.ts timed the scenario's process: that is its run time when the JSON has none.
+    expect(runSeconds({ name: "stress", status: "ok", result: oldStress, seconds: 81.189 })).toBe(81.2);
+    expect(runSeconds({ name: "dates", status: "failed", seconds: 3 })).toBe(3);
+  });
+  it("says so in the table and in the scenario's section when a run time is not recorded", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bench-report-"));
+    const entries: ScenarioEntry[] = [
+      { name: "tokenizer", status: "ok", result: tokenizer },
+      { name: "static", status: "ok", result: oldStatic },
+      { name: "stress", status: "ok", result: newStress },
+    ];
+    const { report } = writeReport(entries, { date: oldStatic.date, command: "npm run bench:report", quick: false, durationSeconds: 0, reportOnly: true }, [], pathToFileURL(dir + "/"));
+    expect(report).toContain("| scenario | status | run time (s) | load average before → after | started (UTC) |");
+    expect(report).toContain("| tokenizer | ok | 98.7 |");
+    expect(report).toContain("| static | ok | not recorded | 1, 1, 1 → 2, 2, 2 | 2026-12-01 23:41 (end) |");
+    expect(report).toContain("| stress | ok | 512 | 1, 1, 1 → 2, 2, 2 | 2026-12-01 23:19 |");
+    expect(report).not.toMatch(/\| static \| ok \| 5 \|/);
+    expect(report).toContain("Run time not recorded for static: its JSON file was written before the harness recorded it (`durationSeconds`, 5 s, is the length of one load run there, not of the scenario)");
+    expect(report).toContain("## static\n\nRun time not recorded; load average");
+    expect(report).toContain("## stress\n\n512 s; load average");
+    expect(report).toContain("Rendered by `npm run bench:report` (bench/run.ts, bench/report.ts) from the latest result of each scenario in `bench/results/`, measured between 2026-12-01 12:00 and 2026-12-01 23:41 UTC; nothing was measured again.");
+  });
+  it("names stress's servers and fields in words", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bench-report-"));
+    const { report } = writeReport([{ name: "stress", status: "ok", result: newStress }], { date: newStress.date, command: "npm run stress", quick: false, durationSeconds: 1 }, [], pathToFileURL(dir + "/"));
+    expect(report).toContain("| server | req/s |\n| --- | --- |\n| node:http | 1 |");
+  });
+});
+
+describe("why a target is missed", () => {
+  const tok = (c: string, backend: string, mode = "full"): number | undefined =>
+    ({ "firefox-703B|wasm-simd|full": 550, "firefox-703B|wasm-simd|copy+scan": 250, "firefox-703B|llhttp|full": 1300, "firefox-703B|js|full": 1250, "firefox-703B|js|kernel": 777, "firefox-703B|http-parser-js|full": 3910 } as Record<string, number>)[`${c}|${backend}|${mode}`];
+  it("is computed from the run's figures where the reason is arithmetic", () => {
+    expect(whyMissed({ issue: 9, name: "Firefox 703 B, full path: wasm-simd / llhttp (time)", value: 0.42, target: "<= 0.3", met: false }, tok))
+      .toContain("The limit allows 390 ns; copying the request into WebAssembly memory and scanning it take 250 ns, and making the JavaScript strings a server needs (method, target, version, every field) 300 ns more");
+    expect(whyMissed({ issue: "earlier", name: "Firefox 703 B, full path: twin / llhttp (time)", value: 0.96, target: "<= 0.5", met: false }, tok))
+      .toBe("The limit allows 650 ns for the whole parse; the TypeScript scan alone takes 777 ns, before any string is made.");
+    expect(whyMissed({ issue: "earlier", name: "Firefox 703 B, full path: twin / http-parser-js (time)", value: 0.32, target: "<= 0.2", met: false }, tok))
+      .toBe("The limit allows 782 ns for the whole parse; the TypeScript scan takes 777 ns, leaving 5 ns for making the strings a server needs, which take 473.");
+  });
+  it("says 'on the line' when the per-round ratios of its note fall on both sides of the limit, and not otherwise", () => {
+    const t = { issue: 6, name: "keep-alive, server CPU per request vs node:http", value: 0.601, target: "<= 0.6x node:http", met: false };
+    expect(whyMissed({ ...t, note: "median of 5 per-round ratios, 0.545-0.793" }, tok)).toMatch(/^On the line: in this run the per-round ratios \(0\.545 to 0\.793\) fall on both sides of 0\.6\. Most of/);
+    expect(whyMissed({ ...t, note: "median of 5 per-round ratios, 0.61-0.793" }, tok)).toMatch(/^Most of/);
+    expect(whyMissed({ ...t, note: "per-round ratios 0.487-0.902: the rounds fall on both sides of 0.6" }, tok)).toMatch(/^On the line/);
+  });
+  it("links to a section of bench/NOTES.md that exists", () => {
+    const headings = new Set(readFileSync(new URL("../../bench/NOTES.md", import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("#")).map((l) => slug(l.replace(/^#+ /, ""))));
+    for (const r of REASONS) if (r.notes) expect(headings, r.notes).toContain(slug(r.notes));
+    expect(slug("2026-12-01, session 5: uploads (issue 6 item 4), where the gap to node:http is, body")).toBe("2026-12-01-session-5-uploads-issue-6-item-4-where-the-gap-to-nodehttp-is-body");
   });
 });
