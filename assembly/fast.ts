@@ -14,7 +14,8 @@ import {
   T_REQUEST_LINE_END, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR,
   T_VERSION_OFF, T_WORDS, OUTCOME_NEED_MORE,
 } from "./layout";
-import { endOfHead, field } from "./fields";
+import { endOfHead, field, fieldWithId } from "./fields";
+import { nameIdOf } from "./names";
 import { findControl, findNonTchar, findWordEnd } from "./search";
 import { base, byteAt, getSlot, isWhite, setSlot } from "./state";
 
@@ -30,6 +31,10 @@ const HTTP_1_0: u64 = 0x302e312f50545448;
  * starts, or 0 (nothing written) for the reference steps. */
 export function fastRequestLine(rs: i32, limit: i32): i32 {
   const end = limit - rs < MAX_REQUEST_LINE ? limit : rs + MAX_REQUEST_LINE;
+  if (ASC_FEATURE_SIMD) {
+    const next = blockRequestLine(rs, end);
+    if (next > 0) return next;
+  }
   let words = 0;
   let methodOff = 0;
   let methodLen = 0;
@@ -87,17 +92,17 @@ export function fastRequestLine(rs: i32, limit: i32): i32 {
 export function fastFields(ls: i32, limit: i32): i32 {
   if (ASC_FEATURE_SIMD) {
     let wpos = ls;
-    let word = controlWord(ls, limit);
+    let word = hitWord(ls, limit);
     while (true) {
       while (word == 0) {
         wpos += 64;
         if (wpos >= limit) return ls;
-        word = controlWord(wpos, limit);
+        word = hitWord(wpos, limit);
       }
       const cr = wpos + <i32>ctz(word);
-      // The first control byte must be the CR of a CRLF below `limit`, within the line limit.
+      // The first hit must be the CR of a CRLF below `limit`, within the line limit.
       if (cr + 1 >= limit || load<u16>(base + <usize>cr) != 0x0a0d || cr + 2 - ls > MAX_HEADER_LINE) return ls;
-      const rc = fieldLine(ls, cr);
+      const rc = blockFieldLine(ls, cr);
       if (rc < 0) return -1;
       if (rc == 0) return ls;
       ls = cr + 2;
@@ -106,7 +111,7 @@ export function fastFields(ls: i32, limit: i32): i32 {
         word &= <u64>-1 << <u64>k;
       } else {
         wpos = ls;
-        word = ls < limit ? controlWord(ls, limit) : 0;
+        word = ls < limit ? hitWord(ls, limit) : 0;
       }
     }
   } else {
@@ -147,24 +152,92 @@ export function fastFields(ls: i32, limit: i32): i32 {
   return field(ls, colon - ls, vs, cr - vs) == OUTCOME_NEED_MORE ? 1 : -1;
 }
 
-/** The control bytes (isControl) of input [pos, pos + 64) below `limit` (pos < limit), one bit
- * each. Reads 16-byte blocks that start below `limit` (the input's padding covers the rest). */
+/** The hits of input [pos, pos + 64) below `limit` (pos < limit), one bit each: the control
+ * bytes (isControl: CR and LF among them), and HTAB and the bytes above 0x7f, which an ordinary
+ * line has not (a line with one is left to fieldLine's steps or the reference steps). Reads
+ * 16-byte blocks that start below `limit` (the input's padding covers the rest). */
 // @ts-ignore: decorator
-@inline function controlWord(pos: i32, limit: i32): u64 {
+@inline function hitWord(pos: i32, limit: i32): u64 {
   const p = base + <usize>pos;
   const rest = limit - pos;
-  let m = <u64>controls16(p);
-  if (rest > 16) m |= <u64>controls16(p + 16) << 16;
-  if (rest > 32) m |= <u64>controls16(p + 32) << 32;
-  if (rest > 48) m |= <u64>controls16(p + 48) << 48;
+  let m = <u64>hits16(p);
+  if (rest > 16) m |= <u64>hits16(p + 16) << 16;
+  if (rest > 32) m |= <u64>hits16(p + 32) << 32;
+  if (rest > 48) m |= <u64>hits16(p + 48) << 48;
   if (rest < 64) m &= (<u64>1 << <u64>rest) - 1;
   return m;
 }
 
-/** The control bytes of the 16 at p: below 0x20 ((b & 0xe0) == 0) but HTAB, and DEL. */
+/** The hits of the 16 bytes at p: b + 1 (wrapping) below 0x21 as a signed byte, which is b below
+ * 0x20, DEL (0x80) and b above 0x7f (0x81 to 0xff, and 0x00 for 0xff). */
 // @ts-ignore: decorator
-@inline function controls16(p: usize): u32 {
-  const v = v128.load(p);
-  const low = i8x16.eq(v128.and(v, i8x16.splat(<i8>0xe0)), i8x16.splat(0));
-  return i8x16.bitmask(v128.or(v128.andnot(low, i8x16.eq(v, i8x16.splat(0x09))), i8x16.eq(v, i8x16.splat(0x7f))));
+@inline function hits16(p: usize): u32 {
+  return i8x16.bitmask(i8x16.lt_s(i8x16.add(v128.load(p), i8x16.splat(1)), i8x16.splat(0x21)));
+}
+
+/**
+ * SIMD: the line [ls, cr), which holds no hit (hitWord) and ends in CRLF, as fieldLine takes it,
+ * with the name's colon found by one compare of the 16 bytes at ls and its name id by the same
+ * vector. A common name is tchars only (src/tokenizer/names.ts checks), so only another name is
+ * searched for a non-tchar; a name of 16 bytes or more goes to fieldLine.
+ */
+// @ts-ignore: decorator
+@inline function blockFieldLine(ls: i32, cr: i32): i32 {
+  if (getSlot(T_HEADER_COUNT) + 1 > MAX_HEADER_LINES) return 0;
+  if (cr == ls) {
+    endOfHead(cr + 2);
+    return -1;
+  }
+  const at = base + <usize>ls;
+  const name = v128.load(at);
+  const colons = i8x16.bitmask(i8x16.eq(name, i8x16.splat(<i8>COLON)));
+  if (colons == 0) return fieldLine(ls, cr);
+  const colon = ls + <i32>ctz(colons);
+  if (colon == ls || colon > cr) return 0;
+  const nl = colon - ls;
+  const id = nameIdOf(name, at, nl);
+  if (id == 0 && findNonTchar(ls, colon) != colon) return 0;
+  let vs = colon + 1;
+  let c = byteAt(vs);
+  if (c == 0x20) c = byteAt(++vs);
+  if (vs < cr && c == 0x20) return 0;
+  if (cr > vs && byteAt(cr - 1) == 0x20) return 0;
+  return fieldWithId(ls, nl, vs, cr - vs, id) == OUTCOME_NEED_MORE ? 1 : -1;
+}
+
+/** SIMD: the request line at rs when it is `method SP target SP HTTP/1.x CRLF`, one SP between
+ * the words and no byte at or below SP, nor above 0x7f, in method or target (below `end`): its
+ * slots written as the loop of fastRequestLine writes them; returns where the next line starts,
+ * or 0 (nothing written) for that loop. Each word's end is one block search for a byte <= SP. */
+function blockRequestLine(rs: i32, end: i32): i32 {
+  const sp1 = nextLow(rs, end);
+  if (sp1 == rs || sp1 >= end || byteAt(sp1) != 0x20) return 0;
+  const sp2 = nextLow(sp1 + 1, end);
+  // sp2 + 9 is the CR, sp2 + 10 its LF, which must lie below `end`.
+  if (sp2 == sp1 + 1 || sp2 + 10 >= end || byteAt(sp2) != 0x20) return 0;
+  const v = load<u64>(base + <usize>sp2, 1);
+  if ((v != HTTP_1_1 && v != HTTP_1_0) || load<u16>(base + <usize>sp2, 9) != 0x0a0d) return 0;
+  setSlot(T_METHOD_OFF, rs);
+  setSlot(T_METHOD_LEN, sp1 - rs);
+  setSlot(T_TARGET_OFF, sp1 + 1);
+  setSlot(T_TARGET_LEN, sp2 - sp1 - 1);
+  setSlot(T_WORDS, 3);
+  setSlot(T_REQUEST_LINE_END, sp2 + 9);
+  setSlot(T_VERSION_OFF, sp2 + 1);
+  setSlot(T_VERSION_LEN, 8);
+  setSlot(T_VERSION_MAJOR, 1);
+  setSlot(T_VERSION_MINOR, v == HTTP_1_1 ? 1 : 0);
+  return sp2 + 11;
+}
+
+/** Offset of the first byte in [pos, end) that is SP, a control byte or above 0x7f (signed below
+ * 0x21), or `end`. Reads 16-byte blocks that start below `end` (the padding covers the rest). */
+// @ts-ignore: decorator
+@inline function nextLow(pos: i32, end: i32): i32 {
+  const bound = i8x16.splat(0x21);
+  for (; pos < end; pos += 16) {
+    const m = i8x16.bitmask(i8x16.lt_s(v128.load(base + <usize>pos), bound));
+    if (m != 0) return min(pos + ctz(m), end);
+  }
+  return end;
 }

@@ -42,3 +42,18 @@ import { NAMES } from "./tables";
     return true;
   }
 }
+
+/** SIMD: nameId of the name at `at` of nl bytes (1 to 15), whose first 16 bytes are `v`. */
+// @ts-ignore: decorator
+@inline export function nameIdOf(v: v128, at: usize, nl: i32): i32 {
+  const key: u32 = (<u32>nl) ^ (<u32>load<u8>(at) << 8) ^ (<u32>load<u8>(at + <usize>(nl >> 1)) << 16) ^ (<u32>load<u8>(at + <usize>(nl - 1)) << 24);
+  let slot = <i32>((key * <u32>0x9e3779b1) >> <u32>NAME_HASH_SHIFT);
+  const rest = 0xffff << nl;
+  while (true) {
+    const id = <i32>load<u16>(NAMES + (<usize>slot << 1));
+    if (id == 0) return 0;
+    const e = NAMES + <usize>NAME_ENTRIES_AT + <usize>id * NAME_ENTRY_BYTES;
+    if (<i32>load<u8>(e + NAME_ENTRY_BYTES - 1) == nl && ((i8x16.bitmask(i8x16.eq(v, v128.load(e))) | rest) & 0xffff) == 0xffff) return id;
+    slot = (slot + 1) & (NAME_HASH_SLOTS - 1);
+  }
+}

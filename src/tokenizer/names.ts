@@ -9,6 +9,7 @@ import {
   MAX_NAME_ID, MAX_NAME_ID_LEN, NAME_ENTRIES_AT, NAME_ENTRY_BYTES, NAME_HASH_SHIFT, NAME_HASH_SLOTS,
   NAME_TABLE_BYTES,
 } from "../contract/layout.js";
+import { TCHAR } from "../contract/charclass.js";
 import { COMMON_HEADER_NAMES } from "./intern.js";
 
 // Module-local copies (V8 reads an imported binding through a cell at every use).
@@ -34,6 +35,11 @@ COMMON_HEADER_NAMES.forEach((name, index) => {
   const id = index + 1;
   const len = name.length;
   if (len < 1 || len > LONGEST) throw new Error(`names.ts: ${JSON.stringify(name)} does not fit an entry`);
+  // The WASM walk (assembly/fast.ts blockFieldLine) takes a name with an id as valid without
+  // reading its bytes as tchars (RFC 9110 §5.6.2): every common name must be tchars only.
+  for (let i = 0; i < len; i++) {
+    if (TCHAR[name.charCodeAt(i)] !== 1) throw new Error(`names.ts: ${JSON.stringify(name)} is not a token`);
+  }
   const e = id * ENTRY;
   for (let i = 0; i < len; i++) ENTRIES[e + i] = name.charCodeAt(i);
   ENTRIES[e + ENTRY - 1] = len;

@@ -9,6 +9,7 @@ import { DEFAULT_HEAD_LIMIT, OUTCOME_VIOLATION, T_FLAGS, T_OUTCOME, T_VIOLATION,
 import { newTable } from "../../src/contract/table.js";
 import type { Tokenizer } from "../../src/contract/tokenizer.js";
 import { VIOLATION_COUNT } from "../../src/contract/violations.js";
+import { COMMON_HEADER_NAMES } from "../../src/tokenizer/intern.js";
 import { allBackends } from "./backends.js";
 import { tableDiff } from "./cases.case.js";
 
@@ -209,6 +210,70 @@ describe(`differential: ${backends.map((t) => t.name).join(", ")}`, () => {
           }
         }
       }
+    }
+  });
+
+  test("request lines whose words, SPs and CRLF fall on every lane of a 16-byte block, cut and limited at every byte", () => {
+    // The SIMD request line (assembly/fast.ts blockRequestLine) finds each word's end with one
+    // search of 16-byte blocks for a byte <= SP (or above 0x7f): method and target of 1 to 40
+    // bytes move SP, version and CRLF over every lane; words the block search must hand to the
+    // loop (more whitespace, HTAB, a control or high byte, another version) sit at the same lanes.
+    const none = new Uint8Array(0);
+    const lf = Uint8Array.of(0x3a, 0x0d, 0x0a);
+    const lines: string[] = [];
+    for (let m = 1; m <= 17; m++) {
+      for (let t = 1; t <= 40; t++) lines.push(`${"M".repeat(m)} /${"t".repeat(t - 1)} HTTP/1.${t & 1}`);
+    }
+    for (const odd of ["  ", "\t", " \t", "\x01", "\x7f", "\x80", "\xff", "\r", "\n"]) {
+      for (let t = 0; t <= 17; t++) {
+        lines.push(`GET /${"a".repeat(t)}${odd}b HTTP/1.1`, `GET${odd}/${"a".repeat(t)} HTTP/1.1`, `GET /${"a".repeat(t)}${odd}HTTP/1.1`);
+      }
+    }
+    for (const v of ["HTTP/1.2", "HTTP/2.0", "HTTP/1.1 ", "HTTP/1.10", "http/1.1", "HTTP/1.", "HTTP/1.1x"]) lines.push(`GET /${"p".repeat(7)} ${v}`);
+    lines.push(" GET / HTTP/1.1", "GET  / HTTP/1.1", "GET / HTTP/1.1 x");
+    for (const line of lines) {
+      const input = latin1(`${line}\r\nHost: x\r\n\r\n`);
+      agree({ input, cuts: [], headLimit: DEFAULT_HEAD_LIMIT, prefix: none, garbage: lf });
+      for (let cut = line.length - 10; cut <= line.length + 2; cut++) {
+        if (cut < 1) continue;
+        agree({ input, cuts: [cut], headLimit: DEFAULT_HEAD_LIMIT, prefix: none, garbage: lf });
+        agree({ input, cuts: [], headLimit: cut, prefix: none, garbage: lf });
+      }
+    }
+  });
+
+  test("field names of 1 to 20 bytes with their colon on every lane, common or not, and values the block walk leaves to the line steps", () => {
+    // assembly/fast.ts blockFieldLine: the colon is found in the 16 bytes at the line start and
+    // the name id from the same vector; a common name is not searched for non-tchars, any other
+    // name is; a name of 16 bytes or more goes to fieldLine. The walk's hits (controls, HTAB,
+    // bytes above 0x7f) stop it before a value with HTAB or obs-text, which the line steps take.
+    const none = new Uint8Array(0);
+    const names: string[] = [];
+    for (let len = 1; len <= 20; len++) {
+      for (const n of COMMON_HEADER_NAMES) if (n.length === len) names.push(n, n.toUpperCase(), n.slice(0, -1) + "_");
+      names.push("x".repeat(len), `${"y".repeat(len - 1)} `, `${"z".repeat(len >> 1)}/${"z".repeat(len - 1 - (len >> 1))}`);
+    }
+    names.push("Hos", "Hostt", "Host ", " Host", "Ho\x80t", "Ho\tst", "Content-Lengt", "");
+    const values = ["", "v", " v", "  v", "v ", "v\t", "\tv", "a\tb", "caf\xe9", "\x80", "a\x01b", "close", "5"];
+    let k = 0;
+    for (const name of names) {
+      for (const value of values) {
+        // A pad line moves the name over the 16 lanes of a block (and a 64-byte mask).
+        const pad = "p".repeat(k++ % 37);
+        const input = latin1(`GET / HTTP/1.1\r\nX-Pad: ${pad}\r\n${name}:${value}\r\nHost: h\r\n\r\n`);
+        agree({ input, cuts: [], headLimit: DEFAULT_HEAD_LIMIT, prefix: none, garbage: Uint8Array.of(0x3a, 0x3a, 0x0d, 0x0a) });
+        const lineAt = 16 + 9 + pad.length;
+        for (const cut of [lineAt + 1, lineAt + name.length, lineAt + name.length + value.length + 2, input.length - 1]) {
+          agree({ input, cuts: [cut], headLimit: DEFAULT_HEAD_LIMIT, prefix: none, garbage: Uint8Array.of(0x3a) });
+        }
+      }
+    }
+    // A head that ends within 16 bytes of a field line's start, after a longer head left colons
+    // and CRLFs in linear memory past its end.
+    for (const tok of backends) whole(tok, latin1(`GET / HTTP/1.1\r\nX: ${":\r\n".repeat(40)}\r\n`), DEFAULT_HEAD_LIMIT);
+    for (let cut = 1; cut <= 20; cut++) {
+      const input = latin1(`GET / HTTP/1.1\r\nHost: a\r\n${"Accept-Encoding: x\r\n".slice(0, cut)}`);
+      agree({ input, cuts: [], headLimit: DEFAULT_HEAD_LIMIT, prefix: none, garbage: Uint8Array.of(0x3a, 0x0d, 0x0a) });
     }
   });
 
