@@ -167,7 +167,7 @@ function inShort(f: Figures, targets: Target[], machine: Result["machine"] | und
     if (e2e.length) {
       s += " In a whole server the difference is smaller, because parsing is a small part of what a request costs";
       const small = e2e.filter((x) => x.heads === "hello" && x.share !== undefined).map((x) => x.share!);
-      if (small.length) s += ` (${pct(Math.min(...small))} to ${pct(Math.max(...small))} of the server's CPU time for a hello-world request; the rest is system calls and Node's socket work)`;
+      if (small.length) s += ` (${pct(Math.min(...small))} to ${pct(Math.max(...small))} of the server's CPU time for a hello-world request; the rest is the server's other work: Node's sockets, system calls, the handler and its answer)`;
       s += ".";
       for (const heads of ["2 KB heads", "hello"]) {
         const list = e2e.filter((x) => x.heads === heads);
