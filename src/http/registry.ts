@@ -47,11 +47,10 @@ export class ConnectionRegistry {
     else previous.liveNext = next;
     if (next !== null) next.livePrevious = previous;
     connection.liveNext = connection.livePrevious = null;
+    // The timer stays (unref'd) when the last one leaves: the next sweep that finds none stops
+    // it. One connection per request would otherwise clear and make a timer each time the
+    // server's last connection closes.
     this.#size--;
-    if (this.#size === 0 && this.#timer !== null) {
-      clearInterval(this.#timer);
-      this.#timer = null;
-    }
   }
 
   #has(connection: Connection): boolean {
@@ -68,9 +67,14 @@ export class ConnectionRegistry {
   }
 
   #sweep = (): void => {
+    if (this.#first === null) {
+      clearInterval(this.#timer!);
+      this.#timer = null;
+      return;
+    }
     const now = Date.now();
-    for (let c = this.#first; c !== null; ) {
-      const next = c.liveNext;
+    for (let c: Connection | null = this.#first; c !== null; ) {
+      const next: Connection | null = c.liveNext;
       if (c.deadline !== 0 && now >= c.deadline) c.expire();
       c = next;
     }
