@@ -1,8 +1,9 @@
 // Accepted sockets that read straight into a region of memory chosen by the server (for
 // HTTPServer, the WASM tokenizer's input region, so a head is scanned where it landed, with no
 // copy in), through node:net's `onread` option: no Buffer allocated per read by the runtime and
-// no trip through the Readable stream machinery. The socket still emits `data` with each chunk,
-// so readers (socket-reader.ts) do not know which kind of socket they read.
+// no trip through the Readable stream machinery. Each chunk goes to the socket's reader
+// (socket-reader.ts) by a direct call, not a `data` event (no listener per connection, no
+// arguments array per read); `data` is still emitted when someone else listens.
 // Where the runtime cannot (no `_handle.useUserBuffer`: Deno, Bun; TLS sockets), the accepted
 // socket is used as it is, and its `data` events come from the runtime.
 // A new connection waits for the check phase (newcomers.ts): the accept, and the first bytes it
@@ -12,7 +13,7 @@ import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
 import { later } from "./newcomers.js";
 import type { PeerAddress } from "./peer-address.js";
-import { readerEnded, SIGNALS_END } from "./socket-reader.js";
+import { CALLS_READER, readerData, readerEnded } from "./socket-reader.js";
 
 const PAUSED = 1;
 /** The connection's first bytes have been handed on: its reads are no longer held. */
@@ -149,7 +150,7 @@ export class LinearSocket extends net.Socket {
     if ((state & HEARD) === 0 || state >= HELD_ONE) {
       this.#state = state + HELD_ONE;
       later(LinearSocket.#deliver, this, chunk);
-    } else this.emit("data", chunk);
+    } else handOn(this, chunk);
     if (full && !this.destroyed) {
       let at = slab === null ? SLAB : landed.byteOffset + n;
       if (SLAB - at < view.length) {
@@ -166,7 +167,7 @@ export class LinearSocket extends net.Socket {
     socket.#state = (socket.#state - HELD_ONE) | HEARD;
     if (socket.destroyed || socket.discard !== null) return;
     if (chunk === null) readerEnded(socket);
-    else socket.emit("data", chunk);
+    else handOn(socket, chunk);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -181,7 +182,7 @@ export class LinearSocket extends net.Socket {
   }
 
   static {
-    (this.prototype as { [SIGNALS_END]?: boolean })[SIGNALS_END] = true;
+    (this.prototype as { [CALLS_READER]?: boolean })[CALLS_READER] = true;
     this.prototype.discard = null;
     this.prototype.whenDestroyed = null;
     this.prototype.bulk = null;
@@ -191,6 +192,12 @@ export class LinearSocket extends net.Socket {
   get paused(): boolean {
     return (this.#state & PAUSED) !== 0;
   }
+}
+
+/** A read of `socket`, to its reader, then as `data` to any listener (none, usually). */
+function handOn(socket: LinearSocket, chunk: Buffer): void {
+  readerData(socket, chunk);
+  if (socket.listenerCount("data") !== 0) socket.emit("data", chunk);
 }
 
 /** A bulk transfer's reads land one after the other in slabs of this size, each read at most

@@ -34,12 +34,17 @@ interface ReadSocket extends Duplex {
   [READER]?: SocketReader;
 }
 
-/** On a socket class that calls readerEnded() itself when its peer ends (LinearSocket): the
- * reader adds no `end` listener (which would be the socket's second, and make an array). */
-export const SIGNALS_END: unique symbol = Symbol("signals end");
+/** On a socket class that hands its reads to readerData() and calls readerEnded() when its
+ * peer ends (LinearSocket): the reader adds no `data` and no `end` listener (no listener call,
+ * no arguments array per read; no registration per connection). */
+export const CALLS_READER: unique symbol = Symbol("calls reader");
 
-/** The peer of `socket` ended (for sockets with SIGNALS_END; set by SocketReader). */
+/** The peer of `socket` ended (for sockets with CALLS_READER; set by SocketReader). */
 export let readerEnded: (socket: Duplex) => void;
+
+/** `chunk` was read on `socket` (for sockets with CALLS_READER): to its reader, if it has one
+ * (set by SocketReader). */
+export let readerData: (socket: Duplex, chunk: Buffer) => void;
 
 /** The error listener of a connection: given to it at accept (TCPServer) so that an error
  * before any reader exists cannot crash the process, then the reader's (set by SocketReader). */
@@ -123,6 +128,10 @@ export class SocketReader implements ByteSource {
       const reader = socket[READER];
       if (reader !== undefined) reader.#onEnd();
     };
+    readerData = (socket: ReadSocket, chunk: Buffer) => {
+      const reader = socket[READER];
+      if (reader !== undefined) reader.#onData(chunk);
+    };
   }
 
   static #dataListener(this: ReadSocket, chunk: Buffer): void {
@@ -138,8 +147,10 @@ export class SocketReader implements ByteSource {
   constructor(socket: Duplex) {
     this.#socket = socket;
     (socket as ReadSocket)[READER] = this;
-    socket.on("data", SocketReader.#dataListener);
-    if ((socket as { [SIGNALS_END]?: boolean })[SIGNALS_END] !== true) socket.on("end", SocketReader.#endListener);
+    if ((socket as { [CALLS_READER]?: boolean })[CALLS_READER] !== true) {
+      socket.on("data", SocketReader.#dataListener);
+      socket.on("end", SocketReader.#endListener);
+    }
     socket.on("close", SocketReader.#endListener);
     if (socket.listenerCount("error", onSocketError) === 0) socket.on("error", onSocketError);
     socket.resume();

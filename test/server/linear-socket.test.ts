@@ -9,6 +9,7 @@ import { newTable } from "../../src/contract/table.js";
 import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { acceptInto, LinearSocket, type ReadRegion } from "../../src/socketserver/linear-socket.js";
+import { SocketReader } from "../../src/socketserver/socket-reader.js";
 import { WasmTokenizer } from "../../src/tokenizer/wasm.js";
 import { QuietHandler, RawClient, splitResponses } from "./helpers.js";
 
@@ -274,6 +275,36 @@ describe("bulk reads (a large body): outside the region, without a copy", () => 
       client.write(Buffer.alloc(100, "b"));
       await dropped;
       expect(adopted).toEqual([16]);
+    });
+  });
+});
+
+describe("reads handed to the reader", () => {
+  it("by a call, not a data listener; a data event only for other listeners, after the reader", async () => {
+    await withAccepted(64, async ({ socket, client }) => {
+      const ends = socket.listenerCount("end");
+      const reader = new SocketReader(socket);
+      // The reader listens for neither `data` nor `end` (only `close`, and `error`).
+      expect(socket.listenerCount("data")).toBe(0);
+      expect(socket.listenerCount("end")).toBe(ends);
+      expect(socket.listenerCount("close")).toBe(1);
+      client.write("first");
+      expect((await reader.read(5)).toString()).toBe("first");
+      const order: string[] = [];
+      const event = new Promise<Buffer>((resolve) =>
+        socket.once("data", (chunk: Buffer) => {
+          order.push(`event, reader has it: ${reader.received}`);
+          resolve(chunk);
+        }),
+      );
+      client.write("second");
+      expect((await event).toString()).toBe("second");
+      expect((await reader.read(6)).toString()).toBe("second");
+      // The reader had the chunk when the event came.
+      expect(order).toEqual(["event, reader has it: true"]);
+      client.end();
+      expect((await reader.read()).length).toBe(0);
+      expect(reader.done).toBe(true);
     });
   });
 });
