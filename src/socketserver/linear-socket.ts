@@ -171,6 +171,9 @@ export class LinearSocket extends net.Socket {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // The reader learns of the close here, in place of a `close` listener; after an error from
+    // the `error` event that follows.
+    if (error === null || error === undefined) readerEnded(this);
     this.peer?.settle();
     this.peer = null;
     const destroyed = this.whenDestroyed;

@@ -35,8 +35,8 @@ interface ReadSocket extends Duplex {
 }
 
 /** On a socket class that hands its reads to readerData() and calls readerEnded() when its
- * peer ends (LinearSocket): the reader adds no `data` and no `end` listener (no listener call,
- * no arguments array per read; no registration per connection). */
+ * peer ends or it is destroyed without an error (LinearSocket): the reader adds no `data`, `end`
+ * or `close` listener (no listener call, no arguments array per read; no registration). */
 export const CALLS_READER: unique symbol = Symbol("calls reader");
 
 /** The peer of `socket` ended (for sockets with CALLS_READER; set by SocketReader). */
@@ -150,8 +150,8 @@ export class SocketReader implements ByteSource {
     if ((socket as { [CALLS_READER]?: boolean })[CALLS_READER] !== true) {
       socket.on("data", SocketReader.#dataListener);
       socket.on("end", SocketReader.#endListener);
+      socket.on("close", SocketReader.#endListener);
     }
-    socket.on("close", SocketReader.#endListener);
     if (socket.listenerCount("error", onSocketError) === 0) socket.on("error", onSocketError);
     socket.resume();
   }

@@ -284,10 +284,10 @@ describe("reads handed to the reader", () => {
     await withAccepted(64, async ({ socket, client }) => {
       const ends = socket.listenerCount("end");
       const reader = new SocketReader(socket);
-      // The reader listens for neither `data` nor `end` (only `close`, and `error`).
+      // The reader listens for neither `data`, `end` nor `close` (only `error`).
       expect(socket.listenerCount("data")).toBe(0);
       expect(socket.listenerCount("end")).toBe(ends);
-      expect(socket.listenerCount("close")).toBe(1);
+      expect(socket.listenerCount("close")).toBe(0);
       client.write("first");
       expect((await reader.read(5)).toString()).toBe("first");
       const order: string[] = [];
@@ -305,6 +305,29 @@ describe("reads handed to the reader", () => {
       client.end();
       expect((await reader.read()).length).toBe(0);
       expect(reader.done).toBe(true);
+    });
+  });
+
+  it("a socket destroyed here, without an error, ends its reader's wait", async () => {
+    await withAccepted(64, async ({ socket }) => {
+      const reader = new SocketReader(socket);
+      const read = reader.read(10);
+      socket.destroy();
+      expect((await read).length).toBe(0);
+      expect(reader.done).toBe(true);
+      expect(reader.error).toBe(null);
+    });
+  });
+
+  it("a socket destroyed with an error gives its reader the error", async () => {
+    await withAccepted(64, async ({ socket }) => {
+      const reader = new SocketReader(socket);
+      const read = reader.read(10);
+      const failure = new Error("boom");
+      socket.destroy(failure);
+      expect((await read).length).toBe(0);
+      expect(reader.done).toBe(true);
+      expect(reader.error).toBe(failure);
     });
   });
 });
