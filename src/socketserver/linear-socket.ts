@@ -154,6 +154,7 @@ export class LinearSocket extends net.Socket {
     if (full && !this.destroyed) {
       let at = slab === null ? SLAB : landed.byteOffset + n;
       if (SLAB - at < view.length) {
+        if (!primed) primeAllocator();
         slab = Buffer.allocUnsafeSlow(SLAB).buffer as ArrayBuffer;
         at = 0;
       }
@@ -207,6 +208,32 @@ function handOn(socket: LinearSocket, chunk: Buffer): void {
  * BULK_READ bytes, while at least a region's worth of the slab is left. */
 const SLAB = 1 << 20;
 const BULK_READ = 256 * 1024;
+
+/**
+ * Slabs are freed by the GC, tens of MB at a time, and glibc's malloc gives memory freed at the
+ * top of its heap back to the kernel once it exceeds M_TRIM_THRESHOLD (128 KiB at first, twice
+ * the mmap threshold later; mallopt(3)): the next slabs then land in pages the kernel must
+ * fault in and zero, ~15-19k faults per 512 MiB upload, most of the kernel time that made a
+ * chunked upload slower than node:http's (bench/NOTES.md, session 6). glibc raises both
+ * thresholds by itself when a block it had mapped on its own is freed (the mmap threshold to
+ * that block's size, at most 32 MiB on 64-bit; the trim threshold to twice that): the first bulk
+ * transfer of the process allocates one such block of PRIMER bytes and drops it, so that once
+ * the GC has freed it, a burst of freed slabs stays in the heap for the next ones (up to 60 MiB
+ * kept free instead of returned). The block is never written: none of its pages becomes
+ * resident. Other allocators ignore it.
+ */
+const PRIMER = 30 << 20;
+let primed = false;
+
+function primeAllocator(): void {
+  primed = true;
+  Buffer.allocUnsafeSlow(PRIMER);
+}
+
+/** Whether the first bulk transfer has primed the allocator (for tests). */
+export function allocatorPrimed(): boolean {
+  return primed;
+}
 
 /** Where the read after the one #onRead is handling lands, when not in the region: node asks
  * the socket's `buffer` function (landing()) for it right after #onRead returns. */

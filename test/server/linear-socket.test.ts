@@ -4,7 +4,7 @@
 // including heads split across reads, pipelined heads, bodies and input backpressure.
 
 import net from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { newTable } from "../../src/contract/table.js";
 import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
@@ -255,6 +255,41 @@ describe("bulk reads (a large body): outside the region, without a copy", () => 
       expect((await next).toString()).toBe("next");
       expect(adopted.at(-1)).toBe(4);
     });
+  });
+
+  it("the first bulk transfer primes the allocator; reads that fit the region do not", async () => {
+    // A fresh copy of the module: no socket of it has filled a region yet.
+    vi.resetModules();
+    const fresh = await import("../../src/socketserver/linear-socket.js");
+    const landed = new Uint8Array(4096);
+    const region: ReadRegion = { view: () => landed, adopt: () => {} };
+    const srv = net.createServer({ pauseOnConnect: true });
+    const accepted = new Promise<LinearSocket>((resolve) => srv.once("connection", resolve));
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    expect(fresh.acceptInto(srv, region, true)).toBe(true);
+    const client = net.connect((srv.address() as net.AddressInfo).port, "127.0.0.1");
+    try {
+      const socket = await accepted;
+      expect(socket).toBeInstanceOf(fresh.LinearSocket);
+      const small = new Promise<Buffer>((resolve) => socket.once("data", resolve));
+      socket.resume();
+      client.write("a small request");
+      expect((await small).toString()).toBe("a small request");
+      expect(fresh.allocatorPrimed()).toBe(false);
+      let got = 0;
+      const all = new Promise<void>((resolve) => {
+        socket.on("data", (chunk: Buffer) => {
+          got += chunk.length;
+          if (got === 4 << 20) resolve();
+        });
+      });
+      client.write(Buffer.alloc(4 << 20, "x"));
+      await all;
+      expect(fresh.allocatorPrimed()).toBe(true);
+    } finally {
+      client.destroy();
+      srv.close();
+    }
   });
 
   it("a bulk read dropped by discard leaves the region alone", async () => {
