@@ -10,12 +10,12 @@
 // value in a register across a call), only special() for the fields it interprets.
 
 import {
-  MAX_HEADER_LINE, MAX_HEADER_LINES, MAX_REQUEST_LINE, T_HEADER_COUNT, T_METHOD_LEN, T_METHOD_OFF,
+  HEADER_NAME_ID, HEADER_SLOTS, MAX_HEADER_LINE, MAX_HEADER_LINES, MAX_REQUEST_LINE, T_HEADER_COUNT, T_HEADERS, T_METHOD_LEN, T_METHOD_OFF,
   T_REQUEST_LINE_END, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR,
   T_VERSION_OFF, T_WORDS, OUTCOME_NEED_MORE,
 } from "./layout";
-import { endOfHead, field, fieldWithId } from "./fields";
-import { nameIdOf } from "./names";
+import { endOfHead, field, maybeSpecial, special } from "./fields";
+import { nameIdOf, NAME_SPECIAL } from "./names";
 import { findControl, findNonTchar, findWordEnd } from "./search";
 import { base, byteAt, getSlot, isWhite, setSlot } from "./state";
 
@@ -91,27 +91,32 @@ export function fastRequestLine(rs: i32, limit: i32): i32 {
  */
 export function fastFields(ls: i32, limit: i32): i32 {
   if (ASC_FEATURE_SIMD) {
+    // The input base and the field count in locals (V8 reloads a global at every use); each
+    // line taken adds one field, whichever function takes it.
+    const b = base;
+    let count = getSlot(T_HEADER_COUNT);
     let wpos = ls;
-    let word = hitWord(ls, limit);
+    let word = hitWord(b, ls, limit);
     while (true) {
       while (word == 0) {
         wpos += 64;
         if (wpos >= limit) return ls;
-        word = hitWord(wpos, limit);
+        word = hitWord(b, wpos, limit);
       }
       const cr = wpos + <i32>ctz(word);
       // The first hit must be the CR of a CRLF below `limit`, within the line limit.
-      if (cr + 1 >= limit || load<u16>(base + <usize>cr) != 0x0a0d || cr + 2 - ls > MAX_HEADER_LINE) return ls;
-      const rc = blockFieldLine(ls, cr);
+      if (cr + 1 >= limit || load<u16>(b + <usize>cr) != 0x0a0d || cr + 2 - ls > MAX_HEADER_LINE) return ls;
+      const rc = blockFieldLine(b, ls, cr, count);
       if (rc < 0) return -1;
       if (rc == 0) return ls;
+      count++;
       ls = cr + 2;
       const k = ls - wpos;
       if (k < 64) {
         word &= <u64>-1 << <u64>k;
       } else {
         wpos = ls;
-        word = ls < limit ? hitWord(ls, limit) : 0;
+        word = ls < limit ? hitWord(b, ls, limit) : 0;
       }
     }
   } else {
@@ -157,8 +162,8 @@ export function fastFields(ls: i32, limit: i32): i32 {
  * line has not (a line with one is left to fieldLine's steps or the reference steps). Reads
  * 16-byte blocks that start below `limit` (the input's padding covers the rest). */
 // @ts-ignore: decorator
-@inline function hitWord(pos: i32, limit: i32): u64 {
-  const p = base + <usize>pos;
+@inline function hitWord(b: usize, pos: i32, limit: i32): u64 {
+  const p = b + <usize>pos;
   const rest = limit - pos;
   let m = <u64>hits16(p);
   if (rest > 16) m |= <u64>hits16(p + 16) << 16;
@@ -177,32 +182,45 @@ export function fastFields(ls: i32, limit: i32): i32 {
 
 /**
  * SIMD: the line [ls, cr), which holds no hit (hitWord) and ends in CRLF, as fieldLine takes it,
- * with the name's colon found by one compare of the 16 bytes at ls and its name id by the same
- * vector. A common name is tchars only (src/tokenizer/names.ts checks), so only another name is
- * searched for a non-tchar; a name of 16 bytes or more goes to fieldLine.
+ * `count` fields before it, b the input base. The name's colon is found by one compare of the 16
+ * bytes at ls, its name id with the same vector (nameIdOf); a common name is tchars only
+ * (src/tokenizer/names.ts checks), so only another name is searched for a non-tchar, and whether
+ * special() must see the line is known from the id (NAME_SPECIAL) unless there is none. A name
+ * of 16 bytes or more goes to fieldLine.
  */
 // @ts-ignore: decorator
-@inline function blockFieldLine(ls: i32, cr: i32): i32 {
-  if (getSlot(T_HEADER_COUNT) + 1 > MAX_HEADER_LINES) return 0;
+@inline function blockFieldLine(b: usize, ls: i32, cr: i32, count: i32): i32 {
+  // CPython reads at most 100 lines after the request line, the blank line included.
+  if (count + 1 > MAX_HEADER_LINES) return 0;
   if (cr == ls) {
     endOfHead(cr + 2);
     return -1;
   }
-  const at = base + <usize>ls;
+  const at = b + <usize>ls;
   const name = v128.load(at);
   const colons = i8x16.bitmask(i8x16.eq(name, i8x16.splat(<i8>COLON)));
   if (colons == 0) return fieldLine(ls, cr);
   const colon = ls + <i32>ctz(colons);
   if (colon == ls || colon > cr) return 0;
   const nl = colon - ls;
-  const id = nameIdOf(name, at, nl);
-  if (id == 0 && findNonTchar(ls, colon) != colon) return 0;
+  const entry = nameIdOf(name, at, nl);
+  if (entry == 0 && findNonTchar(ls, colon) != colon) return 0;
   let vs = colon + 1;
-  let c = byteAt(vs);
-  if (c == 0x20) c = byteAt(++vs);
+  let c = <u32>load<u8>(b + <usize>vs);
+  if (c == 0x20) c = <u32>load<u8>(b + <usize>++vs);
   if (vs < cr && c == 0x20) return 0;
-  if (cr > vs && byteAt(cr - 1) == 0x20) return 0;
-  return fieldWithId(ls, nl, vs, cr - vs, id) == OUTCOME_NEED_MORE ? 1 : -1;
+  if (cr > vs && load<u8>(b + <usize>cr - 1) == 0x20) return 0;
+  if ((entry & NAME_SPECIAL) != 0 || (entry == 0 && maybeSpecial(ls, nl))) {
+    if (special(ls, nl, vs, cr - vs) != OUTCOME_NEED_MORE) return -1;
+  }
+  const h = T_HEADERS + count * HEADER_SLOTS;
+  setSlot(h, ls);
+  setSlot(h + 1, nl);
+  setSlot(h + 2, vs);
+  setSlot(h + 3, cr - vs);
+  setSlot(h + HEADER_NAME_ID, entry & (NAME_SPECIAL - 1));
+  setSlot(T_HEADER_COUNT, count + 1);
+  return 1;
 }
 
 /** SIMD: the request line at rs when it is `method SP target SP HTTP/1.x CRLF`, one SP between

@@ -172,31 +172,16 @@ export function headerLine(ls: i32, ce: i32): i32 {
   return (<u32>(nl < 32) & (lengths >> <u32>nl)) != 0;
 }
 
-/** field(), with the name id found already. */
-// @ts-ignore: decorator
-@inline export function fieldWithId(no: i32, nl: i32, vo: i32, vl: i32, id: i32): i32 {
-  if (maybeSpecial(no, nl)) {
-    const rc = special(no, nl, vo, vl);
-    if (rc != OUTCOME_NEED_MORE) return rc;
-  }
-  return plainFieldWithId(no, nl, vo, vl, id);
-}
-
 /** The slots of a field line special() has nothing to say about (or has taken). */
 // @ts-ignore: decorator
 @inline export function plainField(no: i32, nl: i32, vo: i32, vl: i32): i32 {
-  return plainFieldWithId(no, nl, vo, vl, nameId(no, nl));
-}
-
-// @ts-ignore: decorator
-@inline function plainFieldWithId(no: i32, nl: i32, vo: i32, vl: i32, id: i32): i32 {
   const count = getSlot(T_HEADER_COUNT);
   const h = T_HEADERS + count * HEADER_SLOTS;
   setSlot(h, no);
   setSlot(h + 1, nl);
   setSlot(h + 2, vo);
   setSlot(h + 3, vl);
-  setSlot(h + HEADER_NAME_ID, id);
+  setSlot(h + HEADER_NAME_ID, nameId(no, nl));
   setSlot(T_HEADER_COUNT, count + 1);
   return OUTCOME_NEED_MORE;
 }
@@ -212,7 +197,7 @@ function badNameByte(i: i32): i32 {
 }
 
 /** The fields the server needs without making strings: framing, Connection, Expect. */
-function special(no: i32, nl: i32, vo: i32, vl: i32): i32 {
+export function special(no: i32, nl: i32, vo: i32, vl: i32): i32 {
   let flags = getSlot(T_FLAGS);
   if (equalsLower(no, nl, CONTENT_LENGTH, 14)) {
     return contentLength(no, vo, vl, flags);

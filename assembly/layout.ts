@@ -59,7 +59,13 @@ export const NAME_ENTRY_BYTES: i32 = 32;
 export const MAX_NAME_ID_LEN: i32 = 31;
 export const MAX_NAME_ID: i32 = 255;
 export const NAME_ENTRIES_AT: i32 = 2 * NAME_HASH_SLOTS;
-export const NAME_TABLE_BYTES: i32 = NAME_ENTRIES_AT + NAME_ENTRY_BYTES * (MAX_NAME_ID + 1);
+export const NAME_BLOCK_AT: i32 = NAME_ENTRIES_AT + NAME_ENTRY_BYTES * (MAX_NAME_ID + 1);
+export const NAME_BLOCK_SLOTS: i32 = 512;
+export const NAME_BLOCK_SHIFT: i32 = 23;
+export const NAME_BLOCK_MULTIPLIER: i32 = 0x6f024b4b;
+export const NAME_BLOCK_IDS_AT: i32 = NAME_BLOCK_AT + 16 * NAME_BLOCK_SLOTS;
+export const NAME_BLOCK_SPECIAL: i32 = 0x100;
+export const NAME_TABLE_BYTES: i32 = NAME_BLOCK_IDS_AT + 2 * NAME_BLOCK_SLOTS;
 
 export const V_NONE: i32 = 0;
 export const V_EMPTY_REQUEST_LINE: i32 = 1;

@@ -2,7 +2,10 @@
 // src/tokenizer/names.ts does for the twin (same hash, same probing, same table: the loader
 // writes that module's NAME_TABLE into NAMES). The id goes into the header's HEADER_NAME_ID slot.
 
-import { MAX_NAME_ID_LEN, NAME_ENTRIES_AT, NAME_ENTRY_BYTES, NAME_HASH_SHIFT, NAME_HASH_SLOTS } from "./layout";
+import {
+  MAX_NAME_ID_LEN, NAME_BLOCK_AT, NAME_BLOCK_SPECIAL, NAME_BLOCK_IDS_AT, NAME_BLOCK_MULTIPLIER, NAME_BLOCK_SHIFT, NAME_ENTRIES_AT, NAME_ENTRY_BYTES,
+  NAME_HASH_SHIFT, NAME_HASH_SLOTS,
+} from "./layout";
 import { base } from "./state";
 import { NAMES } from "./tables";
 
@@ -43,17 +46,21 @@ import { NAMES } from "./tables";
   }
 }
 
-/** SIMD: nameId of the name at `at` of nl bytes (1 to 15), whose first 16 bytes are `v`. */
+/** Set in a NAME_BLOCK entry's id when special() interprets the name (layout.ts). */
+export const NAME_SPECIAL: i32 = NAME_BLOCK_SPECIAL;
+
+/** SIMD: nameId of the name at `at` of nl bytes (1 to 15), whose first 16 bytes are `v` (its
+ * colon at lane nl), from the NAME_BLOCK table: one slot, one compare, no probing. An entry holds
+ * the name and its colon, so lanes 0 to nl all equal only for that very name: a shorter entry has
+ * its colon where the name has a tchar, a longer one a tchar where the name has its colon. */
 // @ts-ignore: decorator
 @inline export function nameIdOf(v: v128, at: usize, nl: i32): i32 {
-  const key: u32 = (<u32>nl) ^ (<u32>load<u8>(at) << 8) ^ (<u32>load<u8>(at + <usize>(nl >> 1)) << 16) ^ (<u32>load<u8>(at + <usize>(nl - 1)) << 24);
-  let slot = <i32>((key * <u32>0x9e3779b1) >> <u32>NAME_HASH_SHIFT);
-  const rest = 0xffff << nl;
-  while (true) {
-    const id = <i32>load<u16>(NAMES + (<usize>slot << 1));
-    if (id == 0) return 0;
-    const e = NAMES + <usize>NAME_ENTRIES_AT + <usize>id * NAME_ENTRY_BYTES;
-    if (<i32>load<u8>(e + NAME_ENTRY_BYTES - 1) == nl && ((i8x16.bitmask(i8x16.eq(v, v128.load(e))) | rest) & 0xffff) == 0xffff) return id;
-    slot = (slot + 1) & (NAME_HASH_SLOTS - 1);
-  }
+  const mask: u32 = nl >= 4 ? <u32>-1 : (<u32>1 << (<u32>nl << 3)) - 1;
+  const k1 = load<u32>(at) & mask;
+  const k2 = load<u32>(at + <usize>max(nl - 4, 0)) & mask;
+  const key = k1 ^ rotl<u32>(k2, 16) ^ (<u32>nl << 27);
+  const slot = <usize>((key * <u32>NAME_BLOCK_MULTIPLIER) >> <u32>NAME_BLOCK_SHIFT);
+  const m = <u32>i8x16.bitmask(i8x16.eq(v, v128.load(NAMES + <usize>NAME_BLOCK_AT + (slot << 4))));
+  const want: u32 = (<u32>2 << <u32>nl) - 1;
+  return (m & want) == want ? <i32>load<u16>(NAMES + <usize>NAME_BLOCK_IDS_AT + (slot << 1)) : 0;
 }

@@ -6,8 +6,8 @@
 // and the server then take the interned string by index, comparing no bytes. No node: import.
 
 import {
-  MAX_NAME_ID, MAX_NAME_ID_LEN, NAME_ENTRIES_AT, NAME_ENTRY_BYTES, NAME_HASH_SHIFT, NAME_HASH_SLOTS,
-  NAME_TABLE_BYTES,
+  MAX_NAME_ID, MAX_NAME_ID_LEN, NAME_BLOCK_AT, NAME_BLOCK_IDS_AT, NAME_BLOCK_SPECIAL, NAME_BLOCK_MULTIPLIER, NAME_BLOCK_SHIFT,
+  NAME_ENTRIES_AT, NAME_ENTRY_BYTES, NAME_HASH_SHIFT, NAME_HASH_SLOTS, NAME_TABLE_BYTES,
 } from "../contract/layout.js";
 import { TCHAR } from "../contract/charclass.js";
 import { COMMON_HEADER_NAMES } from "./intern.js";
@@ -23,6 +23,26 @@ const LONGEST: number = MAX_NAME_ID_LEN;
 export function nameSlot(len: number, first: number, mid: number, last: number): number {
   return Math.imul(len ^ (first << 8) ^ (mid << 16) ^ (last << 24), 0x9e3779b1) >>> SHIFT;
 }
+
+/** The NAME_BLOCK slot of a name of 1 to 15 bytes (assembly/names.ts nameIdOf computes the same
+ * from the input): its first and last four bytes as little-endian u32 (for fewer than four bytes,
+ * the name's bytes both times), the second rotated by 16, xor the length shifted left by 27. */
+export function nameBlockSlot(name: string): number {
+  const len = name.length;
+  const word = (at: number, n: number): number => {
+    let w = 0;
+    for (let i = 0; i < n; i++) w |= name.charCodeAt(at + i) << (8 * i);
+    return w >>> 0;
+  };
+  const k1 = word(0, len < 4 ? len : 4);
+  const k2 = word(len < 4 ? 0 : len - 4, len < 4 ? len : 4);
+  const key = (k1 ^ ((k2 << 16) | (k2 >>> 16)) ^ (len << 27)) >>> 0;
+  return Math.imul(key, NAME_BLOCK_MULTIPLIER) >>> NAME_BLOCK_SHIFT;
+}
+
+/** The names the scan interprets (special() in assembly/fields.ts, js-fields.ts), compared in
+ * any letter case: a common name spelled so is flagged NAME_BLOCK_SPECIAL. */
+const SPECIAL_NAMES = ["content-length", "transfer-encoding", "connection", "expect"];
 
 /** The table as WASM memory holds it (NAME_TABLE_BYTES). */
 export const NAME_TABLE: Uint8Array = new Uint8Array(NAME_TABLE_BYTES);
@@ -48,6 +68,18 @@ COMMON_HEADER_NAMES.forEach((name, index) => {
   SLOTS[slot] = id;
   NAME_TABLE[2 * slot] = id & 0xff;
   NAME_TABLE[2 * slot + 1] = id >> 8;
+  if (len <= 15) {
+    // The WASM walk's table: the name and its colon in its slot, which no other name may take
+    // (pick another NAME_BLOCK_MULTIPLIER in both layout files if a new name collides).
+    const b = nameBlockSlot(name);
+    const ids = NAME_BLOCK_IDS_AT + 2 * b;
+    if (NAME_TABLE[ids] !== 0) throw new Error(`names.ts: ${JSON.stringify(name)} collides in the NAME_BLOCK table`);
+    for (let i = 0; i < len; i++) NAME_TABLE[NAME_BLOCK_AT + 16 * b + i] = name.charCodeAt(i);
+    NAME_TABLE[NAME_BLOCK_AT + 16 * b + len] = 0x3a;
+    const flagged = id | (SPECIAL_NAMES.includes(name.toLowerCase()) ? NAME_BLOCK_SPECIAL : 0);
+    NAME_TABLE[ids] = flagged & 0xff;
+    NAME_TABLE[ids + 1] = flagged >> 8;
+  }
 });
 
 /** The name id of the field name input[at, at + len) (len >= 1), 0 when it is no common name. */

@@ -3,10 +3,13 @@
 // 1 + its index in COMMON_HEADER_NAMES into HEADER_NAME_ID when the bytes are exactly that name.
 
 import { describe, expect, test } from "vitest";
-import { HEADER_NAME_ID, HEADER_SLOTS, MAX_NAME_ID, NAME_TABLE_BYTES, T_HEADER_COUNT, T_HEADERS } from "../../src/contract/layout.js";
+import {
+  HEADER_NAME_ID, HEADER_SLOTS, MAX_NAME_ID, NAME_BLOCK_AT, NAME_BLOCK_IDS_AT, NAME_BLOCK_SLOTS, NAME_BLOCK_SPECIAL,
+  NAME_TABLE_BYTES, T_HEADER_COUNT, T_HEADERS,
+} from "../../src/contract/layout.js";
 import { newTable } from "../../src/contract/table.js";
 import { COMMON_HEADER_NAMES } from "../../src/tokenizer/intern.js";
-import { NAME_TABLE, nameId } from "../../src/tokenizer/names.js";
+import { NAME_TABLE, nameBlockSlot, nameId } from "../../src/tokenizer/names.js";
 import * as wasmEntry from "../../src/tokenizer/index.js";
 import * as jsEntry from "../../src/tokenizer/js-index.js";
 import { wasmExports } from "../../src/tokenizer/wasm.js";
@@ -80,4 +83,23 @@ test("parseRequestHead gives every common name as its interned string in both en
     });
     expect(got).toEqual(COMMON_HEADER_NAMES);
   }
+});
+
+test("the WASM walk's NAME_BLOCK table: each common name of 1 to 15 bytes and its colon alone in its slot, special() names flagged", () => {
+  const short = COMMON_HEADER_NAMES.filter((n) => n.length <= 15);
+  const slots = short.map(nameBlockSlot);
+  expect(new Set(slots).size).toBe(short.length);
+  const flagged: string[] = [];
+  for (const [k, n] of short.entries()) {
+    const e = NAME_BLOCK_AT + 16 * slots[k]!;
+    expect(String.fromCharCode(...NAME_TABLE.subarray(e, e + 16))).toBe(`${n}:`.padEnd(16, "\0"));
+    const id = NAME_TABLE[NAME_BLOCK_IDS_AT + 2 * slots[k]!]! | (NAME_TABLE[NAME_BLOCK_IDS_AT + 2 * slots[k]! + 1]! << 8);
+    expect(id & (NAME_BLOCK_SPECIAL - 1)).toBe(COMMON_HEADER_NAMES.indexOf(n) + 1);
+    if (id & NAME_BLOCK_SPECIAL) flagged.push(n);
+  }
+  expect(flagged.sort()).toEqual(["Connection", "Content-Length", "Expect", "connection", "content-length", "expect"]);
+  // Every other slot is empty: a name can only match its own entry.
+  let used = 0;
+  for (let s = 0; s < NAME_BLOCK_SLOTS; s++) if (NAME_TABLE[NAME_BLOCK_IDS_AT + 2 * s] !== 0) used++;
+  expect(used).toBe(short.length);
 });
