@@ -277,6 +277,31 @@ describe(`differential: ${backends.map((t) => t.name).join(", ")}`, () => {
     }
   });
 
+  test("common names with one byte replaced at every position: no id, and no tchar search skipped", () => {
+    // assembly/names.ts nameIdOf compares the name's lanes with the entry and takes a name with
+    // an id as tchars only (blockFieldLine searches only names without one): a name one byte
+    // off at a position the hash key does not read lands on the entry's slot, and must neither
+    // get its id nor be taken when the byte is not a tchar (RFC 9110 §5.6.2). The bytes are the
+    // entry's byte with bit 0x20 flipped (a case-fold neighbour: '@' for '`', '[' for '{'), its
+    // neighbours, and the non-tchars a name must not hold.
+    const none = new Uint8Array(0);
+    const garbage = Uint8Array.of(0x3a, 0x0d, 0x0a);
+    for (const n of COMMON_HEADER_NAMES) {
+      if (n.length > 15) continue;
+      for (let i = 0; i < n.length; i++) {
+        const c = n.charCodeAt(i);
+        for (const b of new Set([c ^ 0x20, c + 1, c - 1, 0x40, 0x5b, 0x60, 0x7b, 0x20, 0x2f, 0x22, 0x7f, 0x80, 0xdf])) {
+          const name = n.slice(0, i) + String.fromCharCode(b & 0xff) + n.slice(i + 1);
+          // Two pad lengths put the name at two lanes of a block; the value is one the walk takes.
+          for (const pad of ["", "pp"]) {
+            const input = latin1(`GET / HTTP/1.1\r\nX-Pad: ${pad}\r\n${name}: v\r\nHost: h\r\n\r\n`);
+            agree({ input, cuts: [], headLimit: DEFAULT_HEAD_LIMIT, prefix: none, garbage });
+          }
+        }
+      }
+    }
+  });
+
   test("random bytes biased to the interesting ones (6,000)", () => {
     fc.assert(fc.property(scenario(noise), agree), { numRuns: 6000, ...seed });
   });
