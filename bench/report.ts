@@ -290,31 +290,19 @@ function doesWasmPay(f: Figures): string {
   const level: string[] = [];
   const behind: string[] = [];
   const shares: number[] = [];
-  for (const [scenario, tokCase, heads] of [["server", "minimal", "hello"], ["server-large", "large-25-headers", "2 KB heads"]] as const) {
-    const pw = f.tok(tokCase, "wasm-simd")?.median;
-    const pj = f.tok(tokCase, "js")?.median;
-    for (const c of HELLO_CASES) {
-      const rw = f.server(scenario, c, "basehttp-wasm");
-      const rj = f.server(scenario, c, "basehttp-js");
-      if (!rw || !rj) continue;
-      const a = rw.reqPerSec as Sp;
-      const b = rj.reqPerSec as Sp;
-      const overlap = a.min <= b.max && b.min <= a.max;
-      const cpu = (rw.cpuUsPerRequest as Sp).median * 1000; // ns
-      const share = pw !== undefined ? pw / cpu : undefined;
-      const diff = pw !== undefined && pj !== undefined ? (pj - pw) / cpu : undefined;
-      const where = `${heads} ${c}`;
-      (overlap ? level : a.median > b.median ? ahead : behind).push(where);
-      if (share !== undefined) shares.push(share);
-      e2e.push(
-        `${heads}, ${c}: wasm ${fmt(a.median)} req/s, js ${fmt(b.median)} (wasm/js ${times(a.median / b.median)}; ${overlap ? "the ranges over rounds overlap, so level within noise" : a.median > b.median ? "wasm ahead beyond the noise" : "js ahead beyond the noise"})` +
-          (share !== undefined
-            ? `; parsing (WASM) is about ${pct(share)} of the server's ${fmt(cpu / 1000)} µs of CPU per request, and ${
-                diff === undefined ? "" : diff >= 0 ? `the twin's extra parse time ${pct(diff)} of it` : `the twin parses faster here, by ${pct(-diff)} of it`
-              }`
-            : ""),
-      );
-    }
+  for (const { heads, c, wasm: a, js: b, overlap, share, cpuUs, parseDiff: diff } of endToEnd(f)) {
+    const cpu = cpuUs * 1000; // ns
+    const where = `${heads} ${c}`;
+    (overlap ? level : a.median > b.median ? ahead : behind).push(where);
+    if (share !== undefined) shares.push(share);
+    e2e.push(
+      `${heads}, ${c}: wasm ${fmt(a.median)} req/s, js ${fmt(b.median)} (wasm/js ${times(a.median / b.median)}; ${overlap ? "the ranges over rounds overlap, so level within noise" : a.median > b.median ? "wasm ahead beyond the noise" : "js ahead beyond the noise"})` +
+        (share !== undefined
+          ? `; parsing (WASM) is about ${pct(share)} of the server's ${fmt(cpu / 1000)} µs of CPU per request, and ${
+              diff === undefined ? "" : diff >= 0 ? `the twin's extra parse time ${pct(diff)} of it` : `the twin parses faster here, by ${pct(-diff)} of it`
+            }`
+          : ""),
+    );
   }
   if (e2e.length) {
     out.push(`**End to end.** Parse time from the tokenizer scenario set against the server's CPU time per request:\n\n${e2e.map((s) => `- ${s}.`).join("\n")}`);

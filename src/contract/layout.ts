@@ -110,7 +110,8 @@ export const NAME_ENTRIES_AT = 2 * NAME_HASH_SLOTS;
 /** Then, from NAME_BLOCK_AT, the table the WASM walk (assembly/fast.ts) looks names of 1 to 15
  * bytes up in with no probing: NAME_BLOCK_SLOTS entries of 16 bytes (the name, then ':', then
  * zeros), then from NAME_BLOCK_IDS_AT one little-endian u16 per slot: the id, plus NAME_BLOCK_SPECIAL
- * for the names the scan interprets (Content-Length, Transfer-Encoding, Connection, Expect). The slot is a perfect hash (no two
+ * for the names the scan interprets (Content-Length, Connection, Expect; Transfer-Encoding, at 17
+ * bytes, is not in this table and is found as before). The slot is a perfect hash (no two
  * common names of 1 to 15 bytes share one: src/tokenizer/names.ts throws otherwise) of the length
  * and the first and last four bytes (nameBlockSlot), the top bits of a product with
  * NAME_BLOCK_MULTIPLIER shifted right by NAME_BLOCK_SHIFT. */
