@@ -12,6 +12,7 @@ import type { Duplex } from "node:stream";
 import { SocketReader, type Wakeable } from "../socketserver/socket-reader.js";
 import type { SocketWriter } from "../socketserver/socket-writer.js";
 import { TimeoutError } from "../socketserver/errors.js";
+import { peerDone } from "../socketserver/linger.js";
 import { tokenizerFor } from "../tokenizer/select.js";
 import type { RequestBody } from "./body.js";
 import type { ConnectionRegistry } from "./registry.js";
@@ -27,6 +28,7 @@ const DRAINING = 4;
 const CLOSE_IDLE = 8;
 const IDLE = 16;
 const EXPECT_PENDING = 32;
+const PEER_CLOSES = 64;
 
 const INITIAL_HEAD_BUFFER = 4096;
 /** A request body left unread up to this size is read and dropped to keep the connection. */
@@ -120,6 +122,17 @@ export class Connection extends SocketReader {
     else this.#flags &= ~EXPECT_PENDING;
   }
 
+  /** The client asked to close after the current request (`Connection: close`, or HTTP/1.0
+   * without keep-alive) and no error answer went out: see close(). */
+  get peerCloses(): boolean {
+    return (this.#flags & PEER_CLOSES) !== 0;
+  }
+
+  set peerCloses(value: boolean) {
+    if (value) this.#flags |= PEER_CLOSES;
+    else this.#flags &= ~PEER_CLOSES;
+  }
+
   /** Two token tables take turns, head by head, so the table of the previous head stays intact
    * while the next one is read: `headers` made lazily (request-fields.ts) can still be built
    * from it until the head after next. Taken when a head is read, given back when idle (null). */
@@ -128,7 +141,7 @@ export class Connection extends SocketReader {
   /** writer.written when the current answer began. */
   #writtenAtStart = 0;
   #kind = WAIT_NONE;
-  /** HAD_HEAD, HEAD_TIMED_OUT, DRAINING, CLOSE_IDLE, IDLE, EXPECT_PENDING: one field, not six. */
+  /** HAD_HEAD, HEAD_TIMED_OUT, DRAINING, CLOSE_IDLE, IDLE, EXPECT_PENDING, PEER_CLOSES: one field. */
   #flags = 0;
 
   /** The connection of a handler reading `socket` and writing through `writer`, run under
@@ -144,8 +157,14 @@ export class Connection extends SocketReader {
     this.beforeWait = writer;
   }
 
-  /** The handler is done: deregister, send what is buffered, drop what still arrives. */
-  close(): void {
+  /** The handler is done: deregister, send what is buffered, drop what still arrives. When the
+   * client asked for the close, the last body was read whole (`bodyDone`) and nothing more has
+   * arrived, `socket` is marked to be closed without a drain (linger.ts peerDone): RFC 9112 §9.6,
+   * a client that sent `close` MUST NOT send further requests (§9.3: HTTP/1.0 without keep-alive
+   * closes likewise). Anything else (an error answer, a close the server chose, a body left
+   * unread, bytes past the request) is drained by TCPServer.close_request. */
+  close(socket: Duplex, bodyDone: boolean): void {
+    if (this.#flags & PEER_CLOSES && bodyDone && !this.received) peerDone(socket);
     this.limits.connections?.delete(this);
     giveTable(this.#table);
     giveTable(this.#nextTable);
@@ -156,7 +175,7 @@ export class Connection extends SocketReader {
 
   /** A new request begins: no 100 owed, nothing of its answer sent. */
   beginRequest(): void {
-    this.expectPending = false;
+    this.#flags &= ~(EXPECT_PENDING | PEER_CLOSES);
     this.#writtenAtStart = this.writer.written;
   }
 

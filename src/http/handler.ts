@@ -104,7 +104,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   override finish(): void {
     this.#settle();
-    this.#conn?.close();
+    this.#conn?.close(this.request, this.rfile instanceof RequestBody && this.rfile.done);
   }
 
   /** Let go of the head's token table (the connection reuses it), keeping what is still lazy. */
@@ -160,7 +160,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     // `headers` is built from this table when first read.
     this.#fields.headersFrom(src, s, this.#head!.length, t);
     const flags = t[T_FLAGS]!;
-    if (flags & F_CONNECTION_CLOSE) this.close_connection = true;
+    // RFC 9112 §9.6, §9.3: this client sends nothing after this request (no drain: Connection.close).
+    if (flags & F_CONNECTION_CLOSE || (this.request_version === "HTTP/1.0" && !(flags & F_CONNECTION_KEEP_ALIVE))) this.close_connection = this.#conn!.peerCloses = true;
     else if (flags & F_CONNECTION_KEEP_ALIVE && this.protocol_version >= "HTTP/1.1") this.close_connection = false;
     if (flags & F_EXPECT_CONTINUE && this.protocol_version >= "HTTP/1.1" && this.request_version >= "HTTP/1.1") {
       this.#conn!.expectPending = true;
@@ -338,6 +339,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (code === 100 && this.#conn !== null) this.#conn.expectPending = false;
     // After 101 Switching Protocols the connection is a tunnel: rfile reads the raw bytes.
     else if (code === 101 && this.rfile instanceof RequestBody) this.rfile.reset(BODY_TUNNEL);
+    else if (code >= 400 && this.#conn !== null) this.#conn.peerCloses = false; // drained (API.md)
     if (this.request_version === "HTTP/0.9") return;
     const text = message ?? this.responses[code]?.[0] ?? "";
     this.#headerBuffer.append(statusLine(this.protocol_version, code, text));
@@ -379,9 +381,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** `server_version sys_version`, the Server header. */
-  version_string(): string {
-    return versionString(this.server_version, this.sys_version);
-  }
+  version_string(): string { return versionString(this.server_version, this.sys_version); }
 
   /** IMF-fixdate for `timestamp` (seconds since the epoch) or now (cached per second). */
   date_time_string(timestamp?: number): string {

@@ -5,7 +5,8 @@
 // socket points to, and the entries form a list (no Map entry, no timer, no closure per
 // connection). A socket reading into WASM memory (linear-socket.ts) drops its reads where they
 // land and leaves the list when destroyed (no `close` listener); other sockets through `data`
-// and `close` listeners.
+// and `close` listeners. A connection whose client asked for the close and will send nothing
+// more (peerDone, set by the HTTP layer) is not drained: it is destroyed once our FIN is sent.
 
 import type { Duplex } from "node:stream";
 
@@ -22,7 +23,37 @@ export interface DroppingSocket extends Duplex {
   whenDestroyed: ((this: DroppingSocket) => void) | null;
 }
 
-type Lingering = Duplex & { [ENTRY]?: Linger | null };
+/** Set on a socket whose peer will send nothing more (peerDone). */
+const PEER_DONE: unique symbol = Symbol("peer done");
+
+type Lingering = Duplex & { [ENTRY]?: Linger | null; [PEER_DONE]?: boolean };
+
+/** Mark `socket` as one whose peer will send nothing more: it asked for the close (RFC 9112
+ * §9.6: a client that sent `close` MUST NOT send further requests) and everything it sent was
+ * read. TCPServer.close_request then closes it without a drain (the HTTP layer sets it). */
+export function peerDone(socket: Duplex): void {
+  (socket as Lingering)[PEER_DONE] = true;
+}
+
+/** Whether peerDone() marked `socket`. */
+export function isPeerDone(socket: Duplex): boolean {
+  return (socket as Lingering)[PEER_DONE] === true;
+}
+
+function destroyThis(this: Duplex): void {
+  this.destroy();
+}
+
+/** Destroy `request` once its FIN is sent: at once when its writing has finished (or was never
+ * ended: close_request without shutdown_request, where the close itself sends the FIN), else on
+ * 'finish', which comes once the shutdown is done. Destroying before it would drop the pending
+ * shutdown, as node:http's destroySoon() knows. Closing a socket with nothing unread sends a FIN,
+ * not a reset (RFC 9293 §3.6.1: a reset only for received data left unread, or data arriving
+ * after the close; Linux tcp_close does so). */
+function destroyWhenSent(request: Duplex): void {
+  if (request.writableFinished || !request.writableEnded) request.destroy();
+  else request.on("finish", destroyThis);
+}
 
 /** A connection closing after close_request. While our side still has bytes to send (the
  * "sending" phase) it is cut off only when none of them has moved for `sendMs`; once our side
@@ -95,7 +126,7 @@ export function linger(request: Duplex, bytes: number, drainSeconds: number, sen
   const finished = request.writableLength === 0;
   const drainMs = drainSeconds * 1000;
   if (finished && !(drainMs > 0)) {
-    request.destroy();
+    destroyWhenSent(request);
     return;
   }
   const socket = request as Lingering;
@@ -137,7 +168,7 @@ function sent(this: Lingering): void {
   if (entry === undefined || entry === null || entry.finished) return;
   if (!(entry.drainMs > 0)) {
     unlink(entry);
-    this.destroy();
+    destroyWhenSent(this);
     return;
   }
   entry.finished = true;

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { BaseServer, type RequestHandlerClass } from "./base-server.js";
 import { acceptInto, LinearSocket, type ReadRegion } from "./linear-socket.js";
-import { linger } from "./linger.js";
+import { isPeerDone, linger } from "./linger.js";
 import { later } from "./newcomers.js";
 import { PeerAddress } from "./peer-address.js";
 import { onSocketError } from "./socket-reader.js";
@@ -143,12 +143,14 @@ export class TCPServer extends BaseServer {
   /** Close once our answer is all sent (never dropping our own queued bytes; a peer that
    * takes none of them for `sendTimeout` seconds is cut off), after letting the peer's remaining
    * bytes drain (so the answer is not lost to a reset): at most `drainLimit` bytes for at most
-   * `drainTimeout` seconds, both counted from when our side has finished writing. */
+   * `drainTimeout` seconds, both counted from when our side has finished writing. No drain when
+   * the peer will send nothing more (linger.ts peerDone: a client that asked for the close,
+   * RFC 9112 §9.6, all it sent read): closed as soon as our FIN is sent, as node:http does. */
   override close_request(request: Duplex): void {
     // Served: an address nobody read is not looked up when the socket closes.
     if (request instanceof LinearSocket) request.peer = null;
     if (request.destroyed) return;
-    linger(request, this.drainLimit, this.drainTimeout, this.sendTimeout);
+    linger(request, this.drainLimit, isPeerDone(request) ? 0 : this.drainTimeout, this.sendTimeout);
   }
 
   /** Stop listening; connections accepted but never served are closed. */

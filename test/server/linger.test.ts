@@ -7,7 +7,7 @@
 import net from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import { acceptInto, LinearSocket, type ReadRegion } from "../../src/socketserver/linear-socket.js";
-import { linger, lingeringCount } from "../../src/socketserver/linger.js";
+import { isPeerDone, linger, lingeringCount, peerDone } from "../../src/socketserver/linger.js";
 
 type Kind = "linear" | "node";
 
@@ -132,6 +132,43 @@ for (const kind of ["linear", "node"] as const) {
         linger(socket, 1024, 0, 60);
         expect(socket.destroyed).toBe(true);
         expect(lingeringCount()).toBe(before);
+      } finally {
+        close();
+      }
+    });
+
+    it("with no drain time, waits for the shutdown to be sent before destroying: the peer sees a FIN, not a reset", async () => {
+      const { socket, client, close } = await pair(kind);
+      try {
+        const before = lingeringCount();
+        let error: NodeJS.ErrnoException | null = null;
+        client.on("error", (e: NodeJS.ErrnoException) => (error = e));
+        const got: Buffer[] = [];
+        client.on("data", (d: Buffer) => got.push(d));
+        const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
+        const gone = closed(socket);
+        socket.end("last words");
+        // The shutdown is still pending ('finish' not yet emitted): not destroyed now, no entry.
+        linger(socket, 1024, 0, 60);
+        expect(socket.destroyed).toBe(false);
+        expect(lingeringCount()).toBe(before);
+        await gone;
+        await ended;
+        expect(Buffer.concat(got).toString()).toBe("last words");
+        client.end();
+        await new Promise<void>((resolve) => client.once("close", () => resolve()));
+        expect(error).toBeNull();
+      } finally {
+        close();
+      }
+    });
+
+    it("peerDone marks a socket (TCPServer.close_request then does not drain it)", async () => {
+      const { socket, close } = await pair(kind);
+      try {
+        expect(isPeerDone(socket)).toBe(false);
+        peerDone(socket);
+        expect(isPeerDone(socket)).toBe(true);
       } finally {
         close();
       }
