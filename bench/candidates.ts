@@ -114,7 +114,7 @@ export function connectionValue(v: string): string {
 }
 
 /** The header fields the consumer reads, from [name, value] pairs (parseRequestHead's headers). */
-function consumePairs(headers: readonly [string, string][], sink: Sink, method: string, target: string, version: string): void {
+export function consumePairs(headers: readonly [string, string][], sink: Sink, method: string, target: string, version: string): void {
   let host = "";
   let cl = -1;
   let conn = "";
