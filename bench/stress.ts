@@ -5,13 +5,18 @@
 // Options: --quick (about a minute), --rounds N, --duration S, --idle N, --servers a,b,c (a
 // kind basehttp-wasm@DIR serves the basehttp of another checkout DIR: before/after in one run),
 // --only wrk,idle,flood,upload,shutdown, --flood-rounds N, --flood-duration S, --flood-nice N,
-// --flood-rate N, --uploads length,chunked, --cpu-prof DIR (profile each server process).
+// --flood-rate N, --uploads length,chunked, --cpu-prof DIR (profile each server process),
+// --pin (wrk scenarios: the server on the last core, wrk on the one before, every server alike).
+// The wrk scenarios (connection per request, keep-alive, pipelined x16), their servers, warm-up,
+// round order, CPU reading and paired ratios are bench/wrk-scenarios.ts and hello-servers.ts,
+// shared with npm run bench:server: the same row in both is the same measurement.
 
-import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { median, roundSpread, sig, spread, table } from "./stats.js";
+import { defaultPinning, medianRun, pairedRatio, pinProcess, timeScenarios, unpinProcess, WRK_SCENARIOS, type Runs, type WrkRun } from "./wrk-scenarios.js";
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes("--quick");
@@ -46,7 +51,7 @@ const HTTP_SERVERS = SERVERS.filter((k) => k !== "net");
 const BASEHTTP = HTTP_SERVERS.filter((k) => k.startsWith("basehttp"));
 const SERVER = fileURLToPath(new URL("./stress-server.ts", import.meta.url));
 const CLIENT = fileURLToPath(new URL("./stress-client.ts", import.meta.url));
-const PIPELINE_LUA = fileURLToPath(new URL("./wrk/pipeline-16.lua", import.meta.url));
+const PIN = argv.includes("--pin") ? defaultPinning() : null;
 const EXEC_ARGV = ["--no-warnings", "--import", "tsx"];
 const loadBefore = os.loadavg();
 // When the run started: the result's date, and its durationSeconds is the wall time since (bench/README.md).
@@ -104,57 +109,8 @@ function client(args: (string | number)[]): ChildProcess {
   return fork(CLIENT, args.map(String), { execArgv: EXEC_ARGV, stdio: ["ignore", "inherit", "inherit", "ipc"] });
 }
 
-interface WrkRun {
-  rps: number;
-  cpuPerRequestUs: number;
-  errors: number;
-}
-
-async function wrk(s: Running, seconds: number, extra: string[]): Promise<WrkRun> {
-  const before = (await ask<{ cpu: number }>(s, "cpu")).cpu;
-  let out: string;
-  try {
-    out = execFileSync("wrk", ["-t1", "-c50", `-d${seconds}s`, ...extra, `http://127.0.0.1:${s.port}/`], { encoding: "utf8", timeout: (seconds + 30) * 1000 });
-  } catch (e) {
-    out = String((e as { stdout?: string }).stdout ?? "");
-  }
-  const after = (await ask<{ cpu: number }>(s, "cpu")).cpu;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-  const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  // With `Connection: close`, wrk counts the server's closes as read errors: only connect,
-  // write and timeout errors are failures.
-  const errors = (sockErr ? Number(sockErr[1]) + Number(sockErr[3]) + Number(sockErr[4]) : 0) + non2xx;
-  return { rps, cpuPerRequestUs: ((after - before) / total) * 1e6, errors };
-}
-
 /** Each wrk scenario's runs per server, in round order (for ratios paired within a round). */
-const ROUND_RUNS = new Map<string, Map<string, WrkRun[]>>();
-
-/** Rounds of one wrk scenario over `servers`, rotated; medians per server. */
-async function wrkScenario(name: string, servers: Running[], extra: string[]): Promise<Map<string, WrkRun>> {
-  const runs = new Map<string, WrkRun[]>();
-  ROUND_RUNS.set(name, runs);
-  if (!QUICK) for (const s of servers) await wrk(s, 1, extra); // warm-up
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let i = 0; i < servers.length; i++) {
-      const s = servers[(i + r) % servers.length]!;
-      const run = await wrk(s, DURATION, extra);
-      runs.set(s.kind, [...(runs.get(s.kind) ?? []), run]);
-      console.log(`  ${name} round ${r + 1} ${s.kind}: ${Math.round(run.rps)} req/s, ${sig(run.cpuPerRequestUs)} µs CPU/req${run.errors ? `, ${run.errors} errors` : ""}`);
-    }
-  }
-  const out = new Map<string, WrkRun>();
-  for (const [kind, list] of runs) {
-    out.set(kind, {
-      rps: median(list.map((x) => x.rps)),
-      cpuPerRequestUs: median(list.map((x) => x.cpuPerRequestUs)),
-      errors: list.reduce((a, x) => a + x.errors, 0),
-    });
-  }
-  return out;
-}
+let ROUND_RUNS = new Map<string, Runs>();
 
 /** Server RSS growth per connection with `count` idle keep-alive connections open. */
 async function idleKb(s: Running, count: number): Promise<{ kbPerConnection: number; answered: number; closedByServer: number }> {
@@ -322,18 +278,24 @@ async function main(): Promise<void> {
   const fig: Record<string, Record<string, number>> = {};
   const put = (scenario: string, kind: string, value: number): void => void ((fig[scenario] ??= {})[kind] = value);
   try {
-    const wrks = ONLY.has("wrk")
-      ? ([
-          ["connection per request", await wrkScenario("conn/req", servers, ["-H", "Connection: close"])],
-          ["keep-alive", await wrkScenario("keep-alive", http, [])],
-          ["pipelined x16", await wrkScenario("pipelined x16", http, ["-s", PIPELINE_LUA])],
-        ] as const)
-      : [];
-    for (const [name, m] of wrks) {
-      for (const [kind, r] of m) {
-        put(`${name} req/s`, kind, r.rps);
-        put(`${name} CPU µs/req`, kind, r.cpuPerRequestUs);
-        rows.push({ case: name, server: kind, reqPerSec: sig(r.rps), cpuUsPerRequest: sig(r.cpuPerRequestUs), errors: r.errors });
+    if (ONLY.has("wrk")) {
+      const target = (s: Running): { kind: string; pid: number; port: number } => ({ kind: s.kind, pid: s.child.pid!, port: s.port });
+      if (PIN) for (const s of servers) pinProcess(s.child.pid!, PIN.serverCpu);
+      const timing = { rounds: ROUNDS, seconds: DURATION, warmup: true, pin: PIN, log: (sc: { name: string }, r: number, kind: string, run: WrkRun): void =>
+        console.log(`  ${sc.name} round ${r + 1} ${kind}: ${Math.round(run.rps)} req/s, ${sig(run.cpuUsPerRequest)} µs CPU/req${run.errors ? `, ${run.errors} errors` : ""}`) };
+      // Connection per request with the raw node:net ceiling; the others without it (as before).
+      ROUND_RUNS = new Map([
+        ...timeScenarios(servers.map(target), [WRK_SCENARIOS.close!], timing),
+        ...timeScenarios(http.map(target), [WRK_SCENARIOS["keep-alive"]!, WRK_SCENARIOS.pipelined!], timing),
+      ]);
+      if (PIN) for (const s of servers) unpinProcess(s.child.pid!);
+      for (const [name, m] of ROUND_RUNS) {
+        for (const [kind, list] of m) {
+          const r = medianRun(list);
+          put(`${name} req/s`, kind, r.rps);
+          put(`${name} CPU µs/req`, kind, r.cpuUsPerRequest);
+          rows.push({ case: name, server: kind, reqPerSec: sig(r.rps), cpuUsPerRequest: sig(r.cpuUsPerRequest), errors: r.errors });
+        }
       }
     }
     for (const kind of ONLY.has("idle") ? SERVERS : []) {
@@ -416,14 +378,11 @@ function report(rows: Record<string, unknown>[], fig: Record<string, Record<stri
   // ran one after the other there), not a ratio of medians from different rounds, as the shared
   // host drifts between rounds. Its per-round min and max go to the target's note.
   let spreadNote: string | undefined;
-  const paired = (scenario: string, field: "rps" | "cpuPerRequestUs", a: string, b: string): number => {
-    const xs = ROUND_RUNS.get(scenario)?.get(a);
-    const ys = ROUND_RUNS.get(scenario)?.get(b);
-    if (!xs?.length || !ys?.length) return NaN;
-    const ratios = xs.slice(0, ys.length).map((x, i) => x[field] / ys[i]![field]);
-    const value = sig(median(ratios));
-    spreadNote = `median of ${ratios.length} per-round ratios, ${sig(Math.min(...ratios))}-${sig(Math.max(...ratios))}`;
-    return value;
+  const paired = (scenario: string, field: "rps" | "cpu", a: string, b: string): number => {
+    const p = pairedRatio(ROUND_RUNS.get(scenario), a, b, field);
+    if (p === null) return NaN;
+    spreadNote = `median of ${Math.min(ROUND_RUNS.get(scenario)!.get(a)!.length, ROUND_RUNS.get(scenario)!.get(b)!.length)} per-round ratios, ${p.min}-${p.max}`;
+    return p.median;
   };
   // `value` is evaluated first, so a paired() in it leaves its note for this target.
   const add = (name: string, value: number, target: string, met: (v: number) => boolean): void => {
@@ -431,17 +390,17 @@ function report(rows: Record<string, unknown>[], fig: Record<string, Record<stri
     spreadNote = undefined;
   };
   const main = BASEHTTP.includes("basehttp-wasm") ? "basehttp-wasm" : BASEHTTP[0]!;
-  add("connection per request, req/s vs node:http", paired("conn/req", "rps", main, "node"), ">= 1.0x node:http", (v) => v >= 1);
-  add("connection per request, req/s vs raw node:net", paired("conn/req", "rps", main, "net"), ">= 0.95x raw node:net", (v) => v >= 0.95);
+  add("connection per request, req/s vs node:http", paired("connection per request", "rps", main, "node"), ">= 1.0x node:http", (v) => v >= 1);
+  add("connection per request, req/s vs raw node:net", paired("connection per request", "rps", main, "net"), ">= 0.95x raw node:net", (v) => v >= 0.95);
   add("idle keep-alive connection, KB RSS each", sig(fig["idle KB/connection"]?.[main]!), "<= 5 KB", (v) => v <= 5);
   add("idle keep-alive connection, RSS vs node:http", ratio("idle KB/connection", main, "node"), "<= 0.6x node:http", (v) => v <= 0.6);
   add("garbage flood, measured client p99 vs node:http (median of per-round ratios)", sig(fig["flood p99 vs node (median of rounds)"]?.[main]!), "<= 0.5x node:http", (v) => v <= 0.5);
   add("garbage flood, measured client failures", fig["flood failures"]?.[main]!, "0", (v) => v === 0);
   add("keep-alive, req/s vs node:http", paired("keep-alive", "rps", main, "node"), ">= 1.5x node:http", (v) => v >= 1.5);
-  add("keep-alive, server CPU per request vs node:http", paired("keep-alive", "cpuPerRequestUs", main, "node"), "<= 0.6x node:http (read as: at most 0.6x the CPU time per request)", (v) => v <= 0.6);
+  add("keep-alive, server CPU per request vs node:http", paired("keep-alive", "cpu", main, "node"), "<= 0.6x node:http (read as: at most 0.6x the CPU time per request)", (v) => v <= 0.6);
   add("pipelined x16, req/s vs node:http", paired("pipelined x16", "rps", main, "node"), ">= 5x node:http", (v) => v >= 5);
   if (BASEHTTP.includes("basehttp-js")) {
-    for (const [sc, key] of [["connection per request req/s", "conn/req"], ["keep-alive req/s", "keep-alive"], ["pipelined x16 req/s", "pipelined x16"]] as const) {
+    for (const [sc, key] of [["connection per request req/s", "connection per request"], ["keep-alive req/s", "keep-alive"], ["pipelined x16 req/s", "pipelined x16"]] as const) {
       add(`wasm vs js, ${sc}`, paired(key, "rps", "basehttp-wasm", "basehttp-js"), ">= 1.0x js", (v) => v >= 1);
     }
     add("wasm vs js, upload Content-Length time", ratio("upload Content-Length s", "basehttp-wasm", "basehttp-js"), "<= 1.0x js (time)", (v) => v <= 1);
