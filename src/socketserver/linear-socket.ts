@@ -70,6 +70,14 @@ export class LinearSocket extends net.Socket {
       // Nothing is read before a reader resumes the socket (as with pauseOnConnect).
       pauseOnCreate: true,
       onread: { buffer: landing(region), callback: LinearSocket.#onRead },
+      // node:net's Socket sets these three on its copy of the options (the values it sets);
+      // given here, its stores find the fields and add none. Each field it adds to that copy
+      // makes a map of its own per socket (the copy's map does not keep transitions), and
+      // every later read of the copy in the stream constructors then misses V8's inline
+      // caches: ~30 runtime lookups per connection (bench/NOTES.md, session 7, ka3).
+      emitClose: false,
+      autoDestroy: true,
+      decodeStrings: false,
     } as net.SocketConstructorOpts);
     this.region = region;
   }

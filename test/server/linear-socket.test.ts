@@ -4,6 +4,8 @@
 // including heads split across reads, pipelined heads, bodies and input backpressure.
 
 import net from "node:net";
+import stream from "node:stream";
+import v8 from "node:v8";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { newTable } from "../../src/contract/table.js";
 import { HTTPServer } from "../../src/http/server.js";
@@ -476,5 +478,62 @@ describe("graceful shutdown", () => {
     await down;
     httpd.server_close();
     await loop;
+  });
+});
+
+describe("the socket's stream options", () => {
+  /** Two sockets accepted into a region, each with the options object node:net's Socket passed
+   * on to stream.Duplex (its own copy of what it was given, after its own stores). */
+  async function acceptedWithOptions(): Promise<{ sockets: LinearSocket[]; options: object[] }> {
+    const options: object[] = [];
+    const Duplex = stream.Duplex;
+    const spy = function (this: stream.Duplex, o: object): unknown {
+      if (this instanceof LinearSocket) options.push(o);
+      return Duplex.call(this, o as stream.DuplexOptions);
+    };
+    spy.prototype = Duplex.prototype;
+    const landed = new Uint8Array(1024);
+    const region: ReadRegion = { view: () => landed, adopt: () => undefined };
+    const srv = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
+    const sockets: LinearSocket[] = [];
+    const two = new Promise<void>((resolve) => srv.on("connection", (s: LinearSocket) => void (sockets.push(s) === 2 && resolve())));
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    acceptInto(srv, region, true);
+    const port = (srv.address() as net.AddressInfo).port;
+    (stream as { Duplex: unknown }).Duplex = Object.assign(spy, Duplex);
+    const clients = [net.connect(port, "127.0.0.1"), net.connect(port, "127.0.0.1")];
+    try {
+      await two;
+    } finally {
+      (stream as { Duplex: unknown }).Duplex = Duplex;
+      for (const c of clients) c.destroy();
+      for (const s of sockets) s.destroy();
+      srv.close();
+    }
+    return { sockets, options };
+  }
+
+  it("are node:net's own: autoDestroy, no close emitted by the stream, strings not decoded, half-open as asked", async () => {
+    const { sockets } = await acceptedWithOptions();
+    const plain = new net.Socket({ allowHalfOpen: true });
+    type States = { _readableState: Record<string, unknown>; _writableState: Record<string, unknown>; allowHalfOpen: boolean };
+    const flags = (s: net.Socket): unknown[] => {
+      const { _readableState: r, _writableState: w, allowHalfOpen } = s as unknown as States;
+      return [r.autoDestroy, r.emitClose, w.autoDestroy, w.emitClose, w.decodeStrings, r.objectMode, w.objectMode, allowHalfOpen];
+    };
+    expect(flags(sockets[0]!)).toEqual(flags(plain));
+    expect(flags(sockets[0]!)).toEqual([true, false, true, false, false, false, false, true]);
+    plain.destroy();
+  });
+
+  it("node:net's copy of them has the same hidden class for every socket: its stores add no property", async () => {
+    // A property node:net adds to its copy makes a new V8 map per socket (the copy's map keeps
+    // no transitions), and each read of the copy in the stream constructors then misses V8's
+    // inline caches (~30 runtime lookups per connection).
+    v8.setFlagsFromString("--allow-natives-syntax");
+    const haveSameMap = new Function("a", "b", "return %HaveSameMap(a, b)") as (a: object, b: object) => boolean;
+    const { options } = await acceptedWithOptions();
+    expect(options.length).toBe(2);
+    expect(haveSameMap(options[0]!, options[1]!)).toBe(true);
   });
 });
