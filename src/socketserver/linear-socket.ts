@@ -7,7 +7,9 @@
 // Where the runtime cannot (no `_handle.useUserBuffer`: Deno, Bun; TLS sockets), the accepted
 // socket is used as it is, and its `data` events come from the runtime.
 // A new connection waits for the check phase (newcomers.ts): the accept, and the first bytes it
-// sends, so that the poll phase serves connections already under way first.
+// sends, so that the poll phase serves connections already under way first; while its first
+// bytes wait, it reads no more (what follows waits in the kernel, not copied out read by read).
+// A lingering connection whose answer is sent is closed on its peer's end there too.
 
 import diagnostics from "node:diagnostics_channel";
 import net from "node:net";
@@ -93,18 +95,34 @@ export class LinearSocket extends net.Socket {
     super.resume();
     // The Readable machinery sees no pushes on this socket, so it may think a read is still
     // under way and not restart the handle: restart it here.
+    this.#readOn();
+    return this;
+  }
+
+  /** Restart the handle's reads, if stopped (by pause(), or while a read was held). */
+  #readOn(): void {
     const handle = (this as unknown as RawSocket)._handle;
     if (handle !== null && !handle.reading && !this.destroyed) {
       handle.reading = true;
       handle.readStart();
     }
-    return this;
   }
 
   /** The end of the stream (node pushes null when the peer ends): the reader is told at once,
    * in place of an `end` listener per socket. */
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
     if (chunk === null) {
+      if (this.discard !== null && this.writableFinished) {
+        // Lingering with our answer all sent (linger.ts): the peer's end closes it, as node's
+        // end of stream would (in a tick, through 'end'), but in the check phase with the
+        // newcomers, not in the poll phase before the reads of connections under way. libuv
+        // stopped reading at the end; the handle stays marked as reading so that node's
+        // read(0) after this push does not start it again.
+        const handle = (this as unknown as RawSocket)._handle;
+        if (handle !== null) handle.reading = true;
+        later(LinearSocket.#close, this, null);
+        return false;
+      }
       // After the bytes still held, if any (a request and its FIN in one go).
       if (this.#state >= HELD_ONE) {
         this.#state += HELD_ONE;
@@ -155,7 +173,8 @@ export class LinearSocket extends net.Socket {
     }
     if (chunk === null) return discard!.call(this, n) && !this.paused;
     const state = this.#state;
-    if ((state & HEARD) === 0 || state >= HELD_ONE) {
+    const held = (state & HEARD) === 0 || state >= HELD_ONE;
+    if (held) {
       this.#state = state + HELD_ONE;
       later(LinearSocket.#deliver, this, chunk);
     } else handOn(this, chunk);
@@ -168,15 +187,27 @@ export class LinearSocket extends net.Socket {
       }
       nextLanding = this.bulk = Buffer.from(slab!, at, Math.min(BULK_READ, SLAB - at));
     }
-    return !this.paused;
+    // A held read stops reading until #deliver has handed it on: what the peer sends meanwhile
+    // (a garbage flooder writes on) waits in the kernel and is read in one go then, not read
+    // and copied out read by read, each a job of its own, while the connection waits its turn.
+    return !held && !this.paused;
   }
 
-  /** A held read (`chunk`) or end (null) of `socket`, in the check phase: handed on now. */
+  /** A held read (`chunk`) or end (null) of `socket`, in the check phase: handed on now, and
+   * reading goes on (a lingering socket's linger() restarted it already). */
   static #deliver(socket: LinearSocket, chunk: Buffer | null): void {
-    socket.#state = (socket.#state - HELD_ONE) | HEARD;
+    const state = (socket.#state = (socket.#state - HELD_ONE) | HEARD);
     if (socket.destroyed || socket.discard !== null) return;
     if (chunk === null) readerEnded(socket);
-    else handOn(socket, chunk);
+    else {
+      handOn(socket, chunk);
+      if (state < HELD_ONE && (socket.#state & PAUSED) === 0) socket.#readOn();
+    }
+  }
+
+  /** A lingering socket whose peer ended, in the check phase: closed (unless it is already). */
+  static #close(socket: LinearSocket): void {
+    if (!socket.destroyed) socket.destroy();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

@@ -321,18 +321,18 @@ export class SocketReader implements ByteSource {
     this.#notify();
   }
 
-  /** The connection is done with: arriving bytes are dropped, the socket flows to its end. */
+  /** The connection is done with: arriving bytes are dropped, the socket flows to its end, and
+   * it no longer leads to this reader (a lingering socket keeps none of the connection alive). */
   detach(): void {
-    this.#flags |= DETACHED;
+    const paused = this.#flags & PAUSED;
+    this.#flags = (this.#flags & ENDED) | DETACHED;
+    (this.#socket as ReadSocket)[READER] = undefined;
     if (typeof this.#waiter !== "function") this.#waiter = null;
     this.#next = this.#later = null;
     this.#queued = 0;
     this.#buf = EMPTY;
     this.#pos = this.#end = 0;
-    if (this.#flags & PAUSED) {
-      this.#flags &= ~PAUSED;
-      this.#socket.resume();
-    }
+    if (paused) this.#socket.resume();
   }
 
   // ByteSource: the core of read/readline (byte-source.ts) over the received chunks.

@@ -356,6 +356,24 @@ describe("reads handed to the reader", () => {
     });
   });
 
+  it("a detached reader no longer hears its socket: nothing of it is kept alive by a lingering socket", async () => {
+    await withAccepted(64, async ({ socket, client }) => {
+      const reader = new SocketReader(socket);
+      client.write("first");
+      expect((await reader.read(5)).toString()).toBe("first");
+      reader.detach();
+      const others: string[] = [];
+      socket.on("data", (chunk: Buffer) => void others.push(chunk.toString()));
+      client.write("later");
+      await vi.waitFor(() => expect(others).toEqual(["later"]));
+      // Neither the read nor an error reaches the reader through the socket any more.
+      socket.destroy(new Error("after"));
+      await new Promise((r) => setImmediate(r));
+      expect(reader.error).toBe(null);
+      expect(reader.buffered).toBe(0);
+    });
+  });
+
   it("a socket destroyed with an error gives its reader the error", async () => {
     await withAccepted(64, async ({ socket }) => {
       const reader = new SocketReader(socket);
@@ -369,7 +387,82 @@ describe("reads handed to the reader", () => {
   });
 });
 
+describe("a new connection's first bytes, held for the check phase", () => {
+  it("stop its reads until they are handed on: what follows waits in the kernel, then comes in order", async () => {
+    await withAccepted(4, async ({ socket, client }) => {
+      const chunks: string[] = [];
+      const atFirst: { bytesRead: number; reading: boolean }[] = [];
+      const all = new Promise<void>((resolve) => {
+        socket.on("data", (chunk: Buffer) => {
+          if (chunks.length === 0) {
+            const handle = (socket as unknown as { _handle: { reading: boolean } })._handle;
+            atFirst.push({ bytesRead: socket.bytesRead, reading: handle.reading });
+          }
+          chunks.push(chunk.toString());
+          if (chunks.join("") === "12345678") resolve();
+        });
+      });
+      socket.resume();
+      client.write("12345678");
+      await all;
+      // The first read (4 bytes, the region's size) was held: no other read until it was handed on.
+      expect(atFirst).toEqual([{ bytesRead: 4, reading: false }]);
+      expect(chunks[0]).toBe("1234");
+    });
+  });
+
+  it("a pause() by the reader while the first read is held is kept", async () => {
+    await withAccepted(4, async ({ socket, client }) => {
+      const first = new Promise<Buffer>((resolve) =>
+        socket.once("data", (chunk: Buffer) => {
+          socket.pause();
+          resolve(chunk);
+        }),
+      );
+      socket.resume();
+      client.write("12345678");
+      expect((await first).toString()).toBe("1234");
+      await new Promise((r) => client.write("", () => setImmediate(r)));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(socket.bytesRead).toBe(4);
+      const rest = new Promise<Buffer>((resolve) => socket.once("data", resolve));
+      socket.resume();
+      expect((await rest).toString()).toBe("5678");
+    });
+  });
+});
+
 describe("discarding reads (a connection lingering after its answer)", () => {
+  it("the peer's end closes a socket whose answer is sent, without an end event", async () => {
+    await withAccepted(64, async ({ socket, client }) => {
+      let ends = 0;
+      socket.on("end", () => void ends++);
+      socket.discard = () => true;
+      socket.resume();
+      await new Promise<void>((resolve) => socket.end(resolve));
+      expect(socket.writableFinished).toBe(true);
+      const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      client.end();
+      await closed;
+      expect(socket.destroyed).toBe(true);
+      expect(ends).toBe(0);
+    });
+  });
+
+  it("the peer's end while our answer is still going out does not close it", async () => {
+    await withAccepted(64, async ({ socket, client }) => {
+      const ended = new Promise<void>((resolve) => socket.once("end", () => resolve()));
+      socket.discard = () => true;
+      socket.resume();
+      client.end();
+      // Our side never ended: the end of the stream comes as node gives it, the socket stays.
+      await ended;
+      expect(socket.destroyed).toBe(false);
+      expect(socket.writable).toBe(true);
+      socket.destroy();
+    });
+  });
+
   it("drops each read where it landed: counted, no data event, the region's staged bytes let go", async () => {
     await withAccepted(64, async ({ socket, client, adopted }) => {
       let counted = 0;
