@@ -142,12 +142,31 @@ interface FloodRound {
   alive: boolean;
 }
 
-/** Run `child` at niceness `nice` (root may lower it; otherwise left as it is). */
+/** Run `child` at niceness `nice` (root may lower it; otherwise left as it is): every thread of
+ * it, not only the main one (setpriority changes one thread on Linux): V8's GC helpers too, else
+ * a parallel scavenge waits for helpers other processes hold. The main thread first: threads
+ * made after it inherit its niceness. */
 function renice(child: ChildProcess, nice: number): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
   try {
-    if (child.pid !== undefined) os.setPriority(child.pid, nice);
+    os.setPriority(pid, nice);
   } catch {
     // Not permitted: the round runs at the default priority, as for every server.
+    return;
+  }
+  let threads: string[] = [];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    // No /proc (not Linux): the main thread only.
+  }
+  for (const tid of threads) {
+    try {
+      if (Number(tid) !== pid) os.setPriority(Number(tid), nice);
+    } catch {
+      // The thread ended meanwhile.
+    }
   }
 }
 
