@@ -10,11 +10,11 @@
 // value in a register across a call), only special() for the fields it interprets.
 
 import {
-  HEADER_NAME_ID, HEADER_SLOTS, MAX_HEADER_LINE, MAX_HEADER_LINES, MAX_REQUEST_LINE, T_HEADER_COUNT, T_HEADERS, T_METHOD_LEN, T_METHOD_OFF,
+  MAX_HEADER_LINE, MAX_HEADER_LINES, MAX_REQUEST_LINE, T_HEADER_COUNT, T_METHOD_LEN, T_METHOD_OFF,
   T_REQUEST_LINE_END, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR,
   T_VERSION_OFF, T_WORDS, OUTCOME_NEED_MORE,
 } from "./layout";
-import { endOfHead, field, maybeSpecial, special } from "./fields";
+import { endOfHead, field, maybeSpecial, putField, special } from "./fields";
 import { nameIdOf, NAME_SPECIAL } from "./names";
 import { findControl, findNonTchar, findWordEnd } from "./search";
 import { base, byteAt, getSlot, isWhite, setSlot } from "./state";
@@ -213,13 +213,7 @@ export function fastFields(ls: i32, limit: i32): i32 {
   if ((entry & NAME_SPECIAL) != 0 || (entry == 0 && maybeSpecial(ls, nl))) {
     if (special(ls, nl, vs, cr - vs) != OUTCOME_NEED_MORE) return -1;
   }
-  const h = T_HEADERS + count * HEADER_SLOTS;
-  setSlot(h, ls);
-  setSlot(h + 1, nl);
-  setSlot(h + 2, vs);
-  setSlot(h + 3, cr - vs);
-  setSlot(h + HEADER_NAME_ID, entry & (NAME_SPECIAL - 1));
-  setSlot(T_HEADER_COUNT, count + 1);
+  putField(count, ls, nl, vs, cr - vs, entry & (NAME_SPECIAL - 1));
   return 1;
 }
 

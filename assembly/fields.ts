@@ -175,13 +175,20 @@ export function headerLine(ls: i32, ce: i32): i32 {
 /** The slots of a field line special() has nothing to say about (or has taken). */
 // @ts-ignore: decorator
 @inline export function plainField(no: i32, nl: i32, vo: i32, vl: i32): i32 {
-  const count = getSlot(T_HEADER_COUNT);
+  return putField(getSlot(T_HEADER_COUNT), no, nl, vo, vl, nameId(no, nl));
+}
+
+/** Field line `count` (the table holds `count` before it): name [no, +nl), value [vo, +vl),
+ * name id `id`; the count becomes count + 1. The one place a field's slots are written
+ * (plainField here, the WASM walk's blockFieldLine in fast.ts, which keeps the count in a local). */
+// @ts-ignore: decorator
+@inline export function putField(count: i32, no: i32, nl: i32, vo: i32, vl: i32, id: i32): i32 {
   const h = T_HEADERS + count * HEADER_SLOTS;
   setSlot(h, no);
   setSlot(h + 1, nl);
   setSlot(h + 2, vo);
   setSlot(h + 3, vl);
-  setSlot(h + HEADER_NAME_ID, nameId(no, nl));
+  setSlot(h + HEADER_NAME_ID, id);
   setSlot(T_HEADER_COUNT, count + 1);
   return OUTCOME_NEED_MORE;
 }
