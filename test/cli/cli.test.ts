@@ -115,6 +115,7 @@ describe("basehttp command", () => {
 
   it.each([
     [["abc"], /argument port: invalid int value: 'abc'/],
+    [["65536"], /argument port: 65536 is not between 0 and 65535/],
     [["--parser", "llhttp"], /argument --parser: invalid choice: 'llhttp'/],
     [["--workers", "0"], /argument --workers/],
     [["--no-such-option"], /--no-such-option/],

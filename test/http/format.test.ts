@@ -52,6 +52,19 @@ describe("percentFormat (format % args)", () => {
   });
 });
 
+describe("percentFormat of floats that are no integer", () => {
+  // Not in the JSON fixture (JSON has no NaN or Infinity); CPython 3.11's errors, as
+  // `"%d" % float("nan")` and `"%d" % float("inf")` raise them.
+  it.each([
+    ["%d", Number.NaN, "ValueError", "cannot convert float NaN to integer"],
+    ["%d", Number.POSITIVE_INFINITY, "OverflowError", "cannot convert float infinity to integer"],
+    ["%x", Number.NEGATIVE_INFINITY, "TypeError", "%x format: an integer is required, not float"],
+    ["%i", Number.NEGATIVE_INFINITY, "OverflowError", "cannot convert float infinity to integer"],
+  ])("%j %% %s", (format, value, name, message) => {
+    expect(() => percentFormat(format, [value])).toThrow(expect.objectContaining({ name, message }));
+  });
+});
+
 describe("htmlEscape (html.escape)", () => {
   it.each(cases.html)("html.escape(%j, %s)", (input, quote, expected) => {
     expect(htmlEscape(input, quote)).toBe(expected);

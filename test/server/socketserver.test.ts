@@ -263,5 +263,8 @@ describe.each(PARSERS)("HTTPServer lifecycle (%s)", (parser: ParserName) => {
     expect(() => new HTTPServer(["127.0.0.1", 0], QuietHandler, { parser: "nope" as ParserName, bind_and_activate: false })).toThrow(TypeError);
     expect(() => new HTTPServer(["127.0.0.1", 0], QuietHandler, { headLimit: 0, bind_and_activate: false })).toThrow(RangeError);
     expect(() => new HTTPServer(["127.0.0.1", 0], QuietHandler, { headTimeout: -1, bind_and_activate: false })).toThrow(RangeError);
+    for (const bad of [{ headLimit: 1.5 }, { headTimeout: Number.NaN }, { keepAliveTimeout: -1 }, { keepAliveTimeout: Number.NaN }, { fileCacheSize: -1 }]) {
+      expect(() => new HTTPServer(["127.0.0.1", 0], QuietHandler, { bind_and_activate: false, ...bad }), JSON.stringify(bad)).toThrow(RangeError);
+    }
   });
 });
