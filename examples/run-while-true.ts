@@ -1,6 +1,6 @@
-// The seed's second example: a server that runs until a condition fails, one request at a
-// time with handle_request(). Here keep_running() allows three requests (or the count given
-// as the first argument). `npx tsx examples/run-while-true.ts`.
+// The second example of Python's BaseHTTPServer documentation: a server that runs until a
+// condition fails, one request at a time with handle_request(). Here keep_running() allows
+// three requests (or the count given as the first argument). `npx tsx examples/run-while-true.ts`.
 
 import { BaseHTTPRequestHandler, HTTPServer, type Address } from "basehttp";
 

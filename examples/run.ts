@@ -1,5 +1,5 @@
-// The seed's first example (BaseHTTPServer docs): build a server on port 8000 and serve
-// forever. `npx tsx examples/run.ts` (a port as the first argument overrides 8000).
+// The first example of Python's BaseHTTPServer documentation: build a server on port 8000
+// and serve forever. `npx tsx examples/run.ts` (a port as the first argument overrides 8000).
 // BaseHTTPRequestHandler implements no method, so every request gets a 501.
 
 import { BaseHTTPRequestHandler, HTTPServer, type Address } from "basehttp";

@@ -1,5 +1,5 @@
 // Violation codes: why a head was refused, written to T_VIOLATION by both backends.
-// Each names the HTTP answer the server gives (API.md "Request parsing rules") and the rule.
+// Each names the HTTP answer the server gives (docs/API.md, "Request parsing") and the rule.
 // assembly/layout.ts repeats the numbers.
 
 export const V_NONE = 0;
