@@ -108,4 +108,9 @@ describe("listEntries", () => {
     await expect(listEntries(join(dir, "data.bin"))).rejects.toThrow();
     await expect(listEntries(join(dir, "nope"))).rejects.toThrow();
   });
+
+  it("throws for a path no file can be named (NUL, a lone surrogate that is no fsencoded byte)", async () => {
+    await expect(listEntries(`${dir}\0`)).rejects.toThrow(/cannot name/);
+    await expect(listEntries(`${dir}/\ud800`)).rejects.toThrow(/cannot name/);
+  });
 });
