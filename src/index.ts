@@ -1,8 +1,10 @@
 /// <reference types="node" preserve="true" />
 /// <reference lib="esnext.disposable" preserve="true" />
-// The public entry of basehttp: the server names of the contract (docs/API.md), and the types
-// their signatures use. The tokenizer has its own entries (src/tokenizer/index.ts, js-index.ts).
-// Importing it instantiates the WebAssembly tokenizer synchronously (src/tokenizer/wasm.ts).
+// The public entry of basehttp: the server's public names (docs/API.md documents each), and the
+// types their signatures use. The tokenizer has its own entries (src/tokenizer/index.ts,
+// js-index.ts).
+// Importing it compiles the WebAssembly tokenizer synchronously (src/tokenizer/wasm-loader.ts);
+// an HTTPServer with the default parser instantiates it (src/tokenizer/select.ts).
 
 export { BaseServer, TCPServer, BaseRequestHandler, StreamRequestHandler } from "./socketserver/index.js";
 export { BrokenPipeError, ConnectionResetError, TimeoutError } from "./socketserver/index.js";
