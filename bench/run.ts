@@ -2,7 +2,7 @@
 // progress display; a scenario that fails or cannot run says why and the run goes on. Then the
 // run is kept as bench/results/history/<date>.json, bench/results/REPORT.md and its charts are
 // written (bench/report.ts), and the README's headline table is replaced.
-// Options: --quick (4-5 minutes instead of 10-13 on 2 cores), --only NAME[,NAME] (run those, report
+// Options: --quick (4-5 minutes instead of about 13 on 2 cores), --only NAME[,NAME] (run those, report
 // the others from their latest results), --list.
 
 import { spawn } from "node:child_process";
