@@ -15,7 +15,7 @@ import { TimeoutError } from "../socketserver/errors.js";
 import { peerDone } from "../socketserver/linger.js";
 import { tokenizerFor } from "../tokenizer/select.js";
 import type { RequestBody } from "./body.js";
-import type { ConnectionRegistry } from "./registry.js";
+import type { ConnectionRegistry, Live } from "./registry.js";
 
 const WAIT_NONE = 0;
 const WAIT_IDLE = 1;
@@ -104,14 +104,14 @@ export const STANDALONE_LIMITS: ConnectionLimits = {
 /** One HTTP connection: the reader of its socket (this object; the handler's rfile is the
  * request body over it) and its writer, the head being read, the time limits, and what the
  * current request owes (a 100 Continue, whether any answer went out). */
-export class Connection extends SocketReader {
+export class Connection extends SocketReader implements Live {
   readonly writer: SocketWriter;
   readonly limits: ConnectionLimits;
   /** Date.now() after which the current wait has lasted too long; 0 when not waiting. */
   deadline = 0;
   /** The connections added to the registry before and after this one (registry.ts). */
-  liveNext: Connection | null = null;
-  livePrevious: Connection | null = null;
+  liveNext: Live | null = null;
+  livePrevious: Live | null = null;
   /** `Expect: 100-continue` received and no 100 sent yet. */
   get expectPending(): boolean {
     return (this.#flags & EXPECT_PENDING) !== 0;

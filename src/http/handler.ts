@@ -9,9 +9,9 @@ import { F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_EXPECT_CONTINUE, T_FLAGS
 import * as V from "../contract/violations.js";
 import { escapeControl, percentFormat, pyRepr } from "../py/format.js";
 import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
-import { NEW_READER, StreamRequestHandler, type WritableFile } from "../socketserver/request-handler.js";
+import { NEW_READER, SLEEP, StreamRequestHandler } from "../socketserver/request-handler.js";
 import { WAKE } from "../socketserver/socket-reader.js";
-import { SocketWriter } from "../socketserver/socket-writer.js";
+import type { SocketWriter } from "../socketserver/socket-writer.js";
 import { CONNECT_WITH_CONTENT, DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage, refusal } from "./answers.js";
 import { BODY_NONE, BODY_TUNNEL, RequestBody } from "./body.js";
 import { Connection, STANDALONE_LIMITS, type RequestHead } from "./connection.js";
@@ -22,6 +22,7 @@ import { HTTPMessage } from "./message.js";
 import { RequestFields, type MessageClass } from "./request-fields.js";
 import { handlerMethodName, isPlainRequestLine, plainRequestLine, refusedRequestLine, requestMethod, requestTarget, requestVersion } from "./request-line.js";
 import type { HTTPServer } from "./server.js";
+import { sleep } from "./sleeper.js";
 import { responses } from "./status.js";
 
 export type { MessageClass } from "./request-fields.js";
@@ -76,10 +77,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   request_version = "";
   close_connection = true;
 
-  /** headers, requestline and raw_requestline, made when first read; what handle() returns while it waits. */
-  readonly #fields = new RequestFields();
-  /** Python's _headers_buffer: the lines of the head (ISO-8859-1 text) until flush_headers(). */
-  readonly #headerBuffer = new HeadBuffer();
+  /** headers, requestline and raw_requestline, made when first read; what handle() returns while it waits (made when first used: #f). */
+  #fields: RequestFields | null = null;
+  /** Python's _headers_buffer: the lines of the head (ISO-8859-1 text) until flush_headers(); made when first used (#h). */
+  #headerBuffer: HeadBuffer | null = null;
   /** The connection (from setup()) and the head being served, which parse_request reads. */
   #conn: Connection | null = null;
   #head: RequestHead | null = null;
@@ -87,18 +88,23 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** The request headers (a `MessageClass`), built on first access: a handler that never reads
    * them does not pay for them. Until a request's headers are understood, those of the
    * previous request (undefined before the first). */
-  get headers(): HTTPMessage { return this.#fields.headers(this); }
-  set headers(value: HTTPMessage) { this.#fields.setHeaders(value); }
+  get headers(): HTTPMessage { return this.#f.headers(this); }
+  set headers(value: HTTPMessage) { this.#f.setHeaders(value); }
   /** The request line without its CRLF, decoded (ISO-8859-1) on first access. */
-  get requestline(): string { return this.#fields.requestline(); }
-  set requestline(value: string) { this.#fields.setRequestline(value); }
+  get requestline(): string { return this.#f.requestline(); }
+  set requestline(value: string) { this.#f.setRequestline(value); }
   /** The request line as received, with its CRLF. */
-  get raw_requestline(): Uint8Array { return this.#fields.rawRequestline(this.#head); }
-  set raw_requestline(value: Uint8Array) { this.#fields.setRawRequestline(value); }
+  get raw_requestline(): Uint8Array { return this.#f.rawRequestline(this.#head); }
+  set raw_requestline(value: Uint8Array) { this.#f.setRawRequestline(value); }
 
   /** The socket is read by the connection (one object, made by StreamRequestHandler's setup());
    * rfile is the request body over it. */
   override setup(): void { super.setup(); this.rfile = new RequestBody((this.#conn = this.rfile as unknown as Connection)); }
+  get #f(): RequestFields { return (this.#fields ??= new RequestFields()); }
+  get #h(): HeadBuffer { return (this.#headerBuffer ??= new HeadBuffer()); }
+
+  /** setup() and handle() wait for the connection's first input when no user code runs in them (sleeper.ts). */
+  override [SLEEP](): boolean { return sleep(this, BaseHTTPRequestHandler.prototype); }
 
   override [NEW_READER](socket: Duplex, writer: SocketWriter): Connection { return new Connection(socket, writer, this.server); }
 
@@ -108,7 +114,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** Let go of the head's token table (the connection reuses it), keeping what is still lazy. */
-  #settle(): void { this.#fields.settle(this.#head, (this.#conn?.limits ?? STANDALONE_LIMITS).tokenizer); this.#head = null; }
+  #settle(): void { this.#f.settle(this.#head, (this.#conn?.limits ?? STANDALONE_LIMITS).tokenizer); this.#head = null; }
 
   /** Interpret the request head (its token table) as CPython 3.11's parse_request: fill `command`,
    * `path`, `request_version`, `headers`, decide `close_connection`, honour `Expect:
@@ -130,7 +136,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       return this.#refuse(violation);
     }
     // The request line is decoded only if asked for (log_request, an error answer).
-    this.#fields.requestlineFrom(src, s + t[T_REQUEST_LINE_START]!, s + t[T_REQUEST_LINE_END]!);
+    this.#f.requestlineFrom(src, s + t[T_REQUEST_LINE_START]!, s + t[T_REQUEST_LINE_END]!);
     if (words >= 3) {
       const version = requestVersion(src, s, t);
       const major = t[T_VERSION_MAJOR]!;
@@ -158,7 +164,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.path = path;
     if (violation !== V.V_NONE) return this.#refuse(violation);
     // `headers` is built from this table when first read.
-    this.#fields.headersFrom(src, s, this.#head!.length, t);
+    this.#f.headersFrom(src, s, this.#head!.length, t);
     const flags = t[T_FLAGS]!;
     // RFC 9112 §9.6, §9.3: this client sends nothing after this request (no drain: Connection.close).
     if (flags & F_CONNECTION_CLOSE || (this.request_version === "HTTP/1.0" && !(flags & F_CONNECTION_KEEP_ALIVE))) this.close_connection = this.#conn!.peerCloses = true;
@@ -194,7 +200,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     let head: RequestHead | null | Promise<RequestHead | null>;
     try {
       // The next head goes into the table of the one before: headers not yet made from it are now.
-      this.#fields.release(conn.nextTable, this);
+      this.#f.release(conn.nextTable, this);
       head = conn.nextHead();
     } catch (error) { return this.#failed(error); }
     return head instanceof Promise ? this.#later(head, this.#serve) : this.#serve(head);
@@ -212,8 +218,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     let result: unknown;
     try {
       // A new request: no head buffered, no body until the head says so.
-      this.#headerBuffer.clear();
-      this.#fields.setRawRequestline(null);
+      this.#headerBuffer?.clear();
+      this.#f.setRawRequestline(null);
       this.#conn!.beginRequest();
       this.rfile.reset(BODY_NONE);
       // null: close (the peer left, or went idle); after a 408 when the head took too long.
@@ -255,7 +261,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     } else if (!isDisconnect(error)) {
       const bad = error instanceof ChunkedEncodingError;
       if (this.#conn!.nothingSent) {
-        this.#headerBuffer.clear();
+        this.#headerBuffer?.clear();
         // If the error answer itself fails (the peer left), there is nothing more to do.
         try { this.send_error(bad ? 400 : 500, bad ? error.message : undefined); } catch { /* gone */ }
       }
@@ -268,7 +274,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * Undefined when every request was served at once, else a promise (made only when awaited). */
   override handle(): Promise<void> | undefined {
     this.close_connection = true;
-    return this.#loop(this.#fields);
+    return this.#loop(this.#f);
   }
 
   /** handle()'s loop on callbacks: a connection waiting for a request holds no call chain, no
@@ -295,7 +301,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** Input came for a connection idle between requests: the loop goes on. */
-  [WAKE](): void { void this.#loop(this.#fields); }
+  [WAKE](): void { void this.#loop(this.#f); }
   /** Send and log a complete error answer: status line, Server, Date, `Connection: close`, and
    * unless the status forbids a body, `error_message_format` filled in (HTML-escaped) with
    * Content-Type and Content-Length. No body for HEAD. The connection closes after it. */
@@ -329,7 +335,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   send_header(keyword: string, value: string | number): void {
     const v = typeof value === "string" ? value : String(value);
     const line = headerLine(keyword, v);
-    if (this.request_version !== "HTTP/0.9") this.#headerBuffer.append(line);
+    if (this.request_version !== "HTTP/0.9") this.#h.append(line);
     const close = connectionOption(keyword, v);
     if (close !== undefined) this.close_connection = close;
   }
@@ -342,7 +348,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     else if (code >= 400 && this.#conn !== null) this.#conn.peerCloses = false; // drained (API.md)
     if (this.request_version === "HTTP/0.9") return;
     const text = message ?? this.responses[code]?.[0] ?? "";
-    this.#headerBuffer.append(statusLine(this.protocol_version, code, text));
+    this.#h.append(statusLine(this.protocol_version, code, text));
   }
 
   /** End the header block and write it out (one write with the status line). */
@@ -350,20 +356,14 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (this.request_version === "HTTP/0.9") return undefined;
     // Shutting down, nothing more received: say the connection closes (RFC 9112 §9.6), so no request is sent to be lost.
     const c = this.#conn;
-    if (!this.close_connection && c?.draining && !c.received && !/\r\nconnection:/i.test(this.#headerBuffer.text())) this.send_header("Connection", "close");
-    this.#headerBuffer.append("\r\n");
+    if (!this.close_connection && c?.draining && !c.received && !/\r\nconnection:/i.test(this.#h.text())) this.send_header("Connection", "close");
+    this.#h.append("\r\n");
     return this.flush_headers();
   }
 
   /** Write the buffered status line and headers to wfile. */
-  flush_headers(): Promise<void> | undefined {
-    if (this.#headerBuffer.empty) return undefined;
-    const head = this.#headerBuffer.takeEncoded();
-    const out: WritableFile = this.wfile;
-    // The connection's own writer copies the head (bytes, or text encoded) into its staging memory.
-    if (out instanceof SocketWriter) return typeof head === "string" ? out.writeLatin1(head) : out.write(head);
-    return out.write(typeof head === "string" ? Buffer.from(head, "latin1") : Buffer.from(head));
-  }
+  flush_headers(): Promise<void> | undefined { return this.#headerBuffer?.flushTo(this.wfile); }
+
 
   /** Log an accepted request (called by send_response). */
   log_request(code: number | string = "-", size: number | string = "-"): void {

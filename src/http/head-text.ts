@@ -6,6 +6,8 @@
 
 import { ValueError } from "../py/errors.js";
 import { pyRepr } from "../py/format.js";
+import type { WritableFile } from "../socketserver/request-handler.js";
+import { SocketWriter } from "../socketserver/socket-writer.js";
 
 /** CR, LF and NUL split or truncate a response head (response splitting; RFC 9110 §5.5 keeps
  * them out of field values, RFC 9112 §4 out of the reason phrase); beyond U+00FF cannot be sent
@@ -160,5 +162,14 @@ export class HeadBuffer {
   clear(): void {
     this.#head = null;
     this.#matched = 0;
+  }
+
+  /** Write what is buffered to `out` (flush_headers), if anything: the connection's own writer
+   * copies the head (bytes, or text encoded) into its staging memory; another file gets a Buffer. */
+  flushTo(out: WritableFile): Promise<void> | undefined {
+    if (this.empty) return undefined;
+    const head = this.takeEncoded();
+    if (out instanceof SocketWriter) return typeof head === "string" ? out.writeLatin1(head) : out.write(head);
+    return out.write(typeof head === "string" ? Buffer.from(head, "latin1") : Buffer.from(head));
   }
 }

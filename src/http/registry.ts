@@ -1,8 +1,19 @@
-// The live connections of an HTTPServer (connection.ts registers each): one timer sweeps their
-// deadlines (head, keep-alive idle, body discard), and shutdown drains them. They are kept in a
+// The live connections of an HTTPServer (connection.ts registers each; sleeper.ts those that
+// have sent nothing yet): one timer sweeps their deadlines (head, keep-alive idle, body
+// discard), and shutdown drains them. They are kept in a
 // list threaded through the connections themselves (no hash set entry per connection).
 
-import type { Connection } from "./connection.js";
+/** What the registry keeps: a connection (connection.ts), or a handler asleep until its
+ * connection's first input (sleeper.ts). Linked through its own two fields. */
+export interface Live {
+  liveNext: Live | null;
+  livePrevious: Live | null;
+  /** Date.now() after which expire() is called; 0: none. */
+  deadline: number;
+  expire(): void;
+  /** The server shuts down (see Connection.drain). */
+  drain(closeIdle: boolean): void;
+}
 
 /** Milliseconds idle connections stay open once the server shuts down (a request on its way). */
 const DRAIN_GRACE_MS = 100;
@@ -10,7 +21,7 @@ const DRAIN_GRACE_MS = 100;
 /** A server's live connections: one timer sweeps their deadlines; shutdown drains them. */
 export class ConnectionRegistry {
   /** The most recently added connection; each links to the one added before it. */
-  #first: Connection | null = null;
+  #first: Live | null = null;
   #size = 0;
   readonly #interval: number;
   #timer: NodeJS.Timeout | null = null;
@@ -26,7 +37,7 @@ export class ConnectionRegistry {
     return this.#size;
   }
 
-  add(connection: Connection): void {
+  add(connection: Live): void {
     if (this.#has(connection)) return;
     const first = this.#first;
     connection.liveNext = first;
@@ -40,7 +51,7 @@ export class ConnectionRegistry {
     }
   }
 
-  delete(connection: Connection): void {
+  delete(connection: Live): void {
     if (!this.#has(connection)) return;
     const { livePrevious: previous, liveNext: next } = connection;
     if (previous === null) this.#first = next;
@@ -53,12 +64,12 @@ export class ConnectionRegistry {
     this.#size--;
   }
 
-  #has(connection: Connection): boolean {
+  #has(connection: Live): boolean {
     return connection.livePrevious !== null || this.#first === connection;
   }
 
   /** Each live connection, in turn; one may leave while it is visited. */
-  *#each(): Generator<Connection> {
+  *#each(): Generator<Live> {
     for (let c = this.#first; c !== null; ) {
       const next = c.liveNext;
       yield c;
@@ -73,8 +84,8 @@ export class ConnectionRegistry {
       return;
     }
     const now = Date.now();
-    for (let c: Connection | null = this.#first; c !== null; ) {
-      const next: Connection | null = c.liveNext;
+    for (let c: Live | null = this.#first; c !== null; ) {
+      const next: Live | null = c.liveNext;
       if (c.deadline !== 0 && now >= c.deadline) c.expire();
       c = next;
     }

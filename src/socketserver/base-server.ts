@@ -6,7 +6,11 @@
 import type { Duplex } from "node:stream";
 import { pyRepr } from "../py/format.js";
 import { Deferred, type Settled } from "./deferred.js";
-import type { Address, BaseRequestHandler } from "./request-handler.js";
+import { SLEEP, type Address, type BaseRequestHandler } from "./request-handler.js";
+
+/** BaseServer's method that goes on with a handler that slept until its connection's first
+ * input (request-handler.ts SLEEP): setup(), handle(), finish() now. */
+export const RESUME: unique symbol = Symbol("resume");
 
 /** A handler class: `new Handler(request, client_address, server)`. */
 export type RequestHandlerClass<S extends BaseServer = BaseServer> = new (
@@ -199,13 +203,15 @@ export class BaseServer {
     } catch (error) {
       return this.#end(request, client_address, error, true);
     }
-    this.#setup(handler);
+    this.#setup(handler, true);
   }
 
   /** Drive `handler`: setup(), handle(), finish() (always after handle(), as Python's
-   * try/finally), then #settled; a failing setup() goes to #settled at once. */
-  #setup(handler: BaseRequestHandler): void {
+   * try/finally), then #settled; a failing setup() goes to #settled at once. A handler may
+   * sleep until its connection's first input instead (`mayWait`; SLEEP): then [RESUME]. */
+  #setup(handler: BaseRequestHandler, mayWait: boolean): void {
     try {
+      if (mayWait && handler[SLEEP]()) return;
       const setup = handler.setup();
       if (isPromise(setup)) {
         setup.then(() => this.#handle(handler), (error: unknown) => this.#settled(handler, handler.request, error, true));
@@ -215,6 +221,12 @@ export class BaseServer {
       return this.#settled(handler, handler.request, error, true);
     }
     this.#handle(handler);
+  }
+
+  /** A handler that slept (SLEEP) is woken by its connection's first input, end or error, or
+   * by its server (a time limit, shutdown): driven from setup() on, now. */
+  [RESUME](handler: BaseRequestHandler): void {
+    this.#setup(handler, false);
   }
 
   /** handle(), then #finish. */
@@ -334,7 +346,7 @@ export class BaseServer {
     }
     return new Promise<void>((resolve, reject) => {
       (this.#awaited ??= new Map()).set(handler, [resolve, reject]);
-      this.#setup(handler);
+      this.#setup(handler, true);
     });
   }
 

@@ -13,6 +13,11 @@ import { SocketWriter } from "./socket-writer.js";
 /** StreamRequestHandler's method that makes the reader of a connection. */
 export const NEW_READER: unique symbol = Symbol("new reader");
 
+/** A handler's method the server calls in place of setup() (base-server.ts): true when the
+ * handler sleeps until its connection's first input instead, and then has the server run
+ * setup(), handle() and finish() as usual (BaseServer[RESUME]). */
+export const SLEEP: unique symbol = Symbol("sleep");
+
 /** `(host, port)`. */
 export type Address = [host: string, port: number];
 
@@ -63,6 +68,12 @@ export class BaseRequestHandler {
 
   /** Called before handle(). */
   setup(): void | Promise<void> {}
+
+  /** Whether setup() waits for the connection's first input (see SLEEP): never, here. A handler
+   * whose user code cannot tell (src/http/handler.ts) defers its per-connection objects so. */
+  [SLEEP](): boolean {
+    return false;
+  }
 
   /** Serve the connection. */
   handle(): void | Promise<void> {}

@@ -8,7 +8,9 @@
 import type { Duplex } from "node:stream";
 import { lines, read, readline, type ByteSource } from "./byte-source.js";
 import { TimeoutError } from "./errors.js";
-import { holdFlushes, releaseFlushes } from "./socket-writer.js";
+import { wakeNow, wakeSoon, type Wakeable } from "./wake.js";
+
+export { WAKE, type Wakeable } from "./wake.js";
 
 const EMPTY = Buffer.alloc(0);
 /** Bytes queued unread before the socket is paused (input backpressure). */
@@ -19,19 +21,22 @@ const PAUSED = 1;
 const ENDED = 2;
 const DETACHED = 4;
 
-/** The method onInput() calls on its target when input comes. */
-export const WAKE: unique symbol = Symbol("wake");
-
-/** What onInput() wakes (the HTTP handler, whose loop goes on): a method, not a closure. */
-export interface Wakeable {
-  [WAKE](): void;
-}
-
-/** The reader of a socket, kept on the socket for the listeners below. */
+/** The reader of a socket, kept on the socket for the listeners below; before the reader is
+ * made, the sleeper that makes it (sleepOn). */
 const READER = Symbol("reader");
 
+/** What a socket leads to before its reader exists: a handler asleep until the connection's
+ * first input (BaseServer, request-handler.ts SLEEP). `[AWAKE]()` is called once, at the first
+ * input, end of stream or error, and must make the socket's reader (its setup() runs), which then
+ * gets that input. */
+export interface Sleeper {
+  [AWAKE](): void;
+}
+
+export const AWAKE: unique symbol = Symbol("awake");
+
 interface ReadSocket extends Duplex {
-  [READER]?: SocketReader;
+  [READER]?: SocketReader | Sleeper;
 }
 
 /** On a socket class that hands its reads to readerData() and calls readerEnded() when its
@@ -50,46 +55,13 @@ export let readerData: (socket: Duplex, chunk: Buffer) => void;
  * before any reader exists cannot crash the process, then the reader's (set by SocketReader). */
 export let onSocketError: (this: Duplex, error: Error) => void;
 
-/** Targets of onInput() to wake once the event that brought their input is over: one
- * process.nextTick for them all, not a closure each (queueMicrotask would make an AsyncResource
- * and a bound function per call); the array is kept (only the count goes back to 0). */
-const woken: (Wakeable | null)[] = [];
-let wokenCount = 0;
-let wakeQueued = false;
+/** Let `sleeper` stand for the reader of `socket` until its first input, end or error, which
+ * wake it (`[AWAKE]`): the socket reads, through the same listeners as a reader's (set by
+ * SocketReader). */
+export let sleepOn: (socket: Duplex, sleeper: Sleeper) => void;
 
-/** Wake `target` now, in the event that brought its input (as node:http runs its request
- * handler in the socket's `data` event): no tick queued, nothing allocated. */
-function wakeNow(target: Wakeable): void {
-  holdFlushes();
-  try {
-    target[WAKE]();
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
-  releaseFlushes();
-}
-
-function wakeAll(): void {
-  wakeQueued = false;
-  // Handlers that answer at once send their answers before this returns: no end-of-turn flush.
-  holdFlushes();
-  // A target woken here may make another one wake: it is appended and run in this same pass.
-  for (let i = 0; i < wokenCount; i++) {
-    const target = woken[i]!;
-    woken[i] = null;
-    try {
-      target[WAKE]();
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
-  }
-  wokenCount = 0;
-  releaseFlushes();
-}
+/** The reader of `socket`, if it has one (a sleeper is not woken). */
+export let readerOf: (socket: Duplex) => SocketReader | undefined;
 
 /**
  * The reading side of a connection. The current chunk's unread bytes are `chunk[offset, end)`;
@@ -121,38 +93,64 @@ export class SocketReader implements ByteSource {
   // the reader on its socket (`this`).
   static {
     onSocketError = function (this: ReadSocket, error: Error): void {
-      const reader = this[READER];
+      const reader = SocketReader.#of(this);
       if (reader !== undefined) reader.#onError(error);
     };
     readerEnded = (socket: ReadSocket) => {
-      const reader = socket[READER];
+      const reader = SocketReader.#of(socket);
       if (reader !== undefined) reader.#onEnd();
     };
     readerData = (socket: ReadSocket, chunk: Buffer) => {
-      const reader = socket[READER];
+      const reader = SocketReader.#of(socket);
       if (reader !== undefined) reader.#onData(chunk);
+    };
+    readerOf = (socket: ReadSocket) => {
+      const reader = socket[READER];
+      return reader !== undefined && #flags in reader ? reader : undefined;
+    };
+    sleepOn = (socket: ReadSocket, sleeper: Sleeper) => {
+      socket[READER] = sleeper;
+      SocketReader.#listen(socket);
+      socket.resume();
     };
   }
 
-  static #dataListener(this: ReadSocket, chunk: Buffer): void {
-    const reader = this[READER];
-    if (reader !== undefined) reader.#onData(chunk);
+  /** The reader of `socket`; a sleeper there is woken first (it makes the reader). */
+  static #of(socket: ReadSocket): SocketReader | undefined {
+    const reader = socket[READER];
+    if (reader === undefined || #flags in reader) return reader;
+    reader[AWAKE]();
+    const made = socket[READER];
+    return made !== undefined && #flags in made ? made : undefined;
   }
 
-  static #endListener(this: ReadSocket): void {
-    const reader = this[READER];
-    if (reader !== undefined) reader.#onEnd();
-  }
-
-  constructor(socket: Duplex) {
-    this.#socket = socket;
-    (socket as ReadSocket)[READER] = this;
+  /** The `data`, `end` and `close` listeners (on a socket that does not call the reader
+   * itself) and the error listener (unless TCPServer gave it at accept). */
+  static #listen(socket: Duplex): void {
     if ((socket as { [CALLS_READER]?: boolean })[CALLS_READER] !== true) {
       socket.on("data", SocketReader.#dataListener);
       socket.on("end", SocketReader.#endListener);
       socket.on("close", SocketReader.#endListener);
     }
     if (socket.listenerCount("error", onSocketError) === 0) socket.on("error", onSocketError);
+  }
+
+  static #dataListener(this: ReadSocket, chunk: Buffer): void {
+    readerData(this, chunk);
+  }
+
+  static #endListener(this: ReadSocket): void {
+    readerEnded(this);
+  }
+
+  /** The reader of `socket`: it reads from now on (a socket a sleeper had is listened to and
+   * reading already). */
+  constructor(socket: Duplex) {
+    this.#socket = socket;
+    const slept = (socket as ReadSocket)[READER] !== undefined;
+    (socket as ReadSocket)[READER] = this;
+    if (slept) return;
+    SocketReader.#listen(socket);
     socket.resume();
   }
 
@@ -199,14 +197,8 @@ export class SocketReader implements ByteSource {
     if (waiter === null) return;
     this.#waiter = null;
     if (typeof waiter === "function") waiter();
-    else {
-      // As a resolved wait() resumes its caller: after the event that brought the input.
-      woken[wokenCount++] = waiter;
-      if (!wakeQueued) {
-        wakeQueued = true;
-        process.nextTick(wakeAll);
-      }
-    }
+    // As a resolved wait() resumes its caller: after the event that brought the input.
+    else wakeSoon(waiter);
   }
 
   /** The current chunk, whose bytes from `offset` to `end` are received and unread (to scan
