@@ -72,7 +72,8 @@ interface Sleepy extends StreamRequestHandler {
  * false, and nothing done, else. */
 export function sleep(handler: Sleepy, own: Sleepy): boolean {
   if (handler.setup !== own.setup || handler.handle !== own.handle || handler.handle_one_request !== own.handle_one_request) return false;
-  if (handler.timeout !== null && handler.timeout !== undefined) return false;
+  // A socket already gone would send no event to wake it: set up at once, as before.
+  if ((handler.timeout !== null && handler.timeout !== undefined) || handler.request.destroyed) return false;
   const limits = handler.server as SleepLimits | null;
   const connections = limits?.connections ?? null;
   const seconds = limits?.headTimeout ?? 0;
