@@ -29,6 +29,9 @@ interface TokenizerExports {
   inputPtr(): number;
 }
 
+/** TypedArray.prototype.set, called on the memory view with .call: looked up as `bytes.set`
+ * inside the inlined copy, V8's optimised code kept a LoadIC call for it on every copy. */
+const typedArraySet = Uint8Array.prototype.set;
 /** Bytes after the staged input that the v128/u64 searches may read (assembly/search.ts). */
 const PAD = 16;
 /** Part of an input up to this size is copied byte by byte: a subarray to copy it with set()
@@ -149,12 +152,23 @@ export class WasmTokenizer implements Tokenizer {
     const hl = headLimit < 0x7fffffff ? headLimit | 0 : 0x7fffffff;
     const n = end - start;
     const last = start + (n < hl ? n : hl);
+    if (last - start <= FIRST_STAGE) {
+      // A read of up to FIRST_STAGE bytes: staged whole, scanned once. (The longer path is a
+      // method of its own, so that V8 inlines this one and the calls in it into the caller.)
+      this.#restage(input, start, last);
+      return this.#call(start, n, hl, 1);
+    }
+    return this.#scanLong(input, start, n, last, hl);
+  }
+
+  /** scanFresh of more than FIRST_STAGE bytes. */
+  #scanLong(input: Uint8Array, start: number, n: number, last: number, hl: number): number {
     // The first FIRST_STAGE bytes, then twice as many while the head is not complete in them
     // (the scan resumes: each byte is scanned and copied once), so that pipelined heads in one
     // large read do not each copy all the bytes after them.
-    let to = last - start > FIRST_STAGE ? start + FIRST_STAGE : last;
+    let to = start + FIRST_STAGE;
     this.#restage(input, start, to);
-    let rc = this.#call(start, to === last ? n : to - start, hl, 1);
+    let rc = this.#call(start, to - start, hl, 1);
     while (rc === NEED_MORE && to < last) {
       to = last - to > to - start ? start + 2 * (to - start) : last;
       const lineStart = start + this.#slots[this.#tableSlot + LINE_SLOT]!;
@@ -249,11 +263,11 @@ export class WasmTokenizer implements Tokenizer {
     const bytes = this.#bytes;
     this.#copied += to - from;
     if (from === 0 && to === input.length) {
-      bytes.set(input, at);
+      typedArraySet.call(bytes, input, at);
     } else if (to - from <= SMALL_COPY) {
       for (let i = from; i < to; i++) bytes[at++] = input[i]!;
     } else {
-      bytes.set(input.subarray(from, to), at);
+      typedArraySet.call(bytes, input.subarray(from, to), at);
     }
   }
 
