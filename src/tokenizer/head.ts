@@ -12,8 +12,8 @@ import {
   T_VERSION_OFF, T_VIOLATION, T_VIOLATION_AT, T_WORDS,
 } from "../contract/layout.js";
 import { VIOLATION_NAMES, VIOLATION_RFC, VIOLATION_STATUS } from "../contract/violations.js";
-import { headerName, internMethod, internVersion } from "./intern.js";
-import { latin1 } from "./latin1.js";
+import { internHeaderName, internMethod, internVersion, NAME_BY_ID } from "./intern.js";
+import { latin1Head } from "./latin1.js";
 
 /** A complete request head, decoded. */
 export interface RequestHead {
@@ -73,27 +73,27 @@ const HTTP09 = "HTTP/0.9";
 const HTTP11 = "HTTP/1.1";
 const HTTP10 = "HTTP/1.0";
 const GET = "GET";
-// Module-local copies of the slots decodeHead reads (V8 reads an imported binding through a cell
-// at every use).
-const METHOD_OFF: number = T_METHOD_OFF;
-const METHOD_LEN: number = T_METHOD_LEN;
-const TARGET_OFF: number = T_TARGET_OFF;
-const TARGET_LEN: number = T_TARGET_LEN;
-const VERSION_OFF: number = T_VERSION_OFF;
-const VERSION_LEN: number = T_VERSION_LEN;
-const VERSION_MAJOR: number = T_VERSION_MAJOR;
-const VERSION_MINOR: number = T_VERSION_MINOR;
-const WORDS: number = T_WORDS;
-const COUNT: number = T_HEADER_COUNT;
-const FIRST_HEADER: number = T_HEADERS;
-const SLOTS: number = HEADER_SLOTS;
-const NAME_ID: number = HEADER_NAME_ID;
+// decodeHead and knownVersion read the token table at literal slot numbers (layout.ts): V8 folds
+// `t[b + 5]` into the address, while a module-level constant is a context slot that its optimised
+// code loads and checks for the temporal dead zone at every use. This guard keeps the literals
+// honest.
+if (
+  T_METHOD_OFF !== 5 || T_METHOD_LEN !== 6 || T_TARGET_OFF !== 7 || T_TARGET_LEN !== 8 || T_VERSION_OFF !== 9 ||
+  T_VERSION_LEN !== 10 || T_VERSION_MAJOR !== 11 || T_VERSION_MINOR !== 12 || T_WORDS !== 13 || T_HEADER_COUNT !== 18 ||
+  T_HEADERS !== 21 || HEADER_SLOTS !== 5 || HEADER_NAME_ID !== 4
+) {
+  throw new Error("src/tokenizer/head.ts: the token table layout changed");
+}
 
-/** The bounds parseRequestHead scans, [start, end) of `bytes`; throws RangeError outside it. */
+/** The bounds parseRequestHead scans, [start, end) of `bytes`; throws RangeError outside it.
+ * (The throw is a function of its own, so that this one is small enough for V8 to inline into
+ * every parseRequestHead: a call less per head.) */
 export function checkBounds(start: number, end: number, length: number): void {
-  if (!(start >= 0 && start <= end && end <= length)) {
-    throw new RangeError(`parseRequestHead: need 0 <= start <= end <= bytes.length, got ${start}, ${end}, ${length}`);
-  }
+  if (!(start >= 0 && start <= end && end <= length)) boundsError(start, end, length);
+}
+
+function boundsError(start: number, end: number, length: number): never {
+  throw new RangeError(`parseRequestHead: need 0 <= start <= end <= bytes.length, got ${start}, ${end}, ${length}`);
 }
 
 /**
@@ -119,27 +119,34 @@ export function resultOf(outcome: number, bytes: Uint8Array, start: number, tabl
 
 /**
  * The strings of the complete head of `length` bytes at bytes[start] described by the token
- * table at `table[base]`.
+ * table `t` from slot `b`.
  * The head is decoded once; the target and the values are substrings of it (V8 and JSC make
  * longer ones as slices, no copy), known words come from the intern tables.
  */
-export function decodeHead(bytes: Uint8Array, start: number, table: Int32Array, base: number, length: number): RequestHead {
-  const t = table;
-  const b = base;
-  const text = latin1(bytes, start, start + length);
-  const methodAt = start + t[b + METHOD_OFF]!;
-  const methodLen = t[b + METHOD_LEN]!;
-  const method = methodLen === 3 && bytes[methodAt] === 0x47 && bytes[methodAt + 1] === 0x45 && bytes[methodAt + 2] === 0x54
+export function decodeHead(bytes: Uint8Array, start: number, t: Int32Array, b: number, length: number): RequestHead {
+  const text = latin1Head(bytes, start, start + length);
+  // GET is recognised on the decoded text: a string's characters are read without the check that
+  // V8 adds to every typed-array read once any ArrayBuffer in the process has been detached (a
+  // WebAssembly memory.grow does it).
+  const methodOff = t[b + 5]!; // T_METHOD_OFF
+  const methodLen = t[b + 6]!; // T_METHOD_LEN
+  const method = methodLen === 3 && text.charCodeAt(methodOff) === 0x47 && text.charCodeAt(methodOff + 1) === 0x45 &&
+      text.charCodeAt(methodOff + 2) === 0x54
     ? GET
-    : internMethod(bytes, methodAt, methodLen);
-  const targetOff = t[b + TARGET_OFF]!;
-  const target = text.substring(targetOff, targetOff + t[b + TARGET_LEN]!);
-  const version = t[b + WORDS] === 2 ? HTTP09 : knownVersion(bytes, start, t, b);
-  const count = t[b + COUNT]!;
+    : internMethod(bytes, start + methodOff, methodLen);
+  const targetOff = t[b + 7]!; // T_TARGET_OFF
+  const target = text.substring(targetOff, targetOff + t[b + 8]!); // T_TARGET_LEN
+  const version = t[b + 13] === 2 ? HTTP09 : knownVersion(bytes, start, t, b); // T_WORDS
+  const count = t[b + 18]!; // T_HEADER_COUNT
   const headers = new Array<[string, string]>(count);
-  for (let i = 0, h = b + FIRST_HEADER; i < count; i++, h += SLOTS) {
+  // Each field: HEADER_SLOTS (5) slots from T_HEADERS (21): name off, name len, value off, value
+  // len, name id (HEADER_NAME_ID). The id first: a common name is taken by it, and its offset
+  // and length are not read.
+  for (let i = 0, h = b + 21; i < count; i++, h += 5) {
+    const id = t[h + 4]!;
+    const name = id !== 0 ? NAME_BY_ID[id]! : internHeaderName(bytes, start + t[h]!, t[h + 1]!);
     const valueOff = t[h + 2]!;
-    headers[i] = [headerName(bytes, start + t[h]!, t[h + 1]!, t[h + NAME_ID]!), text.substring(valueOff, valueOff + t[h + 3]!)];
+    headers[i] = [name, text.substring(valueOff, valueOff + t[h + 3]!)];
   }
   return { kind: "head", method, target, version, headers, length };
 }
@@ -147,11 +154,11 @@ export function decodeHead(bytes: Uint8Array, start: number, table: Int32Array, 
 /** The version word of a complete head: the scan checked it is `HTTP/` DIGITS `.` DIGITS and
  * parsed the numbers, so 8 bytes with 1 and 1 (or 0) are exactly HTTP/1.1 (HTTP/1.0). */
 function knownVersion(bytes: Uint8Array, start: number, t: Int32Array, b: number): string {
-  const len = t[b + VERSION_LEN]!;
-  if (len === 8 && t[b + VERSION_MAJOR] === 1) {
-    const minor = t[b + VERSION_MINOR];
+  const len = t[b + 10]!; // T_VERSION_LEN
+  if (len === 8 && t[b + 11] === 1) { // T_VERSION_MAJOR
+    const minor = t[b + 12]; // T_VERSION_MINOR
     if (minor === 1) return HTTP11;
     if (minor === 0) return HTTP10;
   }
-  return internVersion(bytes, start + t[b + VERSION_OFF]!, len);
+  return internVersion(bytes, start + t[b + 9]!, len); // T_VERSION_OFF
 }

@@ -102,6 +102,9 @@ export function internVersion(source: Uint8Array, at: number, len: number): stri
 
 /** The common names by name id (HEADER_NAME_ID of the token table; 0 is no common name). */
 const BY_ID: readonly string[] = ["", ...COMMON_HEADER_NAMES];
+/** The same table for decoders that read the id first (head.ts): a name with an id needs no
+ * other slot of its field read. Not part of the public API (common.ts does not export it). */
+export const NAME_BY_ID: readonly string[] = BY_ID;
 
 /**
  * The header field name at source[at, at + len) whose name id the scan wrote in the token table

@@ -47,6 +47,15 @@ export function latin1(source: Uint8Array, start: number, end: number): string {
   }
 }
 
+/**
+ * The same string for a whole request head (decodeHead): a head has more than 8 bytes, so this
+ * goes straight to the native decoder where there is one. Small enough for V8 to inline into
+ * its caller, which `latin1` with its switch is not: one call less per head.
+ */
+export function latin1Head(source: Uint8Array, start: number, end: number): string {
+  return nativeLatin1Slice !== undefined && end - start > 8 ? nativeLatin1Slice.call(source, start, end) : latin1(source, start, end);
+}
+
 function latin1Long(source: Uint8Array, start: number, end: number): string {
   if (nativeLatin1Slice !== undefined) return nativeLatin1Slice.call(source, start, end);
   return latin1Portable(source, start, end);
