@@ -27,6 +27,7 @@ interface SleepLimits {
 class HandlerSleeper implements Sleeper, Live {
   liveNext: Live | null = null;
   livePrevious: Live | null = null;
+  #awake = false;
 
   constructor(
     readonly handler: BaseRequestHandler,
@@ -37,6 +38,9 @@ class HandlerSleeper implements Sleeper, Live {
   /** Input, end or error: the handler's setup() and handle() run now (setup() makes the reader
    * that takes the input). */
   [AWAKE](): void {
+    // Once: if setup() failed (no reader took the socket), later events find the sleeper again.
+    if (this.#awake) return;
+    this.#awake = true;
     this.connections?.delete(this);
     const handler = this.handler;
     (handler.server as BaseServer)[RESUME](handler);

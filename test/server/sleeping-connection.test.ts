@@ -12,7 +12,7 @@ import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
-import type { Address } from "../../src/socketserver/request-handler.js";
+import { NEW_READER, type Address } from "../../src/socketserver/request-handler.js";
 import { PARSERS, QuietHandler, RawClient } from "./helpers.js";
 
 let server: HTTPServer | null = null;
@@ -272,6 +272,34 @@ describe.each(PARSERS)("user code in setup() or handle() runs at accept, as in C
     await client.until((b) => b.toString("latin1").startsWith("220 hello\r\n"), "the greeting");
     client.send("GET / HTTP/1.0\r\n\r\n");
     expect((await client.all()).toString("latin1")).toMatch(/^220 hello\r\nHTTP\/1\.0 200 OK\r\n/);
+  });
+});
+
+describe.each(PARSERS)("a failure when the sleeper wakes (%s)", (parser) => {
+  it("setup() failing at the first byte: handle_error once, the connection closed, later events wake nothing", async () => {
+    const errors: unknown[] = [];
+    class Recording extends HTTPServer {
+      override handle_error(_request: Duplex, _client_address: Address, error?: unknown): void {
+        errors.push(error);
+      }
+    }
+    class Failing extends Sleepy {
+      // The reader setup() makes (an internal hook, not one of the methods that decide sleeping).
+      override [NEW_READER](): never {
+        calls.push("new reader");
+        throw new Error("no reader");
+      }
+    }
+    const port = await start(Failing as RequestHandlerClass<never>, { parser }, Recording);
+    const client = await RawClient.connect(port);
+    await until(() => made.length === 1);
+    await turns();
+    expect(calls).toEqual(["constructor"]);
+    client.send("GET / HTTP/1.0\r\n\r\n");
+    expect((await client.all()).length).toBe(0);
+    await turns();
+    expect(calls).toEqual(["constructor", "new reader"]);
+    expect(errors.map((e) => (e as Error).message)).toEqual(["no reader"]);
   });
 });
 
