@@ -1,29 +1,16 @@
 // BaseHTTPRequestHandler measured from outside against CPython 3.11's http.server: the echo,
 // send_error and error_message_format handlers of fixtures/echo_server.py and handlers.ts get
 // the raw requests of corpus.ts over 127.0.0.1; answers and log lines are compared byte for
-// byte, except where a case names the API.md clause that makes basehttp differ.
+// byte, except where a case names the docs/API.md clause that makes basehttp differ.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BASEHTTP_CASES, LOGGED, SIMPLE_CASES } from "./corpus.js";
 import { logLines, compare, useServers } from "./run.js";
 
-/** The contract lives in shared/ beside the checkout (CI lays a copy there too): the nearest
- * shared/spec/API.md found walking up from the repository, unless BASEHTTP_API_MD names one. */
-const API_MD = process.env.BASEHTTP_API_MD ?? findUp("shared/spec/API.md");
-
-function findUp(relative: string): string {
-  let dir = fileURLToPath(new URL("../..", import.meta.url));
-  for (;;) {
-    const candidate = join(dir, relative);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`${relative} not found above the repository (set BASEHTTP_API_MD)`);
-    dir = parent;
-  }
-}
+/** The repository's own reference, where every intended difference from CPython is stated. */
+const API_MD = fileURLToPath(new URL("../../docs/API.md", import.meta.url));
 
 describe("compat: BaseHTTPRequestHandler against CPython 3.11", () => {
   const sides = useServers(["echo10", "echo11", "error10", "error11", "errfmt"]);
@@ -55,7 +42,7 @@ describe("compat corpus", () => {
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 
-  it("quotes API.md verbatim for every difference", () => {
+  it("quotes docs/API.md verbatim for every difference", () => {
     const api = readFileSync(API_MD, "utf8").replace(/\s+/g, " ");
     const quotes = new Set(all.flatMap((c) => (c.relation.kind === "differs" ? c.relation.clause : [])));
     expect(quotes.size).toBeGreaterThan(5);

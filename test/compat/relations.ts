@@ -1,6 +1,6 @@
 // What the compat suite expects of each request: the same bytes as CPython 3.11 (after
-// neutralise()), or a difference that API.md names — quoted verbatim in CLAUSES, so a test can
-// find each quote in API.md — together with a check of what basehttp does instead.
+// neutralise()), or a difference that docs/API.md names — quoted verbatim in CLAUSES, so a test
+// can find each quote there — together with a check of what basehttp does instead.
 
 import { expect } from "vitest";
 
@@ -16,18 +16,14 @@ export type Relation =
 
 export const SAME: Relation = { kind: "same" };
 
-/** Quotes from API.md; every difference names one of these (each string must occur in API.md). */
+/** Quotes from docs/API.md; every difference names one of these (each string must occur there). */
 export const CLAUSES = {
-  versionStatusLine: [
-    "Version errors (400, 505) go out with a status line and headers; CPython 3.11 sends the HTML body alone",
-  ],
-  http09: ["HTTP/0.9 `GET /path` is answered at once, body only, without waiting for headers (CPython's later fix gh-70765)"],
-  splitSpHtab: ["The request line is split on runs of SP and HTAB"],
+  versionStatusLine: ["Version errors (400, 505) go out with a status line and headers"],
+  http09: ["HTTP/0.9 `GET /path` is answered at once, body only, without waiting for headers"],
+  splitSpHtab: ["the request line is split on runs of SP and HTAB"],
   trimValues: ["header values lose leading and trailing SP/HTAB (RFC 9110 §5.5)"],
-  emptyLines: ["Empty lines (CRLF) before a request line are skipped (RFC 9112 §2.2), a few of them at most"],
-  unreadBody: [
-    "A request body the handler did not read (per `Content-Length` or chunked) is discarded before the next request on the same connection",
-  ],
+  emptyLines: ["Up to 8 empty lines (CRLF) before a request line are skipped (RFC 9112 §2.2)"],
+  unreadBody: ["A request body the handler did not read is discarded before the next request"],
   handlerThrows: ["a handler that throws before sending anything gets a 500 answer, the error goes to `handle_error`"],
   sendHeaderRefuses: [
     "`send_header` refuses CR, LF and NUL in names and values (it throws)",
@@ -35,7 +31,7 @@ export const CLAUSES = {
   ],
   staticExtras: ["Beyond CPython, as the popular Node static servers do: `Range` (206 / 416), `ETag` with `If-None-Match`"],
   noEscape: ["Beyond CPython", "symlinks and `%00` never escaping or crashing"],
-  smuggling: (rule: string): string[] => ["Request smuggling inputs are answered 400 and the connection is closed", rule],
+  smuggling: (rule: string): string[] => ["Request-smuggling inputs are answered 400 and the connection is closed", rule],
 } as const;
 
 /** One response of an answer: the status line (null for an HTTP/0.9 body-only answer). */

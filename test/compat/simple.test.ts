@@ -1,6 +1,6 @@
 // SimpleHTTPRequestHandler measured from outside against CPython 3.11's: both serve the same
 // temporary tree (tree.ts) and get the requests of corpus-static.ts over 127.0.0.1; answers and
-// log lines are compared byte for byte, except where a case names the API.md clause
+// log lines are compared byte for byte, except where a case names the docs/API.md clause
 // ("Beyond CPython": ETag, Range, no escape) that makes basehttp differ.
 
 import { describe, expect, it } from "vitest";
