@@ -1,6 +1,6 @@
 // HTTPMessage over tables from the TypeScript tokenizer, against what CPython 3.11's
 // http.client.parse_headers answers for the same heads (fixtures/message-cases.json, from
-// fixtures/gen-message.py), plus the ISO-8859-1 decoding and laziness rules of API.md.
+// fixtures/gen-message.py), plus the ISO-8859-1 decoding and laziness rules of docs/API.md.
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";

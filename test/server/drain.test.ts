@@ -1,4 +1,4 @@
-// Bounded drain after an error answer (issue 6 item 6, API.md): a connection the server closes
+// Bounded drain after an error answer (docs/API.md): a connection the server closes
 // is drained so its answer is not lost to a reset, but for at most `drainLimit` bytes and
 // `drainTimeout` seconds (HTTPServer options); then it is cut off. A peer that keeps sending
 // garbage after a 400 costs the server little. Against both backends.

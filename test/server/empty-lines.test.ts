@@ -1,4 +1,4 @@
-// Empty lines (CRLF) before a request line, over a real socket (API.md "Request parsing rules";
+// Empty lines (CRLF) before a request line, over a real socket (docs/API.md, "Request parsing";
 // RFC 9112 §2.2): up to 8 are skipped, so a client that ends a body with an extra CRLF keeps
 // its connection and its pipeline; a connection that sends only empty lines gets no answer;
 // a ninth closes the connection without an answer, as CPython does on the first. The

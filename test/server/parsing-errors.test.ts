@@ -1,4 +1,4 @@
-// Every error path of API.md "Request parsing rules", over a real socket: the exact bytes of
+// Every error path of docs/API.md's request parsing, over a real socket: the exact bytes of
 // the answer (status line, headers, error page), that the connection is closed after it, and
 // that the server goes on serving another connection. Against every tokenizer backend.
 

@@ -1,4 +1,4 @@
-// Tunnels (API.md, issue 7): after a CONNECT head, or after a handler sent 101 Switching
+// Tunnels (README "Tunnels"): after a CONNECT head, or after a handler sent 101 Switching
 // Protocols, rfile and wfile are the raw connection: bytes as they come until the peer ends its
 // side, never parsed as HTTP, and the connection closes when the handler returns. A CONNECT
 // that declares content is 400 and close (RFC 9110 §9.3.6). Against both backends.
