@@ -3,7 +3,7 @@
 // that sends exact bytes on 127.0.0.1 and reads until the server closes; and the one
 // normalisation the comparison allows (Date values, the interpreter in Server, log times).
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { HTTPServer } from "../../src/http/server.js";
@@ -23,9 +23,28 @@ export interface Python {
   stop(): Promise<void>;
 }
 
-/** Start `python3 echo_server.py` with the servers `names`; resolves once it printed its ports. */
+/** The CPython the answers are compared with: 3.11, the reference (3.12 and 3.13 answer a few of
+ * these requests otherwise: a `.js` type, a request line over 65,536 bytes). BASEHTTP_PYTHON
+ * names one; else `python3.11`, else `python3`, which must then be 3.11. */
+function referencePython(): string {
+  const version = (python: string): string | null => {
+    const r = spawnSync(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8" });
+    return r.status === 0 ? r.stdout.trim() : null;
+  };
+  const chosen = process.env["BASEHTTP_PYTHON"] ?? (version("python3.11") === "3.11" ? "python3.11" : "python3");
+  const found = version(chosen);
+  if (found !== "3.11") {
+    throw new Error(`test/compat compares with CPython 3.11; ${chosen} is ${found ?? "missing"}: install python3.11 or set BASEHTTP_PYTHON`);
+  }
+  return chosen;
+}
+
+let python: string | undefined;
+
+/** Start `python3.11 echo_server.py` with the servers `names`; resolves once it printed its ports. */
 export function startPython(directory: string, names: string[]): Promise<Python> {
-  const child: ChildProcess = spawn("python3", ["-u", SCRIPT, ERROR_CASES_PATH, directory, ...names], {
+  python ??= referencePython();
+  const child: ChildProcess = spawn(python, ["-u", SCRIPT, ERROR_CASES_PATH, directory, ...names], {
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, PYTHONIOENCODING: "utf-8", PYTHONUTF8: "1", PYTHONDONTWRITEBYTECODE: "1" },
   });
