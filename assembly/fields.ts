@@ -138,8 +138,10 @@ export function headerLine(ls: i32, ce: i32): i32 {
   // RFC 9112 §5.2 (obs-fold) and §2.2 (whitespace before the first field): refused, 400.
   if (isWhite(byteAt(ls))) return violate(V_OBS_FOLD, ls);
   const i = findNonTchar(ls, ce);
+  // RFC 9112 §5.1: `field-name ":" OWS field-value OWS`; a line with no colon is refused.
   if (i == ce) return violate(V_MISSING_COLON, ce);
   if (byteAt(i) != COLON) return badNameByte(i);
+  // RFC 9110 §5.1: field-name = token, at least one tchar before the colon.
   if (i == ls) return violate(V_INVALID_HEADER_NAME, ls);
   let vs = i + 1;
   while (vs < ce && isWhite(byteAt(vs))) vs++;
@@ -248,6 +250,7 @@ function contentLength(no: i32, vo: i32, vl: i32, flags: i32): i32 {
 }
 
 function transferEncoding(no: i32, vo: i32, vl: i32, flags: i32): i32 {
+  // RFC 9112 §6.3 (3): the other order of the check in contentLength (CVE-2019-15605 class).
   if (flags & F_HAS_CONTENT_LENGTH) return violate(V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH, no);
   // The final coding is the last list element of the last field (RFC 9112 §6.1).
   let e = vo + vl;

@@ -53,6 +53,9 @@ export function scanHead(address: usize, first: i32, n: i32, headLimit: i32, fre
     const maxLine = lineStart == rs ? MAX_REQUEST_LINE : MAX_HEADER_LINE;
     const lf = pos < limit ? findLF(pos, limit) : -1;
     if (lf < 0) {
+      // Limits (RFC 9112 §3 and §5, RFC 9110 §5.4, RFC 6585 §5): a request line over its limit is
+      // 414, a field line or a head over theirs 431, as CPython answers them; bounded memory
+      // for a peer that never sends its line's end.
       if (limit - lineStart > maxLine) return violate(tooLong(lineStart == rs), lineStart + maxLine);
       if (n > headLimit) return violate(V_HEAD_TOO_LARGE, headLimit);
       return done(limit, lineStart, OUTCOME_NEED_MORE);

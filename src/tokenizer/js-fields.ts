@@ -88,6 +88,7 @@ function special(input: Uint8Array, s: number, no: number, nl: number, vo: numbe
     t[T_CL_LO] = value % 4294967296 | 0;
     flags |= F_HAS_CONTENT_LENGTH;
   } else if (equalsLower(input, s + no, nl, TRANSFER_ENCODING)) {
+    // RFC 9112 §6.3 (3): the other order of the check above (CVE-2019-15605 class).
     if (flags & F_HAS_CONTENT_LENGTH) return violate(t, V.V_TRANSFER_ENCODING_WITH_CONTENT_LENGTH, no);
     // The final coding is the last list element of the last field (RFC 9112 §6.1).
     let e = vo + vl;

@@ -303,6 +303,8 @@ function headerLine(input: Uint8Array, s: number, ls: number, ce: number, t: Int
   if (first === SP || first === HTAB) return violate(t, V.V_OBS_FOLD, ls);
   let i = ls;
   while (i < ce && TOKEN[input[s + i]!] === 1) i++;
+  // RFC 9112 §5.1: a field line is `field-name ":" OWS field-value OWS`; one with no colon is
+  // refused, not guessed at (a line a proxy and we would split differently).
   if (i === ce) return violate(t, V.V_MISSING_COLON, ce);
   const c = input[s + i]!;
   if (c !== COLON) {
@@ -312,6 +314,7 @@ function headerLine(input: Uint8Array, s: number, ls: number, ce: number, t: Int
     if (c < 0x20 || c === 0x7f) return violate(t, V.V_HEADER_CONTROL_CHAR, i);
     return violate(t, V.V_INVALID_HEADER_NAME, i);
   }
+  // RFC 9110 §5.1: field-name = token, so at least one tchar before the colon.
   if (i === ls) return violate(t, V.V_INVALID_HEADER_NAME, ls);
   const nameLen = i - ls;
   let vs = i + 1;
