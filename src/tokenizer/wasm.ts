@@ -57,7 +57,10 @@ if (T_HEADERS !== 21 || HEADER_SLOTS !== 5) throw new Error("src/tokenizer/wasm.
 /** Bytes of a new head scanFresh stages at first (a head rarely needs more). */
 const FIRST_STAGE = 4096;
 const NEED_MORE: number = OUTCOME_NEED_MORE;
-/** Bytes a socket read may bring into the input region at once (libuv asks for 64 KiB). */
+/** Bytes a socket read may bring into the input region at once (libuv asks for 64 KiB). The
+ * module's memory starts at two pages (asconfig.json initialMemory), which hold it: a server never
+ * calls memory.grow for it, since a grow detaches the old buffer and from then on V8 checks every
+ * typed-array access of the process for detachment (its ArrayBufferDetaching protector). */
 const READ_REGION = 65536;
 /** |seconds| beyond a JavaScript Date's range is left to date-js.ts (assembly/date.ts). */
 const DATE_RANGE = 8.64e12;
