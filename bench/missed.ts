@@ -69,8 +69,8 @@ export const REASONS: Reason[] = [
   {
     match: /garbage flood.*p99/,
     why: () =>
-      "On this shared 2-core machine node:http's own p99 moves several-fold from round to round, so the ratio is mostly noise; basehttp's change for this target (new connections parsed after the reads of connections already being served) shows in a burst test but rarely in this flood, whose new connections seldom arrive many at once here.",
-    notes: "2026-12-01, session 4: garbage flood (issue 6), new connections wait for the check phase",
+      "The measured client's p99 is 1-4 ms for every server and moves several-fold from round to round on this shared 2-core machine (the client's and the server's wake-ups), so the per-round ratios spread from under 0.4 to over 1.5 and their median lands near 0.5-0.6; basehttp meanwhile answers more of the measured requests and more garbage connections per second than node:http. What it builds per garbage connection is already cut (new connections in the check phase, their reads held, nothing but the socket and handler until a first byte): the rest is node's own socket objects.",
+    notes: "2026-12-02, session 8: lazy connection state, lazy",
   },
   {
     match: /keep-alive.*CPU.*per request/,
