@@ -100,11 +100,10 @@ export function internVersion(source: Uint8Array, at: number, len: number): stri
   return internWord(VERSIONS, source, at, len);
 }
 
-/** The common names by name id (HEADER_NAME_ID of the token table; 0 is no common name). */
-const BY_ID: readonly string[] = ["", ...COMMON_HEADER_NAMES];
-/** The same table for decoders that read the id first (head.ts): a name with an id needs no
- * other slot of its field read. Not part of the public API (common.ts does not export it). */
-export const NAME_BY_ID: readonly string[] = BY_ID;
+/** The common names by name id (HEADER_NAME_ID of the token table; 0 is no common name).
+ * Exported for decoders that read the id first (head.ts): a name with an id needs no other slot
+ * of its field read. Not part of the public API (common.ts does not export it). */
+export const NAME_BY_ID: readonly string[] = ["", ...COMMON_HEADER_NAMES];
 
 /**
  * The header field name at source[at, at + len) whose name id the scan wrote in the token table
@@ -112,7 +111,7 @@ export const NAME_BY_ID: readonly string[] = BY_ID;
  * through internHeaderName.
  */
 export function headerName(source: Uint8Array, at: number, len: number, id: number): string {
-  return id !== 0 ? BY_ID[id]! : internHeaderName(source, at, len);
+  return id !== 0 ? NAME_BY_ID[id]! : internHeaderName(source, at, len);
 }
 
 /**
