@@ -9,20 +9,16 @@ import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { RequestBody } from "../../src/http/body.js";
 import { Connection } from "../../src/http/connection.js";
-import type { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { NEW_READER, StreamRequestHandler, type Address } from "../../src/socketserver/request-handler.js";
 import { SocketReader } from "../../src/socketserver/socket-reader.js";
 import { SocketWriter } from "../../src/socketserver/socket-writer.js";
 import { TCPServer } from "../../src/socketserver/tcp-server.js";
-import { PARSERS, QuietHandler, RawClient, serve, type Running } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, serverPerTest } from "./helpers.js";
 
-let running: Running | null = null;
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await running?.stop();
-  running = null;
-});
+const current = serverPerTest();
+// Registered after serverPerTest's hook, so run before it (vitest runs after-hooks as a stack).
+afterEach(() => void vi.restoreAllMocks());
 
 function hello(h: QuietHandler): void {
   h.send_response(200);
@@ -47,8 +43,8 @@ describe.each(PARSERS)("a connection's objects (%s)", (parser) => {
         hello(this);
       }
     }
-    running = await serve(Records as RequestHandlerClass<never>, { parser });
-    const client = await RawClient.connect(running.port);
+    const port = await current.start(Records as RequestHandlerClass<never>, { parser });
+    const client = await RawClient.connect(port);
     client.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n");
     await client.responses(2);
     expect(made.length).toBe(1);
@@ -65,9 +61,9 @@ describe.each(PARSERS)("a connection's objects (%s)", (parser) => {
   });
 
   it("the registry lists live connections and lets each go when it closes, in any order", async () => {
-    running = await serve(QuietHandler as RequestHandlerClass<never>, { parser });
-    const registry = (running.server as HTTPServer).connections;
-    const clients = await Promise.all([1, 2, 3, 4].map(() => RawClient.connect(running!.port)));
+    const port = await current.start(QuietHandler as RequestHandlerClass<never>, { parser });
+    const registry = current.server.connections;
+    const clients = await Promise.all([1, 2, 3, 4].map(() => RawClient.connect(port)));
     await vi.waitFor(() => expect(registry.size).toBe(4));
     // The middle ones first, then the last one added, then the first.
     for (const [i, left] of [[1, 3], [2, 2], [3, 1], [0, 0]] as const) {
@@ -77,12 +73,12 @@ describe.each(PARSERS)("a connection's objects (%s)", (parser) => {
   });
 
   it("the deadline sweep still reaches every listed connection: idle ones are closed", async () => {
-    running = await serve(QuietHandler as RequestHandlerClass<never>, { parser, headTimeout: 0.05 });
-    const clients = await Promise.all([1, 2, 3].map(() => RawClient.connect(running!.port)));
+    const port = await current.start(QuietHandler as RequestHandlerClass<never>, { parser, headTimeout: 0.05 });
+    const clients = await Promise.all([1, 2, 3].map(() => RawClient.connect(port)));
     clients[1]!.close();
     // The others sent nothing: their head time limit passes and the server closes them.
     await Promise.all([clients[0]!.all(), clients[2]!.all()]);
-    await vi.waitFor(() => expect(running!.server.connections.size).toBe(0));
+    await vi.waitFor(() => expect(current.server.connections.size).toBe(0));
   });
 });
 
@@ -105,8 +101,8 @@ describe("the writer's end-of-turn flush", () => {
         hello(this);
       }
     }
-    running = await serve(Sync as RequestHandlerClass<never>);
-    const client = await RawClient.connect(running.port);
+    const port = await current.start(Sync as RequestHandlerClass<never>);
+    const client = await RawClient.connect(port);
     client.send("GET /0 HTTP/1.1\r\nHost: h\r\n\r\n");
     await client.responses(1);
     const immediates = writerImmediates();
@@ -129,8 +125,8 @@ describe("the writer's end-of-turn flush", () => {
         await released;
       }
     }
-    running = await serve(Async as RequestHandlerClass<never>);
-    const client = await RawClient.connect(running.port);
+    const port = await current.start(Async as RequestHandlerClass<never>);
+    const client = await RawClient.connect(port);
     const immediates = writerImmediates();
     client.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
     const [answer] = await client.responses(1);

@@ -2,10 +2,10 @@
 // builds `headers` only when read, from one of the connection's two token tables, which later
 // requests reuse. A message kept or first read later must still describe its own request.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { HTTPMessage } from "../../src/http/message.js";
-import { PARSERS, QuietHandler, RawClient, serve, socketless, type Running } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, serverPerTest, socketless } from "./helpers.js";
 
 function reply(h: QuietHandler, body: string): void {
   h.send_response(200);
@@ -37,11 +37,7 @@ describe("requestline", () => {
 });
 
 describe.each(PARSERS)("headers and requestline outlive their request (%s)", (parser: ParserName) => {
-  let srv: Running | undefined;
-  afterEach(async () => {
-    await srv?.stop();
-    srv = undefined;
-  });
+  const { start } = serverPerTest();
 
   it("builds the MessageClass only for a handler that reads headers, once per request", async () => {
     let built = 0;
@@ -59,8 +55,8 @@ describe.each(PARSERS)("headers and requestline outlive their request (%s)", (pa
         reply(this, body);
       }
     }
-    srv = await serve(Reader, { parser });
-    const client = await RawClient.connect(srv.port);
+    const port = await start(Reader, { parser });
+    const client = await RawClient.connect(port);
     client.send("GET /skip HTTP/1.1\r\nX-N: 1\r\n\r\nGET /read HTTP/1.1\r\nX-N: 2\r\n\r\nGET /skip HTTP/1.1\r\n\r\n");
     const answers = await client.responses(3);
     client.close();
@@ -77,8 +73,8 @@ describe.each(PARSERS)("headers and requestline outlive their request (%s)", (pa
         reply(this, this.headers.get("X-N", "-"));
       }
     }
-    srv = await serve(Keeper, { parser });
-    const client = await RawClient.connect(srv.port);
+    const port = await start(Keeper, { parser });
+    const client = await RawClient.connect(port);
     let burst = "";
     for (let i = 0; i < 6; i++) burst += `GET /${i} HTTP/1.1\r\nX-N: value ${i}\r\nX-Pad: ${"p".repeat(i * 7)}\r\n\r\n`;
     client.send(burst);
@@ -106,8 +102,8 @@ describe.each(PARSERS)("headers and requestline outlive their request (%s)", (pa
         reply(this, "ok");
       }
     }
-    srv = await serve(Late, { parser });
-    const client = await RawClient.connect(srv.port);
+    const port = await start(Late, { parser });
+    const client = await RawClient.connect(port);
     client.send("GET /first HTTP/1.1\r\nX-N: one\r\nX-A: a\r\n\r\n");
     await client.responses(1);
     // Half of the next head: the server is reading it into its other table.
@@ -140,8 +136,8 @@ describe.each(PARSERS)("headers and requestline outlive their request (%s)", (pa
         return false;
       }
     }
-    srv = await serve(Picky, { parser });
-    const client = await RawClient.connect(srv.port);
+    const port = await start(Picky, { parser });
+    const client = await RawClient.connect(port);
     // 1 is served; 2 is refused before its headers count; 3 is read into the table of 1.
     client.send("GET /first HTTP/1.1\r\nX-N: one\r\n\r\n");
     await client.responses(1);

@@ -4,6 +4,7 @@
 
 import net from "node:net";
 import { Duplex } from "node:stream";
+import { afterEach } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { BaseHTTPRequestHandler } from "../../src/http/handler.js";
 import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
@@ -33,12 +34,13 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Start `Handler` on 127.0.0.1:0 with serve_forever running. */
+/** Start `Handler` on 127.0.0.1:0 (a `Server`, HTTPServer by default) with serve_forever running. */
 export async function serve(
   Handler: RequestHandlerClass<never>,
   options: HTTPServerOptions = {},
+  Server: typeof HTTPServer = HTTPServer,
 ): Promise<Running> {
-  const server = new HTTPServer(["127.0.0.1", 0], Handler, options);
+  const server = new Server(["127.0.0.1", 0], Handler, options);
   await server.ready;
   const loop = server.serve_forever(0.05);
   return {
@@ -48,6 +50,35 @@ export async function serve(
       await server.shutdown();
       server.server_close();
       await loop;
+    },
+  };
+}
+
+/** A server per test, for the tests of a file (or a describe block) that each start their own.
+ * Call it once at the top: it registers an afterEach hook that stops the server the test
+ * started (shutdown, server_close), if any. */
+export interface ServerPerTest {
+  /** Start `Handler` for this test as serve() does; gives its port. */
+  start(Handler: RequestHandlerClass<never>, options?: HTTPServerOptions, Server?: typeof HTTPServer): Promise<number>;
+  /** The server this test started. */
+  readonly server: HTTPServer;
+}
+
+export function serverPerTest(): ServerPerTest {
+  let running: Running | null = null;
+  afterEach(async () => {
+    const stopping = running;
+    running = null;
+    await stopping?.stop();
+  });
+  return {
+    async start(Handler, options = {}, Server = HTTPServer) {
+      running = await serve(Handler, options, Server);
+      return running.port;
+    },
+    get server() {
+      if (running === null) throw new Error("no server was started in this test");
+      return running.server;
     },
   };
 }

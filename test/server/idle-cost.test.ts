@@ -12,24 +12,11 @@ import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { Deferred } from "../../src/socketserver/deferred.js";
 import type { Address } from "../../src/socketserver/request-handler.js";
-import { PARSERS, QuietHandler, RawClient } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, serverPerTest } from "./helpers.js";
 
-let server: HTTPServer | null = null;
-afterEach(async () => {
-  vi.restoreAllMocks();
-  if (server) {
-    await server.shutdown();
-    server.server_close();
-    server = null;
-  }
-});
-
-async function start(Handler: RequestHandlerClass<never>, Server: typeof HTTPServer = HTTPServer, parser: "wasm" | "js" = "wasm"): Promise<number> {
-  server = new Server(["127.0.0.1", 0], Handler, { parser });
-  await server.ready;
-  void server.serve_forever(0.05);
-  return server.server_address[1];
-}
+const { start } = serverPerTest();
+// Registered after serverPerTest's hook, so run before it (vitest runs after-hooks as a stack).
+afterEach(() => void vi.restoreAllMocks());
 
 function hello(h: QuietHandler): void {
   h.send_response(200);
@@ -113,7 +100,7 @@ describe.each(PARSERS)("an idle keep-alive connection (%s)", (parser) => {
     const then = vi.spyOn(Deferred.prototype, "then");
     const listen = vi.spyOn(Deferred.prototype, "listen");
     Lifecycle.calls = [];
-    const port = await start(Lifecycle as RequestHandlerClass<never>, HTTPServer, parser);
+    const port = await start(Lifecycle as RequestHandlerClass<never>, { parser });
     const client = await RawClient.connect(port);
     client.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n");
     await client.responses(1);
@@ -128,7 +115,7 @@ describe.each(PARSERS)("an idle keep-alive connection (%s)", (parser) => {
   });
 
   it("creates no promise from one request to the next when do_GET answers at once", async () => {
-    const port = await start(Lifecycle as RequestHandlerClass<never>, HTTPServer, parser);
+    const port = await start(Lifecycle as RequestHandlerClass<never>, { parser });
     // A client on callbacks only.
     const socket = net.connect(port, "127.0.0.1");
     const requests = 20;
@@ -174,7 +161,7 @@ describe.each(PARSERS)("an idle keep-alive connection (%s)", (parser) => {
         hello(this);
       }
     }
-    const port = await start(Keeps as RequestHandlerClass<never>, HTTPServer, parser);
+    const port = await start(Keeps as RequestHandlerClass<never>, { parser });
     const client = await RawClient.connect(port);
     client.send("GET /h HTTP/1.1\r\nHost: h\r\nX-A: 1\r\nx-a: 2\r\nContent-Length: 0\r\nX-Long: " + "v".repeat(300) + "\r\n\r\n");
     await client.responses(1);
@@ -225,7 +212,7 @@ describe("handlers and servers that override the lifecycle", () => {
         super.shutdown_request(request);
       }
     }
-    const port = await start(Lifecycle as RequestHandlerClass<never>, Overrides);
+    const port = await start(Lifecycle as RequestHandlerClass<never>, {}, Overrides);
     const client = await RawClient.connect(port);
     client.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
     await client.responses(1);
@@ -250,7 +237,7 @@ describe("handlers and servers that override the lifecycle", () => {
         errors.push([client_address[0], error]);
       }
     }
-    const port = await start(Fails as RequestHandlerClass<never>, Records);
+    const port = await start(Fails as RequestHandlerClass<never>, {}, Records);
     const client = await RawClient.connect(port);
     client.send("GET /ok HTTP/1.1\r\nHost: h\r\n\r\n");
     await client.responses(1);

@@ -7,27 +7,14 @@
 import net from "node:net";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
+import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { PeerAddress } from "../../src/socketserver/peer-address.js";
 import type { Address } from "../../src/socketserver/request-handler.js";
-import { PARSERS, QuietHandler, RawClient } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, serverPerTest } from "./helpers.js";
 
-let server: HTTPServer | null = null;
-afterEach(async () => {
-  if (server) {
-    await server.shutdown();
-    server.server_close();
-    server = null;
-  }
-});
-
-async function start(Handler: RequestHandlerClass<never>, options: HTTPServerOptions = {}, Server = HTTPServer): Promise<number> {
-  server = new Server(["127.0.0.1", 0], Handler, options);
-  await server.ready;
-  void server.serve_forever(0.05);
-  return server.server_address[1];
-}
+const current = serverPerTest();
+const { start } = current;
 
 /** Send a request, then reset the connection (RST) while the handler still holds it; gives the
  * client's local port (what client_address names). */
@@ -178,7 +165,7 @@ describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
     const port = await start(Late as RequestHandlerClass<never>, { parser });
     const local = await requestThenReset(port);
     reset();
-    await server!.shutdown();
+    await current.server.shutdown();
     // Read before the reset (the request log line does, as soon as the answer begins), it is
     // kept; sockets read through `data` events (the js parser, TLS) look it up at accept.
     expect(seen).toEqual([true, parser === "wasm" ? ["", 0] : ["127.0.0.1", local]]);
@@ -199,7 +186,7 @@ describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
     const port = await start(Early as RequestHandlerClass<never>, { parser });
     const local = await requestThenReset(port);
     reset();
-    await server!.shutdown();
+    await current.server.shutdown();
     expect(seen).toEqual(["127.0.0.1", true, ["127.0.0.1", local]]);
   });
 
@@ -216,7 +203,7 @@ describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
     const local = client.socket.localPort!;
     client.send("GET / HTTP/1.0\r\n\r\n");
     await client.all();
-    await server!.shutdown();
+    await current.server.shutdown();
     await new Promise((r) => setTimeout(r, 20));
     expect(kept).toEqual([["127.0.0.1", local]]);
   });
@@ -365,7 +352,7 @@ describe.each(PARSERS)("waiting for a request without a suspended chain (%s)", (
     const b = await RawClient.connect(port);
     b.send("GET / HTTP/1.1\r\n\r\n");
     await b.responses(1);
-    void server!.shutdown();
+    void current.server.shutdown();
     await b.all();
     expect(calls.filter((c) => c === "finish").length).toBe(2);
   });

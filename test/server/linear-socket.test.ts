@@ -13,7 +13,7 @@ import type { RequestHandlerClass } from "../../src/socketserver/base-server.js"
 import { acceptInto, LinearSocket, type ReadRegion } from "../../src/socketserver/linear-socket.js";
 import { SocketReader } from "../../src/socketserver/socket-reader.js";
 import { WasmTokenizer } from "../../src/tokenizer/wasm.js";
-import { QuietHandler, RawClient, splitResponses } from "./helpers.js";
+import { QuietHandler, RawClient, serverPerTest, splitResponses } from "./helpers.js";
 
 /** Sockets read through `data` events even with the WASM tokenizer. */
 class DataEventServer extends HTTPServer {
@@ -68,21 +68,13 @@ function checksum(data: Buffer): number {
   return sum;
 }
 
-let server: HTTPServer | null = null;
-afterEach(async () => {
-  if (server) {
-    await server.shutdown();
-    server.server_close();
-    server = null;
-  }
-  seen.length = 0;
-});
+// Registered before serverPerTest's hook, so run after it, once the server is stopped.
+afterEach(() => void (seen.length = 0));
+const current = serverPerTest();
 
-async function start(Server: typeof HTTPServer, parser: "wasm" | "js" = "wasm"): Promise<number> {
-  server = new Server(["127.0.0.1", 0], Echo as RequestHandlerClass<never>, { parser });
-  await server.ready;
-  void server.serve_forever(0.05);
-  return server.server_port;
+/** Echo served by a `Server` for this test. */
+function start(Server: typeof HTTPServer, parser: "wasm" | "js" = "wasm"): Promise<number> {
+  return current.start(Echo as RequestHandlerClass<never>, { parser }, Server);
 }
 
 const PATHS = [

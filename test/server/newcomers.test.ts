@@ -8,7 +8,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { newcomersWaiting, NEWCOMERS_PER_TURN } from "../../src/socketserver/newcomers.js";
-import { QuietHandler, RawClient, serve, splitResponses, type Running } from "./helpers.js";
+import { QuietHandler, RawClient, serverPerTest, splitResponses } from "./helpers.js";
 
 /** What the server did, in order: `GET <path>` per request served, `error <code>` per refusal. */
 const order: string[] = [];
@@ -29,19 +29,21 @@ class Recorder extends QuietHandler {
   }
 }
 
-let running: Running | null = null;
 const clients: RawClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await running?.stop();
-  running = null;
+// Registered before serverPerTest's hook, so run after it, once the server is stopped.
+afterEach(() => {
   order.length = 0;
   QuietHandler.logs.length = 0;
 });
+const current = serverPerTest();
+// Registered after it, so run before it: the clients close first.
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
 
-async function start(parser: "wasm" | "js"): Promise<number> {
-  running = await serve(Recorder as RequestHandlerClass<never>, { parser });
-  return running.port;
+/** Recorder served for this test. */
+function start(parser: "wasm" | "js"): Promise<number> {
+  return current.start(Recorder as RequestHandlerClass<never>, { parser });
 }
 
 async function connect(port: number): Promise<RawClient> {
@@ -54,7 +56,7 @@ async function connect(port: number): Promise<RawClient> {
 async function allAccepted(count: number): Promise<void> {
   await vi.waitFor(async () => {
     const open = await new Promise<number>((resolve, reject) =>
-      running!.server.socket.getConnections((error, n) => (error ? reject(error) : resolve(n))),
+      current.server.socket.getConnections((error, n) => (error ? reject(error) : resolve(n))),
     );
     expect(open).toBe(count);
     expect(newcomersWaiting()).toBe(0);
@@ -118,7 +120,7 @@ describe("new connections wait behind connections being served", () => {
 
   it.each(["wasm", "js"] as const)("a connection accepted while the server closes is closed unserved (%s)", async (parser) => {
     const port = await start(parser);
-    const server = running!.server;
+    const server = current.server;
     // Close the server right after the accept, before the accepted connection's turn comes.
     const handle = (server.socket as unknown as { _handle: { onconnection: (...a: unknown[]) => void } })._handle;
     const accept = handle.onconnection;

@@ -10,27 +10,15 @@
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
+import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { NEW_READER, type Address } from "../../src/socketserver/request-handler.js";
-import { PARSERS, QuietHandler, RawClient } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, serverPerTest } from "./helpers.js";
 
-let server: HTTPServer | null = null;
-afterEach(async () => {
-  QuietHandler.logs.length = 0;
-  if (server) {
-    await server.shutdown();
-    server.server_close();
-    server = null;
-  }
-});
-
-async function start(Handler: RequestHandlerClass<never>, options: HTTPServerOptions = {}, Server = HTTPServer): Promise<number> {
-  server = new Server(["127.0.0.1", 0], Handler, options);
-  await server.ready;
-  void server.serve_forever(0.05);
-  return server.server_address[1];
-}
+const current = serverPerTest();
+const { start } = current;
+// Registered after serverPerTest's hook, so run before it (vitest runs after-hooks as a stack).
+afterEach(() => void (QuietHandler.logs.length = 0));
 
 async function until(done: () => boolean): Promise<void> {
   for (let i = 0; i < 800 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -85,7 +73,7 @@ describe.each(PARSERS)("a connection that has sent nothing (%s)", (parser) => {
     const handler = made[0]!;
     expect(setUp(handler)).toBe(false);
     // In the registry (for its head time limit and shutdown) as a sleeper.
-    expect(server!.connections.size).toBe(1);
+    expect(current.server.connections.size).toBe(1);
     client.send("GET /late HTTP/1.0\r\n\r\n");
     const all = (await client.all()).toString("latin1");
     expect(all).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
@@ -94,7 +82,7 @@ describe.each(PARSERS)("a connection that has sent nothing (%s)", (parser) => {
     expect(made.length).toBe(1);
     await until(() => calls.includes("finish"));
     expect(calls).toEqual(["constructor", "GET /late", "finish"]);
-    expect(server!.connections.size).toBe(0);
+    expect(current.server.connections.size).toBe(0);
   });
 
   it("a first byte sent late, then the rest of the head: served, then the next request on the same handler", async () => {
@@ -134,7 +122,7 @@ describe.each(PARSERS)("a connection that has sent nothing (%s)", (parser) => {
     expect(calls).toEqual(["constructor", "finish"]);
     expect(setUp(made[0]!)).toBe(true);
     expect(QuietHandler.logs).toEqual([]);
-    await until(() => server!.connections.size === 0);
+    await until(() => current.server.connections.size === 0);
   });
 
   it("reset without a byte: finish runs, nothing logged, the server serves on", async () => {
@@ -154,7 +142,7 @@ describe.each(PARSERS)("a connection that has sent nothing (%s)", (parser) => {
     const client = await RawClient.connect(port);
     await until(() => made.length === 1);
     await turns();
-    await server!.shutdown();
+    await current.server.shutdown();
     expect((await client.all()).length).toBe(0);
     expect(calls).toEqual(["constructor", "finish"]);
     expect(QuietHandler.logs).toEqual([]);
@@ -164,10 +152,9 @@ describe.each(PARSERS)("a connection that has sent nothing (%s)", (parser) => {
     const port = await start(Sleepy as RequestHandlerClass<never>, { parser });
     const client = await RawClient.connect(port);
     await until(() => made.length === 1);
-    await server!.shutdown();
-    server!.server_close();
+    await current.server.shutdown();
+    current.server.server_close();
     expect((await client.all()).length).toBe(0);
-    server = null;
   });
 
   it("the head time limit still applies: 408 after headTimeout, logged, then closed", async () => {
@@ -226,17 +213,22 @@ describe.each(PARSERS)("a connection that has sent nothing (%s)", (parser) => {
   });
 
   it("handle_request() serves a connection whose first byte comes late", async () => {
-    server = new HTTPServer(["127.0.0.1", 0], Sleepy as RequestHandlerClass<never>, { parser });
-    await server.ready;
-    const port = server.server_address[1];
-    const client = await RawClient.connect(port);
-    const served = server.handle_request();
-    await until(() => made.length === 1);
-    await turns();
-    expect(setUp(made[0]!)).toBe(false);
-    client.send("GET / HTTP/1.0\r\n\r\n");
-    await served;
-    expect((await client.all()).toString("latin1")).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
+    const server = new HTTPServer(["127.0.0.1", 0], Sleepy as RequestHandlerClass<never>, { parser });
+    try {
+      await server.ready;
+      const port = server.server_address[1];
+      const client = await RawClient.connect(port);
+      const served = server.handle_request();
+      await until(() => made.length === 1);
+      await turns();
+      expect(setUp(made[0]!)).toBe(false);
+      client.send("GET / HTTP/1.0\r\n\r\n");
+      await served;
+      expect((await client.all()).toString("latin1")).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
+    } finally {
+      await server.shutdown();
+      server.server_close();
+    }
   });
 });
 
@@ -310,12 +302,12 @@ describe("what a silent connection holds", () => {
     await until(() => made.length === 50);
     await turns();
     expect(made.filter(setUp).length).toBe(0);
-    expect(server!.connections.size).toBe(50);
+    expect(current.server.connections.size).toBe(50);
     for (const c of clients) c.send("GET / HTTP/1.0\r\n\r\n");
     const answers = await Promise.all(clients.map((c) => c.all()));
     expect(answers.every((a) => a.toString("latin1").startsWith("HTTP/1.0 200 OK\r\n"))).toBe(true);
     expect(made.filter(setUp).length).toBe(50);
-    await until(() => server!.connections.size === 0);
+    await until(() => current.server.connections.size === 0);
     // A raw socket to the same server, for good measure: net.connect and nothing else.
     const raw = net.connect(port, "127.0.0.1");
     await new Promise((r) => raw.once("connect", r));
