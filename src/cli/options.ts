@@ -78,32 +78,50 @@ export interface Config {
 
 export class UsageError extends Error {}
 
+/** The command line, as `python -m http.server`'s argparse parser declares it. */
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  cgi: { type: "boolean" },
+  bind: { type: "string", short: "b" },
+  directory: { type: "string", short: "d" },
+  protocol: { type: "string", short: "p" },
+  parser: { type: "string" },
+  workers: { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-password-file": { type: "string" },
+  version: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  cors: { type: "boolean" },
+  cache: { type: "string" },
+  "no-cache": { type: "boolean" },
+  spa: { type: "boolean" },
+  precompressed: { type: "boolean" },
+  mimetypes: { type: "string" },
+} as const;
+
+/** node:util's parseArgs error in argparse's words, as `python -m http.server` says it. */
+function argparseMessage(error: Error & { code?: string }, argv: string[]): string {
+  const option = /^(?:Unknown option|Option) '([^' ,]+)(?:, (--[^' ]+))?/.exec(error.message);
+  if (option === null) return error.message;
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unrecognized arguments: ${option[1]}`;
+  const name = option[2] === undefined ? option[1] : `${option[1]}/${option[2]}`;
+  if (error.message.endsWith("argument missing")) return `argument ${name}: expected one argument`;
+  if (error.message.endsWith("does not take an argument")) {
+    const given = argv.find((arg) => arg.startsWith(`${option[1]}=`));
+    return `argument ${name}: ignored explicit argument '${given?.slice(option[1]!.length + 1) ?? ""}'`;
+  }
+  return error.message;
+}
+
 export function parseConfig(argv: string[]): Config | "help" | "version" {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: "boolean", short: "h" },
-      cgi: { type: "boolean" },
-      bind: { type: "string", short: "b" },
-      directory: { type: "string", short: "d" },
-      protocol: { type: "string", short: "p" },
-      parser: { type: "string" },
-      workers: { type: "string" },
-      "tls-cert": { type: "string" },
-      "tls-key": { type: "string" },
-      "tls-password-file": { type: "string" },
-      version: { type: "boolean" },
-      quiet: { type: "boolean", short: "q" },
-      cors: { type: "boolean" },
-      cache: { type: "string" },
-      "no-cache": { type: "boolean" },
-      spa: { type: "boolean" },
-      precompressed: { type: "boolean" },
-      mimetypes: { type: "string" },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (error) {
+    throw new UsageError(argparseMessage(error as Error, argv));
+  }
+  const { values, positionals } = parsed;
   if (values.help) return "help";
   if (values.version) return "version";
   if (positionals.length > 1) throw new UsageError(`unrecognized arguments: ${positionals.slice(1).join(" ")}`);

@@ -118,7 +118,10 @@ describe("basehttp command", () => {
     [["65536"], /argument port: 65536 is not between 0 and 65535/],
     [["--parser", "llhttp"], /argument --parser: invalid choice: 'llhttp'/],
     [["--workers", "0"], /argument --workers/],
-    [["--no-such-option"], /--no-such-option/],
+    // argparse's words, as `python3 -m http.server` says them (not node:util parseArgs's).
+    [["--no-such-option"], /\nbasehttp: error: unrecognized arguments: --no-such-option\n$/],
+    [["-b"], /\nbasehttp: error: argument -b\/--bind: expected one argument\n$/],
+    [["--cgi=yes"], /\nbasehttp: error: argument --cgi: ignored explicit argument 'yes'\n$/],
     [["1", "2"], /unrecognized arguments: 2/],
   ])("exits 2 with usage for %j", async (args, message) => {
     const r = run(args);
