@@ -24,6 +24,30 @@ describe("package entry", () => {
     }
   });
 
+  it("loads from CommonJS: require() of the three entries on a Node with require(esm), else ERR_REQUIRE_ESM (README, docs/API.md)", () => {
+    const out = execFileSync(process.execPath, ["--input-type=commonjs", "-e", `
+      const result = {};
+      for (const entry of ["basehttp", "basehttp/tokenizer", "basehttp/tokenizer/js"]) {
+        try {
+          const m = require(entry);
+          result[entry] = typeof (m.HTTPServer ?? m.parseRequestHead);
+        } catch (error) {
+          result[entry] = error.code;
+        }
+      }
+      let head = null;
+      if (result["basehttp/tokenizer"] === "function") {
+        const r = require("basehttp/tokenizer").parseRequestHead(new TextEncoder().encode("GET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n"));
+        head = [r.kind, r.method, r.headers];
+      }
+      console.log(JSON.stringify({ result, head }));
+    `], { cwd: root, encoding: "utf8" });
+    const { result, head } = JSON.parse(out) as { result: Record<string, string>; head: unknown };
+    const expected = process.features.require_module ? "function" : "ERR_REQUIRE_ESM";
+    expect(result).toEqual({ basehttp: expected, "basehttp/tokenizer": expected, "basehttp/tokenizer/js": expected });
+    expect(head).toEqual(process.features.require_module ? ["head", "GET", [["Host", "a"]]] : null);
+  });
+
   it("instantiates the WebAssembly tokenizer at import and serves a request with no step from the user", () => {
     const out = runNode(`
       import net from "node:net";

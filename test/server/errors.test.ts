@@ -4,6 +4,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
+import { ValueError } from "../../src/py/errors.js";
 import { ConnectionResetError } from "../../src/socketserver/errors.js";
 import { PARSERS, QuietHandler, RawClient, errorPage, exchange, serve, splitResponses, type Running } from "./helpers.js";
 
@@ -177,12 +178,28 @@ describe("send_header and send_response refuse unsafe text", () => {
     ["CR in a value", "X-A", "a\rb"],
     ["LF in a value", "X-A", "a\nb"],
     ["NUL in a value", "X-A", "a\0b"],
+    ["CR in a name", "X-A\r", "v"],
     ["LF in a name", "X-A\n", "v"],
+    ["NUL in a name", "X\0A", "v"],
     ["a character beyond ISO-8859-1", "X-A", "€"],
   ])("throws ValueError for %s", (_name, keyword, value) => {
     const handler = new QuietHandler(null as never, ["127.0.0.1", 1], null as never);
     handler.request_version = "HTTP/1.1";
+    expect(() => handler.send_header(keyword, value)).toThrow(ValueError);
     expect(() => handler.send_header(keyword, value)).toThrow(/Invalid header/);
-    expect(() => handler.send_response_only(200, "OK\r\nX: y")).toThrow(/Invalid reason phrase/);
+  });
+
+  // README "Other decisions", Responses: the reason phrase as send_header's names and values.
+  it.each([
+    ["CR", "OK\rX: y"],
+    ["LF", "OK\nX: y"],
+    ["CRLF", "OK\r\nX: y"],
+    ["NUL", "O\0K"],
+    ["a character beyond U+00FF", "OK \u0100"],
+  ])("send_response_only throws ValueError for %s in the reason phrase", (_name, phrase) => {
+    const handler = new QuietHandler(null as never, ["127.0.0.1", 1], null as never);
+    handler.request_version = "HTTP/1.1";
+    expect(() => handler.send_response_only(200, phrase)).toThrow(ValueError);
+    expect(() => handler.send_response_only(200, phrase)).toThrow(/Invalid reason phrase/);
   });
 });
