@@ -3,13 +3,15 @@
 // run is kept as bench/results/history/<date>.json, bench/results/REPORT.md and its charts are
 // written (bench/report.ts), and the README's headline table is replaced.
 // Options: --quick (4-5 minutes instead of about 13 on 2 cores), --only NAME[,NAME] (run those, report
-// the others from their latest results), --list.
+// the others from their latest results), --list, --report-only (npm run bench:report: REPORT.md
+// again from the JSON in bench/results/, nothing measured).
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { machine, type Result, type Target } from "./result.js";
 import { latestResults, updateReadme, writeReport, type RunMeta, type ScenarioEntry } from "./report.js";
+import { harnessArgs } from "./args.js";
 
 interface Scenario {
   name: string;
@@ -33,7 +35,7 @@ export const SCENARIOS: Scenario[] = [
 ];
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const argv = process.argv.slice(2);
+const argv = harnessArgs(import.meta.url, ["--quick", "--list", "--report-only"], ["--only"]);
 const QUICK = argv.includes("--quick");
 const onlyAt = argv.indexOf("--only");
 const ONLY = onlyAt >= 0 ? (argv[onlyAt + 1] ?? "").split(",").filter(Boolean) : undefined;

@@ -20,8 +20,10 @@ import { fileURLToPath } from "node:url";
 import net from "node:net";
 import { compileLoadgen, runLoadgen } from "./loadgen.js";
 import { roundSpread, sig, spread, table, type Spread } from "./stats.js";
+import { harnessArgs } from "./args.js";
 
-const argv = process.argv.slice(2);
+const argv = harnessArgs(import.meta.url, ["--quick", "--no-big"],
+  ["--rounds", "--baseline", "--files", "--duration", "--warmup", "--client", "--out"]);
 const QUICK = argv.includes("--quick");
 function option(name: string, fallback: number): number {
   const i = argv.indexOf(name);

@@ -4,8 +4,8 @@
 // writes bench/results/stress.json with the issue-6 targets beside the figures.
 // Options: --quick (about a minute), --rounds N, --duration S, --idle N, --servers a,b,c (a
 // kind basehttp-wasm@DIR serves the basehttp of another checkout DIR: before/after in one run),
-// --only wrk,idle,flood,upload,shutdown, --flood-rounds N, --flood-duration S, --flood-nice N,
-// --flood-rate N, --uploads length,chunked, --cpu-prof DIR (profile each server process),
+// --only wrk,idle,flood,upload,shutdown, --flood-rounds N, --flood-duration S, --flood-nice N
+// (the server and the measured client), --flooder-nice N (the flooders), --flood-rate N, --uploads length,chunked, --cpu-prof DIR (profile each server process),
 // --pin (wrk scenarios: the server on the last core, wrk on the one before, every server alike).
 // The wrk scenarios (connection per request, keep-alive, pipelined x16), their servers, warm-up,
 // round order, CPU reading and paired ratios are bench/wrk-scenarios.ts and hello-servers.ts,
@@ -17,8 +17,10 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { median, roundSpread, sig, spread, table } from "./stats.js";
 import { defaultPinning, medianRun, pairedRatio, pinProcess, timeScenarios, unpinProcess, WRK_SCENARIOS, type Runs, type WrkRun } from "./wrk-scenarios.js";
+import { harnessArgs } from "./args.js";
 
-const argv = process.argv.slice(2);
+const argv = harnessArgs(import.meta.url, ["--quick", "--pin"], ["--rounds", "--duration", "--idle", "--flood-rounds",
+  "--flood-duration", "--flood-rate", "--flood-nice", "--flooder-nice", "--cpu-prof", "--uploads", "--servers", "--only"]);
 const QUICK = argv.includes("--quick");
 function option(name: string, fallback: string): string {
   const i = argv.indexOf(name);

@@ -19,8 +19,9 @@ import { compare, DIFFERENCES, type Finding } from "./compare.js";
 import { generate, loadSeeds, type FuzzInput } from "./generate.js";
 import { exchange, ServerProc } from "./harness.js";
 import { BODY_IDLE_TIMEOUT_S, HEAD_TIMEOUT_S, KEEP_ALIVE_TIMEOUT_S } from "./protocol.js";
+import { harnessArgs } from "../bench/args.js";
 
-const argv = process.argv.slice(2);
+const argv = harnessArgs(import.meta.url, [], ["--seconds", "--seed", "--concurrency", "--inputs", "--out", "--replay"]);
 function option(name: string): string | undefined {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
