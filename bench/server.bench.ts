@@ -17,11 +17,13 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
+import { harnessArgs } from "./args.js";
 import { LARGE_GET } from "./corpus.js";
 import { begin, finish, option, QUICK, type Target } from "./result.js";
 import { roundSpread, showSpread, spread, table, type Spread } from "./stats.js";
 import { defaultPinning, HELLO_REQUEST, pairedRatio, pinProcess, scenario, timeScenarios, WRK_CONNECTIONS, WRK_SCENARIOS, WRK_THREADS, type Runs, type WrkRun } from "./wrk-scenarios.js";
 
+harnessArgs(import.meta.url, ["--quick", "--pin"], ["--heads", "--rounds", "--duration", "--connections", "--servers", "--modes"]);
 const HEADS = option("--heads", "hello");
 const LARGE = HEADS === "large";
 const ROUNDS = Number(option("--rounds", QUICK ? "2" : "5"));
