@@ -84,6 +84,22 @@ describe("docs/API.md", () => {
     expect(api).toMatch(/`request_queue_size` \(511\b/);
     httpd.server_close();
   });
+
+  it("states each violation's rule and status as the tokenizers give them, every code once", async () => {
+    const m = await import("basehttp/tokenizer/js");
+    const rows = [...api.matchAll(/^\| ((?:`V_\w+`(?: \([^)]*\))?(?:, )?)+) \| (RFC [^|]+?) \| ([^|]+?) \|$/gm)];
+    const documented = new Map<string, [string, number]>();
+    for (const [, codes, rfc, status] of rows) {
+      for (const [, name] of codes!.matchAll(/`V_(\w+)`/g)) {
+        expect(documented.has(name!), name).toBe(false);
+        documented.set(name!, [rfc!, status === "close, no answer" ? 0 : Number(status)]);
+      }
+    }
+    const given = new Map<string, [string, number]>();
+    for (let code = 1; code < m.VIOLATION_COUNT; code++) given.set(m.VIOLATION_NAMES[code]!, [m.VIOLATION_RFC[code]!, m.VIOLATION_STATUS[code]!]);
+    expect(documented.size).toBe(20);
+    expect(documented).toEqual(given);
+  });
 });
 
 describe.each(DOCUMENTS)("%s", (document) => {
