@@ -89,11 +89,10 @@ const DEFAULT_PARTS = DEFAULT_ERROR_MESSAGE.split(/%\((?:code|message|explain)\)
 
 /**
  * send_error's body: `format` (error_message_format) filled in with the code and the
- * HTML-escaped message and explanation, as text (the writer encodes it as UTF-8); null for a
- * status that has no body (1xx, 204, 205, 304: RFC 9110 §15.2, §15.3.5, §15.3.6, §15.4.5).
- * CPython's own format is filled by joining its fixed parts (a garbage flood's messages are
- * all different, so remembering pages would not help it); another format with percentFormat,
- * its pages remembered by code, message and explanation (the same refusal again).
+ * HTML-escaped message and explanation, as text; null for a status that has no body (1xx, 204,
+ * 205, 304: RFC 9110 §15.2, §15.3.5, §15.3.6, §15.4.5). CPython's own format is filled by
+ * joining its fixed parts, another format with percentFormat. send_error takes it through
+ * errorBody(), which keeps the bytes of the pages that repeat.
  */
 export function errorPage(format: string, code: number, message: string, explain: string): string | null {
   if (code < 200 || code === 204 || code === 205 || code === 304) return null;
@@ -103,16 +102,55 @@ export function errorPage(format: string, code: number, message: string, explain
     const p = DEFAULT_PARTS;
     return p[0] + code + p[1] + escaped + p[2] + code + p[3] + explained + p[4];
   }
-  const key = `${code} ${message.length} ${message}${explain}`;
-  const known = pages.get(key);
-  if (known !== undefined && known.format === format) return known.page;
-  const page = percentFormat(format, { code, message: escaped, explain: explained });
-  if (pages.size >= PAGES_KEPT) pages.clear();
-  pages.set(key, { format, page });
-  return page;
+  return percentFormat(format, { code, message: escaped, explain: explained });
 }
 
-/** Error pages of formats other than CPython's made lately, by code, message and explanation
- * (each with its format). */
-const pages = new Map<string, { format: string; page: string }>();
-const PAGES_KEPT = 32;
+/** A page kept as sent: what it was made of, and its UTF-8 bytes (never changed once made). */
+interface KeptPage {
+  readonly format: string;
+  readonly code: number;
+  readonly message: string;
+  readonly explain: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Pages kept, replaced in turn; pages longer than PAGE_BYTES_KEPT are not kept. */
+const PAGES_KEPT = 8;
+const PAGE_BYTES_KEPT = 4096;
+const NO_PAGE: KeptPage = { format: "", code: -1, message: "", explain: "", bytes: new Uint8Array(0) };
+const kept: KeptPage[] = new Array<KeptPage>(PAGES_KEPT).fill(NO_PAGE);
+let nextKept = 0;
+/** The last page made and not kept: a page is kept when asked for a second time in a row of
+ * pages not kept (a refusal that repeats), so that pages made once (a message quoting the
+ * request) cost no copy. Its fields are overwritten, never the object replaced. */
+const lastMade = { format: "", code: -1, message: "", explain: "" };
+
+/**
+ * errorPage() as send_error writes it: the UTF-8 bytes of a page asked for lately (one of the
+ * last PAGES_KEPT pages made twice: a garbage flood's refusals are mostly the same few, e.g.
+ * "Bare LF in request head"), shared and never to be changed; else the text, as errorPage().
+ * A kept page is found by its format, code, message and explanation, compared as strings
+ * (a refusal's message is the same string each time: found without reading its characters).
+ */
+export function errorBody(format: string, code: number, message: string, explain: string): string | Uint8Array | null {
+  for (let i = 0; i < PAGES_KEPT; i++) {
+    const page = kept[i]!;
+    if (page.code === code && page.message === message && page.explain === explain && page.format === format) return page.bytes;
+  }
+  const text = errorPage(format, code, message, explain);
+  if (text === null || text.length > PAGE_BYTES_KEPT) return text;
+  const last = lastMade;
+  if (last.code !== code || last.message !== message || last.explain !== explain || last.format !== format) {
+    last.format = format;
+    last.code = code;
+    last.message = message;
+    last.explain = explain;
+    return text;
+  }
+  last.code = -1;
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length > PAGE_BYTES_KEPT) return text;
+  kept[nextKept] = { format, code, message, explain, bytes };
+  nextKept = (nextKept + 1) % PAGES_KEPT;
+  return bytes;
+}

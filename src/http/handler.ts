@@ -12,7 +12,7 @@ import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
 import { NEW_READER, SLEEP, StreamRequestHandler } from "../socketserver/request-handler.js";
 import { WAKE } from "../socketserver/socket-reader.js";
 import type { SocketWriter } from "../socketserver/socket-writer.js";
-import { CONNECT_WITH_CONTENT, DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorPage, refusal } from "./answers.js";
+import { CONNECT_WITH_CONTENT, DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorBody, refusal } from "./answers.js";
 import { BODY_NONE, BODY_TUNNEL, RequestBody } from "./body.js";
 import { Connection, STANDALONE_LIMITS, type RequestHead } from "./connection.js";
 import { httpDate, logDateTimeString, MONTHNAME, WEEKDAYNAME } from "./date.js";
@@ -311,8 +311,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.log_error("code %d, message %s", code, msg);
     this.send_response(code, msg);
     this.send_header("Connection", "close");
-    const body = errorPage(this.error_message_format, code, msg, explain ?? longmsg);
-    const length = body === null ? 0 : Buffer.byteLength(body, "utf8");
+    const body = errorBody(this.error_message_format, code, msg, explain ?? longmsg);
+    const length = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
     if (body !== null) {
       this.send_header("Content-Type", this.error_content_type);
       this.send_header("Content-Length", String(length));

@@ -1,10 +1,11 @@
 // send_error's page: CPython's format filled by joining its fixed parts, another format with
-// percentFormat and remembered per code, message and explanation. Either way each answer gets
-// the page it would have had, whatever the handler's error_message_format, and never another
-// answer's; sent as UTF-8 with its byte length. Over real sockets, both parsers.
+// percentFormat; a page asked for again is kept as UTF-8 bytes (errorBody) per format, code,
+// message and explanation. Either way each answer gets the page it would have had, whatever the
+// handler's error_message_format, and never another answer's; sent as UTF-8 with its byte
+// length. Over real sockets, both parsers.
 
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ERROR_MESSAGE, errorPage as pageOf } from "../../src/http/answers.js";
+import { DEFAULT_ERROR_MESSAGE, errorBody, errorPage as pageOf } from "../../src/http/answers.js";
 import { htmlEscape, percentFormat } from "../../src/py/format.js";
 import { PARSERS, QuietHandler, errorPage, exchange, serve, splitResponses } from "./helpers.js";
 
@@ -83,8 +84,51 @@ describe("errorPage()", () => {
 
   it("gives no page for the statuses without a body, and fills another format with percentFormat", () => {
     for (const code of [100, 101, 204, 205, 304]) expect(pageOf(DEFAULT_ERROR_MESSAGE, code, "m", "e")).toBeNull();
-    // Made, then remembered: the same page twice.
     for (let i = 0; i < 2; i++) expect(pageOf("%(code)05d %(message)s", 599, "<x>", "e")).toBe("00599 &lt;x&gt;");
     expect(pageOf("[%(explain)s]", 400, "<x>", "a & b")).toBe("[a &amp; b]");
+  });
+});
+
+describe("errorBody()", () => {
+  const utf8 = (body: string | Uint8Array | null): string | null =>
+    body === null || typeof body === "string" ? body : Buffer.from(body).toString("utf8");
+
+  it("gives the page as text the first time and as kept UTF-8 bytes once it repeats", () => {
+    const message = "Bare LF in request head \u2603";
+    const want = pageOf(DEFAULT_ERROR_MESSAGE, 400, message, "RFC 9112 section 2.2")!;
+    const first = errorBody(DEFAULT_ERROR_MESSAGE, 400, message, "RFC 9112 section 2.2");
+    expect(first).toBe(want);
+    const second = errorBody(DEFAULT_ERROR_MESSAGE, 400, message, "RFC 9112 section 2.2");
+    expect(second).toBeInstanceOf(Uint8Array);
+    expect(utf8(second)).toBe(want);
+    expect((second as Uint8Array).length).toBe(Buffer.byteLength(want, "utf8"));
+    // Kept: the same bytes again, also after other pages were asked for.
+    expect(utf8(errorBody(DEFAULT_ERROR_MESSAGE, 400, "another", "x"))).toBe(pageOf(DEFAULT_ERROR_MESSAGE, 400, "another", "x"));
+    expect(errorBody(DEFAULT_ERROR_MESSAGE, 400, message, "RFC 9112 section 2.2")).toBe(second);
+  });
+
+  it("never gives a kept page for another format, code, message or explanation", () => {
+    const ask = (format: string, code: number, message: string, explain: string): void => {
+      const want = format === DEFAULT_ERROR_MESSAGE ? pageOf(format, code, message, explain) : percentFormat(format, { code, message: htmlEscape(message, false), explain: htmlEscape(explain, false) });
+      // Three times: made, kept, found.
+      for (let i = 0; i < 3; i++) expect(utf8(errorBody(format, code, message, explain))).toBe(want);
+    };
+    ask(DEFAULT_ERROR_MESSAGE, 400, "ab", "c");
+    ask(DEFAULT_ERROR_MESSAGE, 400, "a", "bc");
+    ask(DEFAULT_ERROR_MESSAGE, 431, "ab", "c");
+    ask("[%(code)d|%(message)s|%(explain)s]", 400, "ab", "c");
+    ask(DEFAULT_ERROR_MESSAGE, 400, "<b>", "&");
+    // More pages than are kept, then the first ones again.
+    for (let i = 0; i < 12; i++) ask(DEFAULT_ERROR_MESSAGE, 500 + i, `m${i}`, "e");
+    ask(DEFAULT_ERROR_MESSAGE, 400, "ab", "c");
+  });
+
+  it("keeps no page without a body, nor one longer than 4 KiB", () => {
+    for (let i = 0; i < 2; i++) expect(errorBody(DEFAULT_ERROR_MESSAGE, 204, "m", "e")).toBeNull();
+    const long = "x".repeat(5000);
+    for (let i = 0; i < 3; i++) expect(errorBody(DEFAULT_ERROR_MESSAGE, 400, long, "e")).toBe(pageOf(DEFAULT_ERROR_MESSAGE, 400, long, "e"));
+    // Short in characters, over 4 KiB in UTF-8.
+    const wide = "\u2603".repeat(1500);
+    for (let i = 0; i < 3; i++) expect(errorBody(DEFAULT_ERROR_MESSAGE, 400, wide, "e")).toBe(pageOf(DEFAULT_ERROR_MESSAGE, 400, wide, "e"));
   });
 });
