@@ -14,15 +14,23 @@ export const NEWCOMERS_PER_TURN = 8;
 
 type Job = (a: never, b: never) => void;
 
-/** Flat queue of [job, a, b] triples from `head` on: no object per entry. */
+/** Flat queue of [job, a, b] triples from `head` to `tail`: no object per entry. Slots are
+ * cleared as they run, and the array is never shortened: after a burst it keeps its length, so
+ * the next burst writes into it instead of growing a new one step by step (a garbage flood
+ * queues hundreds of jobs after any pause: each regrowth copied the queue). */
 const queue: unknown[] = [];
 let head = 0;
+let tail = 0;
 let scheduled = false;
 
 /** Run `job(a, b)` in the check phase of this turn of the event loop, after every job queued
  * before it (or in a later turn, when NEWCOMERS_PER_TURN are ahead of it). */
 export function later<A, B>(job: (a: A, b: B) => void, a: A, b: B): void {
-  queue.push(job, a, b);
+  const at = tail;
+  queue[at] = job;
+  queue[at + 1] = a;
+  queue[at + 2] = b;
+  tail = at + 3;
   if (!scheduled) {
     scheduled = true;
     setImmediate(runNewcomers);
@@ -31,12 +39,12 @@ export function later<A, B>(job: (a: A, b: B) => void, a: A, b: B): void {
 
 /** Jobs queued and not yet run. */
 export function newcomersWaiting(): number {
-  return (queue.length - head) / 3;
+  return (tail - head) / 3;
 }
 
 function runNewcomers(): void {
   // `scheduled` stays true while the batch runs: a job queued by a job of it is only appended.
-  const stop = Math.min(queue.length, head + NEWCOMERS_PER_TURN * 3);
+  const stop = Math.min(tail, head + NEWCOMERS_PER_TURN * 3);
   while (head < stop) {
     const job = queue[head] as Job;
     const a = queue[head + 1] as never;
@@ -52,13 +60,16 @@ function runNewcomers(): void {
       });
     }
   }
-  if (head === queue.length) {
-    queue.length = 0;
-    head = 0;
+  if (head === tail) {
+    // Every slot is cleared: the next job goes to the start again.
+    head = tail = 0;
     scheduled = false;
   } else {
     if (head >= 3 * 1024) {
-      queue.splice(0, head);
+      // A queue that never empties: what is left moves to the front (the slots behind it cleared).
+      queue.copyWithin(0, head, tail);
+      queue.fill(undefined, tail - head, tail);
+      tail -= head;
       head = 0;
     }
     // The rest in the next turn (setImmediate from inside the check phase waits for the next

@@ -7,7 +7,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
-import { newcomersWaiting, NEWCOMERS_PER_TURN } from "../../src/socketserver/newcomers.js";
+import { later, newcomersWaiting, NEWCOMERS_PER_TURN } from "../../src/socketserver/newcomers.js";
 import { QuietHandler, RawClient, serverPerTest, splitResponses } from "./helpers.js";
 
 /** What the server did, in order: `GET <path>` per request served, `error <code>` per refusal. */
@@ -136,5 +136,60 @@ describe("new connections wait behind connections being served", () => {
     await new Promise((r) => client.on("close", r));
     expect(received).toBe(0);
     expect(order).toEqual([]);
+  });
+});
+
+describe("the newcomers queue", () => {
+  /** Resolves once the queue has run dry. */
+  async function drained(): Promise<void> {
+    await vi.waitFor(() => expect(newcomersWaiting()).toBe(0));
+  }
+
+  it("runs NEWCOMERS_PER_TURN jobs a turn, in order, and is reused from its start once empty", async () => {
+    const ran: number[] = [];
+    const job = (i: number, log: number[]): void => void log.push(i);
+    for (let i = 0; i < 3 * NEWCOMERS_PER_TURN; i++) later(job, i, ran);
+    expect(newcomersWaiting()).toBe(3 * NEWCOMERS_PER_TURN);
+    await new Promise((r) => setImmediate(r));
+    expect(ran).toEqual(Array.from({ length: NEWCOMERS_PER_TURN }, (_, i) => i));
+    await drained();
+    expect(ran.length).toBe(3 * NEWCOMERS_PER_TURN);
+    // A second burst after the queue emptied: the same order, nothing of the first run again.
+    for (let i = 100; i < 105; i++) later(job, i, ran);
+    await drained();
+    expect(ran.slice(3 * NEWCOMERS_PER_TURN)).toEqual([100, 101, 102, 103, 104]);
+  });
+
+  it("keeps the order when a queue that never empties is moved to its front, jobs queued by jobs last", async () => {
+    const ran: number[] = [];
+    const n = 3000;
+    // More than 1,024 jobs run before the queue empties: what is left moves to the front.
+    const job = (i: number, log: number[]): void => {
+      log.push(i);
+      if (i === 1500) later(job, n, log);
+    };
+    for (let i = 0; i < n; i++) later(job, i, ran);
+    await drained();
+    expect(ran).toEqual(Array.from({ length: n + 1 }, (_, i) => i));
+  });
+
+  it("runs the other jobs of a batch when one throws", async () => {
+    const ran: string[] = [];
+    const thrown: unknown[] = [];
+    const onError = (error: unknown): void => void thrown.push(error);
+    process.on("uncaughtException", onError);
+    try {
+      later(() => ran.push("a"), null, null);
+      later(() => {
+        throw new Error("job failed");
+      }, null, null);
+      later(() => ran.push("c"), null, null);
+      await drained();
+      await vi.waitFor(() => expect(thrown.length).toBe(1));
+    } finally {
+      process.off("uncaughtException", onError);
+    }
+    expect(ran).toEqual(["a", "c"]);
+    expect((thrown[0] as Error).message).toBe("job failed");
   });
 });
