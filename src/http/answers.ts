@@ -41,6 +41,9 @@ export const VIOLATION_ANSWERS: Readonly<Record<number, Answer>> = {
   ],
 };
 
+/** send_error's short and long message for a status `responses` does not know (as CPython). */
+export const UNKNOWN_STATUS: readonly [string, string] = ["???", "???"];
+
 /** A CONNECT request that declares content: what follows its head is the tunnel. */
 export const CONNECT_WITH_CONTENT: Answer = [
   400, "CONNECT with content", "RFC 9110 section 9.3.6: a CONNECT request has no content; the tunnel follows its head",

@@ -12,7 +12,7 @@ import { isDisconnect, TimeoutError } from "../socketserver/errors.js";
 import { NEW_READER, SLEEP, StreamRequestHandler } from "../socketserver/request-handler.js";
 import { WAKE } from "../socketserver/socket-reader.js";
 import type { SocketWriter } from "../socketserver/socket-writer.js";
-import { CONNECT_WITH_CONTENT, DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorBody, refusal } from "./answers.js";
+import { CONNECT_WITH_CONTENT, DEFAULT_ERROR_CONTENT_TYPE, DEFAULT_ERROR_MESSAGE, errorBody, refusal, UNKNOWN_STATUS } from "./answers.js";
 import { BODY_NONE, BODY_TUNNEL, RequestBody } from "./body.js";
 import { Connection, STANDALONE_LIMITS, type RequestHead } from "./connection.js";
 import { httpDate, logDateTimeString, MONTHNAME, WEEKDAYNAME } from "./date.js";
@@ -179,9 +179,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** Answer a refused head as answers.ts says, with `version` as request_version; false. */
   #refuse(violation: number, word = "", version = this.request_version): false {
-    const [code, message, explain] = refusal(violation, word);
+    const answer = refusal(violation, word); // read by index: destructuring made an iterator per refusal
     this.request_version = version;
-    this.send_error(code, message, explain);
+    this.send_error(answer[0], answer[1], answer[2]);
     return false;
   }
 
@@ -306,12 +306,12 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * unless the status forbids a body, `error_message_format` filled in (HTML-escaped) with
    * Content-Type and Content-Length. No body for HEAD. The connection closes after it. */
   send_error(code: number, message?: string | null, explain?: string | null): void {
-    const [shortmsg, longmsg] = this.responses[code] ?? ["???", "???"];
-    const msg = message ?? shortmsg;
+    const known = this.responses[code] ?? UNKNOWN_STATUS;
+    const msg = message ?? known[0];
     this.log_error("code %d, message %s", code, msg);
     this.send_response(code, msg);
     this.send_header("Connection", "close");
-    const body = errorBody(this.error_message_format, code, msg, explain ?? longmsg);
+    const body = errorBody(this.error_message_format, code, msg, explain ?? known[1]);
     const length = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
     if (body !== null) {
       this.send_header("Content-Type", this.error_content_type);
