@@ -69,8 +69,8 @@ export const REASONS: Reason[] = [
   {
     match: /garbage flood.*p99/,
     why: () =>
-      "The measured client's p99 is 1-4 ms for every server and moves several-fold from round to round on this shared 2-core machine (the client's and the server's wake-ups), so the per-round ratios spread from under 0.4 to over 1.5 and their median lands near 0.5-0.6; basehttp meanwhile answers more of the measured requests and more garbage connections per second than node:http. What it builds per garbage connection is already cut (new connections in the check phase, their reads held, nothing but the socket and handler until a first byte): the rest is node's own socket objects.",
-    notes: "2026-12-02, session 8: lazy connection state, lazy",
+      "The measured client's p99 is 1-4 ms for every server and moves several-fold from round to round on this shared 2-core machine (the client's and the server's wake-ups), so the per-round ratios spread from under 0.4 to over 1.5 and their median lands near 0.5-0.6; basehttp meanwhile answers more of the measured requests and more garbage connections per second than node:http. What basehttp allocates per garbage connection is now what node:http allocates (~6.3 KB, most of it node's own socket, stream and tick objects), and its scavenges, twice as frequent, are about six times shorter than node:http's: garbage collection is not where it loses.",
+    notes: "2026-12-02, session 9: garbage flood, flood3",
   },
   {
     match: /keep-alive.*CPU.*per request/,
