@@ -4,7 +4,7 @@
 
 import net from "node:net";
 import { Duplex } from "node:stream";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { BaseHTTPRequestHandler } from "../../src/http/handler.js";
 import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
@@ -83,12 +83,20 @@ export function serverPerTest(): ServerPerTest {
   };
 }
 
-function guard<T>(promise: Promise<T>, what: string): Promise<T> {
+/** `promise`, or a rejection naming `what` after GUARD_MS: a test that waits fails, it does not hang. */
+export function guard<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), GUARD_MS);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Wait until `done()` holds, polling every 5 ms, and fail the test if it still does not after
+ * about 4 s (a guard, never a timing assertion). */
+export async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 800 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(done()).toBe(true);
 }
 
 /** A raw TCP client recording every byte received. */

@@ -11,7 +11,7 @@ import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { PeerAddress } from "../../src/socketserver/peer-address.js";
 import type { Address } from "../../src/socketserver/request-handler.js";
-import { PARSERS, QuietHandler, RawClient, serverPerTest } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, serverPerTest, until } from "./helpers.js";
 
 const current = serverPerTest();
 const { start } = current;
@@ -305,10 +305,6 @@ describe.each(PARSERS)("waiting for a request without a suspended chain (%s)", (
     }
   }
   afterEach(() => void (calls.length = 0));
-
-  async function until(done: () => boolean): Promise<void> {
-    for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
-  }
 
   it("a connection that closes without sending a byte: setup, handle and finish called once, nothing answered", async () => {
     const port = await start(Lifecycle as RequestHandlerClass<never>, { parser });

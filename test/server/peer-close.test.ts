@@ -14,9 +14,8 @@ import type { Duplex } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
 import { lingeringCount } from "../../src/socketserver/linger.js";
-import { PARSERS, QuietHandler, splitResponses } from "./helpers.js";
+import { guard, PARSERS, QuietHandler, splitResponses } from "./helpers.js";
 
-const GUARD_MS = 8000;
 const BIG = 6 * 1024 * 1024;
 const BIG_BODY = Buffer.alloc(BIG, "b");
 
@@ -93,14 +92,6 @@ class Client {
   get received(): Buffer {
     return (this.seen.received = Buffer.concat(this.#chunks));
   }
-}
-
-function guard<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), GUARD_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 for (const parser of PARSERS) {

@@ -13,17 +13,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { NEW_READER, type Address } from "../../src/socketserver/request-handler.js";
-import { PARSERS, QuietHandler, RawClient, serverPerTest } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, serverPerTest, until } from "./helpers.js";
 
 const current = serverPerTest();
 const { start } = current;
 // Registered after serverPerTest's hook, so run before it (vitest runs after-hooks as a stack).
 afterEach(() => void (QuietHandler.logs.length = 0));
-
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 800 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(done()).toBe(true);
-}
 
 /** A few turns of the event loop (never a timing assertion: nothing is expected to change). */
 function turns(): Promise<void> {
