@@ -14,18 +14,11 @@ import { NEW_READER, StreamRequestHandler, type Address } from "../../src/socket
 import { SocketReader } from "../../src/socketserver/socket-reader.js";
 import { SocketWriter } from "../../src/socketserver/socket-writer.js";
 import { TCPServer } from "../../src/socketserver/tcp-server.js";
-import { PARSERS, QuietHandler, RawClient, serverPerTest } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, reply, serverPerTest } from "./helpers.js";
 
 const current = serverPerTest();
 // Registered after serverPerTest's hook, so run before it (vitest runs after-hooks as a stack).
 afterEach(() => void vi.restoreAllMocks());
-
-function hello(h: QuietHandler): void {
-  h.send_response(200);
-  h.send_header("Content-Length", "2");
-  h.end_headers();
-  h.wfile.write("ok");
-}
 
 describe.each(PARSERS)("a connection's objects (%s)", (parser) => {
   it("one reader per connection, the Connection itself; rfile is the body over it, wfile the writer", async () => {
@@ -40,7 +33,7 @@ describe.each(PARSERS)("a connection's objects (%s)", (parser) => {
       }
       override do_GET(): void {
         seen.push([this.rfile, this.wfile]);
-        hello(this);
+        reply(this);
       }
     }
     const port = await current.start(Records as RequestHandlerClass<never>, { parser });
@@ -98,7 +91,7 @@ describe("the writer's end-of-turn flush", () => {
     class Sync extends QuietHandler {
       override protocol_version = "HTTP/1.1";
       override do_GET(): void {
-        hello(this);
+        reply(this);
       }
     }
     const port = await current.start(Sync as RequestHandlerClass<never>);
@@ -120,7 +113,7 @@ describe("the writer's end-of-turn flush", () => {
     class Async extends QuietHandler {
       override protocol_version = "HTTP/1.1";
       override async do_GET(): Promise<void> {
-        hello(this);
+        reply(this);
         // Pending until the client has the answer: without the flush, a deadlock (test timeout).
         await released;
       }
@@ -280,7 +273,7 @@ describe("finish_request (the promise path, built on the server's callbacks)", (
       override protocol_version = "HTTP/1.1";
       override do_GET(): void {
         calls.push(`GET ${this.path}`);
-        hello(this);
+        reply(this);
       }
       override finish(): void {
         calls.push("finish");

@@ -5,14 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { HTTPMessage } from "../../src/http/message.js";
-import { PARSERS, QuietHandler, RawClient, serverPerTest, socketless } from "./helpers.js";
-
-function reply(h: QuietHandler, body: string): void {
-  h.send_response(200);
-  h.send_header("Content-Length", Buffer.byteLength(body));
-  h.end_headers();
-  h.wfile.write(body);
-}
+import { PARSERS, QuietHandler, RawClient, reply, serverPerTest, socketless } from "./helpers.js";
 
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -28,6 +28,14 @@ export class QuietHandler extends BaseHTTPRequestHandler {
   }
 }
 
+/** Answer 200 with `body` (UTF-8) and its Content-Length. */
+export function reply(h: BaseHTTPRequestHandler, body = "ok"): void {
+  h.send_response(200);
+  h.send_header("Content-Length", Buffer.byteLength(body));
+  h.end_headers();
+  h.wfile.write(body);
+}
+
 export interface Running {
   server: HTTPServer;
   port: number;

@@ -12,18 +12,11 @@ import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { Deferred } from "../../src/socketserver/deferred.js";
 import type { Address } from "../../src/socketserver/request-handler.js";
-import { PARSERS, QuietHandler, RawClient, serverPerTest } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, reply, serverPerTest } from "./helpers.js";
 
 const { start } = serverPerTest();
 // Registered after serverPerTest's hook, so run before it (vitest runs after-hooks as a stack).
 afterEach(() => void vi.restoreAllMocks());
-
-function hello(h: QuietHandler): void {
-  h.send_response(200);
-  h.send_header("Content-Length", "2");
-  h.end_headers();
-  h.wfile.write("ok");
-}
 
 /** Records each lifecycle call, in order, per handler. */
 class Lifecycle extends QuietHandler {
@@ -39,7 +32,7 @@ class Lifecycle extends QuietHandler {
   }
   override do_GET(): void {
     Lifecycle.calls.push(`GET ${this.path}`);
-    hello(this);
+    reply(this);
   }
 }
 
@@ -158,7 +151,7 @@ describe.each(PARSERS)("an idle keep-alive connection (%s)", (parser) => {
       override protocol_version = "HTTP/1.1";
       override do_GET(): void {
         kept = this;
-        hello(this);
+        reply(this);
       }
     }
     const port = await start(Keeps as RequestHandlerClass<never>, { parser });

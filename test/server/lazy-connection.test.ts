@@ -11,7 +11,7 @@ import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { PeerAddress } from "../../src/socketserver/peer-address.js";
 import type { Address } from "../../src/socketserver/request-handler.js";
-import { PARSERS, QuietHandler, RawClient, serverPerTest, until } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, reply, serverPerTest, until } from "./helpers.js";
 
 const current = serverPerTest();
 const { start } = current;
@@ -27,13 +27,6 @@ async function requestThenReset(port: number): Promise<number> {
   await client.closed;
   await new Promise((r) => setTimeout(r, 30));
   return local;
-}
-
-function hello(h: QuietHandler): void {
-  h.send_response(200);
-  h.send_header("Content-Length", "2");
-  h.end_headers();
-  h.wfile.write("ok");
 }
 
 describe("PeerAddress", () => {
@@ -103,7 +96,7 @@ describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
         const [host, port] = a;
         seen.push(Array.isArray(a), a.length, host, port, JSON.stringify(a), [...a], inspect(a), a.slice(0));
         seen.push(a);
-        hello(this);
+        reply(this);
       }
     }
     const port = await start(Reads as RequestHandlerClass<never>, { parser });
@@ -119,7 +112,7 @@ describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
     QuietHandler.logs.length = 0;
     class Logs extends QuietHandler {
       override do_GET(): void {
-        hello(this);
+        reply(this);
       }
       override log_message(format: string, ...args: unknown[]): void {
         QuietHandler.logs.push(`${this.address_string()} ${format.replace(/%s/g, () => String(args.shift()))}`);
@@ -140,7 +133,7 @@ describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
         seen.push([...this.client_address]);
         this.client_address = ["10.0.0.2", 1];
         seen.push(this.address_string());
-        hello(this);
+        reply(this);
       }
     }
     const port = await start(Assigns as RequestHandlerClass<never>, { parser });
@@ -195,7 +188,7 @@ describe.each(PARSERS)("client_address, looked up when read (%s)", (parser) => {
     class Keeps extends QuietHandler {
       override do_GET(): void {
         kept.push(this.client_address);
-        hello(this);
+        reply(this);
       }
     }
     const port = await start(Keeps as RequestHandlerClass<never>, { parser });
@@ -250,7 +243,7 @@ describe.each(PARSERS)("TCP_NODELAY (disable_nagle_algorithm), set before the se
       super.setup();
     }
     override do_GET(): void {
-      hello(this);
+      reply(this);
     }
   }
   afterEach(() => void (calls.length = 0));
@@ -301,7 +294,7 @@ describe.each(PARSERS)("waiting for a request without a suspended chain (%s)", (
     }
     override do_GET(): void {
       calls.push(`GET ${this.path}`);
-      hello(this);
+      reply(this);
     }
   }
   afterEach(() => void (calls.length = 0));
