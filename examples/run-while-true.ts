@@ -1,6 +1,7 @@
 // The second example of Python's BaseHTTPServer documentation: a server that runs until a
 // condition fails, one request at a time with handle_request(). Here keep_running() allows
-// three requests (or the count given as the first argument). `npx tsx examples/run-while-true.ts`.
+// three requests (or the count given as the first argument) on port 8000 (or the port given as
+// the second). `npx tsx examples/run-while-true.ts [COUNT [PORT]]`.
 
 import { BaseHTTPRequestHandler, HTTPServer, type Address } from "basehttp";
 
@@ -12,7 +13,7 @@ function keep_running(): boolean {
 }
 
 async function run_while_true(server_class = HTTPServer, handler_class = BaseHTTPRequestHandler): Promise<void> {
-  const server_address: Address = ["", 8000];
+  const server_address: Address = ["", Number(process.argv[3] ?? 8000)];
   const httpd = new server_class(server_address, handler_class);
   await httpd.ready;
   while (keep_running()) {
