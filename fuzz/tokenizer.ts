@@ -9,6 +9,7 @@
 //
 //   npm run fuzz:tokenizer                          60 s, seed 1
 //   npm run fuzz:tokenizer -- --seconds 600 --seed 7
+//   npm run fuzz:tokenizer -- --inputs 300          stop after 300 inputs (test/fuzz runs 300 of seed 1)
 // Exit status 1 when anything was found (the first 30 are printed).
 
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,7 @@ import type { Tokenizer } from "../src/contract/tokenizer.js";
 import { COMMON_HEADER_NAMES } from "../src/tokenizer/intern.js";
 import { allTokenizers } from "../src/tokenizer/select.js";
 import { tableDiff } from "../test/tokenizer/cases.case.js";
+import { harnessArgs } from "../bench/args.js";
 
 export interface TokenizerFuzzResult {
   inputs: number;
@@ -186,7 +188,7 @@ export function fuzzTokenizers(opts: { seconds: number; seed: number; inputs?: n
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const argv = process.argv.slice(2);
+  const argv = harnessArgs(import.meta.url, [], ["--seconds", "--seed", "--inputs"]);
   const option = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
