@@ -7,6 +7,9 @@ import { dateCandidates, dateChecksum } from "./dates.js";
 import { begin, finish, numberOption, QUICK, type Target } from "./result.js";
 import { roundSpread, showSpread, spread, table } from "./stats.js";
 import { round, type Timed } from "./timing.js";
+import { harnessArgs } from "./args.js";
+
+harnessArgs(import.meta.url, ["--quick"], ["--rounds", "--time"]);
 
 const ROUNDS = numberOption("--rounds", QUICK ? 3 : 5);
 const TIME_MS = numberOption("--time", QUICK ? 60 : 200);

@@ -15,6 +15,9 @@ import { decodeHead, type RequestHead } from "../src/tokenizer/head.js";
 import { createParseRequestHead } from "../src/tokenizer/index.js";
 import { latin1 } from "../src/tokenizer/latin1.js";
 import { WasmTokenizer } from "../src/tokenizer/wasm.js";
+import { harnessArgs } from "./args.js";
+
+harnessArgs(import.meta.url, [], ["--rounds"]);
 
 const ROUNDS = numberOption("--rounds", 400);
 /** Heads per timed call. */

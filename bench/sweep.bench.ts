@@ -11,6 +11,7 @@ import { begin, finish, numberOption, QUICK } from "./result.js";
 import { roundSpread, sig, spread, table } from "./stats.js";
 import { allCandidates, checksum, tasksFor } from "./suite.js";
 import { round, type Timed } from "./timing.js";
+import { harnessArgs } from "./args.js";
 
 const ROUNDS = numberOption("--rounds", 3);
 const TIME_MS = numberOption("--time", QUICK ? 10 : 80);
@@ -146,4 +147,7 @@ function main(): void {
   console.log(`checksum ${checksum() % 1000}`);
 }
 
-if (process.argv[1]?.endsWith("sweep.bench.ts")) main();
+if (process.argv[1]?.endsWith("sweep.bench.ts")) {
+  harnessArgs(import.meta.url, ["--quick"], ["--rounds", "--time"]);
+  main();
+}

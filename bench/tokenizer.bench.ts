@@ -11,6 +11,9 @@ import { begin, finish, numberOption, QUICK, type Target } from "./result.js";
 import { roundSpread, showSpread, sig, spread, table } from "./stats.js";
 import { allCandidates, checksum, tasksFor } from "./suite.js";
 import { round } from "./timing.js";
+import { harnessArgs } from "./args.js";
+
+harnessArgs(import.meta.url, ["--quick"], ["--rounds", "--time"]);
 
 const ROUNDS = numberOption("--rounds", QUICK ? 3 : 5);
 const TIME_MS = numberOption("--time", QUICK ? 30 : 200);
