@@ -77,9 +77,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   request_version = "";
   close_connection = true;
 
-  /** headers, requestline and raw_requestline, made when first read; what handle() returns while it waits (made when first used: #f). */
+  /** headers, requestline and raw_requestline, made when first read; what handle() returns while it waits (made when first used: #lazyFields). */
   #fields: RequestFields | null = null;
-  /** Python's _headers_buffer: the lines of the head (ISO-8859-1 text) until flush_headers(); made when first used (#h). */
+  /** Python's _headers_buffer: the lines of the head (ISO-8859-1 text) until flush_headers(); made when first used (#lazyHeadBuffer). */
   #headerBuffer: HeadBuffer | null = null;
   /** The connection (from setup()) and the head being served, which parse_request reads. */
   #conn: Connection | null = null;
@@ -88,20 +88,20 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** The request headers (a `MessageClass`), built on first access: a handler that never reads
    * them does not pay for them. Until a request's headers are understood, those of the
    * previous request (undefined before the first). */
-  get headers(): HTTPMessage { return this.#f.headers(this); }
-  set headers(value: HTTPMessage) { this.#f.setHeaders(value); }
+  get headers(): HTTPMessage { return this.#lazyFields.headers(this); }
+  set headers(value: HTTPMessage) { this.#lazyFields.setHeaders(value); }
   /** The request line without its CRLF, decoded (ISO-8859-1) on first access. */
-  get requestline(): string { return this.#f.requestline(); }
-  set requestline(value: string) { this.#f.setRequestline(value); }
+  get requestline(): string { return this.#lazyFields.requestline(); }
+  set requestline(value: string) { this.#lazyFields.setRequestline(value); }
   /** The request line as received, with its CRLF. */
-  get raw_requestline(): Uint8Array { return this.#f.rawRequestline(this.#head); }
-  set raw_requestline(value: Uint8Array) { this.#f.setRawRequestline(value); }
+  get raw_requestline(): Uint8Array { return this.#lazyFields.rawRequestline(this.#head); }
+  set raw_requestline(value: Uint8Array) { this.#lazyFields.setRawRequestline(value); }
 
   /** The socket is read by the connection (one object, made by StreamRequestHandler's setup());
    * rfile is the request body over it. */
   override setup(): void { super.setup(); this.rfile = new RequestBody((this.#conn = this.rfile as unknown as Connection)); }
-  get #f(): RequestFields { return (this.#fields ??= new RequestFields()); }
-  get #h(): HeadBuffer { return (this.#headerBuffer ??= new HeadBuffer()); }
+  get #lazyFields(): RequestFields { return (this.#fields ??= new RequestFields()); }
+  get #lazyHeadBuffer(): HeadBuffer { return (this.#headerBuffer ??= new HeadBuffer()); }
 
   /** setup() and handle() wait for the connection's first input when no user code runs in them (sleeper.ts). */
   override [SLEEP](): boolean { return sleep(this, BaseHTTPRequestHandler.prototype); }
@@ -114,7 +114,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** Let go of the head's token table (the connection reuses it), keeping what is still lazy. */
-  #settle(): void { this.#f.settle(this.#head, (this.#conn?.limits ?? STANDALONE_LIMITS).tokenizer); this.#head = null; }
+  #settle(): void { this.#lazyFields.settle(this.#head, (this.#conn?.limits ?? STANDALONE_LIMITS).tokenizer); this.#head = null; }
 
   /** Interpret the request head (its token table) as CPython 3.11's parse_request: fill `command`,
    * `path`, `request_version`, `headers`, decide `close_connection`, honour `Expect:
@@ -136,7 +136,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       return this.#refuse(violation);
     }
     // The request line is decoded only if asked for (log_request, an error answer).
-    this.#f.requestlineFrom(src, s + t[T_REQUEST_LINE_START]!, s + t[T_REQUEST_LINE_END]!);
+    this.#lazyFields.requestlineFrom(src, s + t[T_REQUEST_LINE_START]!, s + t[T_REQUEST_LINE_END]!);
     if (words >= 3) {
       const version = requestVersion(src, s, t);
       const major = t[T_VERSION_MAJOR]!;
@@ -164,7 +164,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.path = path;
     if (violation !== V.V_NONE) return this.#refuse(violation);
     // `headers` is built from this table when first read.
-    this.#f.headersFrom(src, s, this.#head!.length, t);
+    this.#lazyFields.headersFrom(src, s, this.#head!.length, t);
     const flags = t[T_FLAGS]!;
     // RFC 9112 §9.6, §9.3: this client sends nothing after this request (no drain: Connection.close).
     if (flags & F_CONNECTION_CLOSE || (this.request_version === "HTTP/1.0" && !(flags & F_CONNECTION_KEEP_ALIVE))) this.close_connection = this.#conn!.peerCloses = true;
@@ -200,7 +200,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     let head: RequestHead | null | Promise<RequestHead | null>;
     try {
       // The next head goes into the table of the one before: headers not yet made from it are now.
-      this.#f.release(conn.nextTable, this);
+      this.#lazyFields.release(conn.nextTable, this);
       head = conn.nextHead();
     } catch (error) { return this.#failed(error); }
     return head instanceof Promise ? this.#later(head, this.#serve) : this.#serve(head);
@@ -219,7 +219,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     try {
       // A new request: no head buffered, no body until the head says so.
       this.#headerBuffer?.clear();
-      this.#f.setRawRequestline(null);
+      this.#lazyFields.setRawRequestline(null);
       this.#conn!.beginRequest();
       this.rfile.reset(BODY_NONE);
       // null: close (the peer left, or went idle); after a 408 when the head took too long.
@@ -274,7 +274,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * Undefined when every request was served at once, else a promise (made only when awaited). */
   override handle(): Promise<void> | undefined {
     this.close_connection = true;
-    return this.#loop(this.#f);
+    return this.#loop(this.#lazyFields);
   }
 
   /** handle()'s loop on callbacks: a connection waiting for a request holds no call chain, no
@@ -301,7 +301,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /** Input came for a connection idle between requests: the loop goes on. */
-  [WAKE](): void { void this.#loop(this.#f); }
+  [WAKE](): void { void this.#loop(this.#lazyFields); }
   /** Send and log a complete error answer: status line, Server, Date, `Connection: close`, and
    * unless the status forbids a body, `error_message_format` filled in (HTML-escaped) with
    * Content-Type and Content-Length. No body for HEAD. The connection closes after it. */
@@ -335,7 +335,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   send_header(keyword: string, value: string | number): void {
     const v = typeof value === "string" ? value : String(value);
     const line = headerLine(keyword, v);
-    if (this.request_version !== "HTTP/0.9") this.#h.append(line);
+    if (this.request_version !== "HTTP/0.9") this.#lazyHeadBuffer.append(line);
     const close = connectionOption(keyword, v);
     if (close !== undefined) this.close_connection = close;
   }
@@ -348,7 +348,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     else if (code >= 400 && this.#conn !== null) this.#conn.peerCloses = false; // drained (API.md)
     if (this.request_version === "HTTP/0.9") return;
     const text = message ?? this.responses[code]?.[0] ?? "";
-    this.#h.append(statusLine(this.protocol_version, code, text));
+    this.#lazyHeadBuffer.append(statusLine(this.protocol_version, code, text));
   }
 
   /** End the header block and write it out (one write with the status line). */
@@ -356,8 +356,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (this.request_version === "HTTP/0.9") return undefined;
     // Shutting down, nothing more received: say the connection closes (RFC 9112 §9.6), so no request is sent to be lost.
     const c = this.#conn;
-    if (!this.close_connection && c?.draining && !c.received && !/\r\nconnection:/i.test(this.#h.text())) this.send_header("Connection", "close");
-    this.#h.append("\r\n");
+    if (!this.close_connection && c?.draining && !c.received && !/\r\nconnection:/i.test(this.#lazyHeadBuffer.text())) this.send_header("Connection", "close");
+    this.#lazyHeadBuffer.append("\r\n");
     return this.flush_headers();
   }
 
