@@ -15,7 +15,7 @@ export interface Expected {
   connection: string;
 }
 
-export interface Scenario {
+interface Scenario {
   name: string;
   /** One buffer, as a socket read would deliver it. */
   bytes: Buffer;
@@ -51,10 +51,10 @@ export const FIREFOX = head([
 export const FIREFOX_LENGTH = 703;
 
 /** The smallest realistic HTTP/1.1 request: a request line and Host. */
-export const MINIMAL = head(["GET / HTTP/1.1", "Host: 127.0.0.1:8000"]);
+const MINIMAL = head(["GET / HTTP/1.1", "Host: 127.0.0.1:8000"]);
 
 /** About 2 KB with 25 header fields, as a browser behind a CDN and a proxy sends them. */
-export const LARGE = head([
+const LARGE = head([
   "POST /api/v2/orders/8d1f6c2e-41a3-4b7e-9d2a-5f0c7e9b1a34/items?expand=product,price&lang=en-GB HTTP/1.1",
   "Host: shop.example.com",
   "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
@@ -88,7 +88,7 @@ export const LARGE = head([
 ]);
 
 /** The Firefox request 16 times in one buffer: HTTP/1.1 pipelining, one socket read. */
-export const PIPELINED = Buffer.concat(Array.from({ length: 16 }, () => FIREFOX));
+const PIPELINED = Buffer.concat(Array.from({ length: 16 }, () => FIREFOX));
 
 const FIREFOX_EXPECTED: Expected = {
   method: "GET",
@@ -135,7 +135,7 @@ export const LARGE_GET = Buffer.from(
 );
 
 /** A scenario whose requests differ: `variants` heads of the same length, taken in turn. */
-export interface VaryingScenario {
+interface VaryingScenario {
   name: string;
   what: string;
   /** The first variant (what the candidates are prepared with). */

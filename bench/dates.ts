@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Tokenizer } from "../src/contract/tokenizer.js";
 import { httpDate } from "../src/http/date.js";
 
-export interface DateCandidate {
+interface DateCandidate {
   name: string;
   run: () => void;
   perCall: number;

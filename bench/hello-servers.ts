@@ -11,11 +11,11 @@ import http from "node:http";
 import net from "node:net";
 import { pathToFileURL } from "node:url";
 
-export const HELLO_BODY = Buffer.from("Hello, world!");
+const HELLO_BODY = Buffer.from("Hello, world!");
 /** Seconds an idle keep-alive connection is kept: long enough to count 10,000 of them (stress). */
-export const IDLE_SECONDS = 120;
+const IDLE_SECONDS = 120;
 
-export interface Served {
+interface Served {
   port: number;
   /** The request parser that really runs: llhttp, wasm-simd, wasm, js, none. */
   parser: string;

@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 import { connectionValue, isName, ring, type Candidate, type Prepared, type Sink } from "./candidates.js";
 
-export type LlhttpWasmVariant = "scalar" | "simd";
+type LlhttpWasmVariant = "scalar" | "simd";
 
 /** The part of the WebAssembly JS API used here (the tsconfig has no DOM lib, which types it). */
 const WA = (globalThis as unknown as {

@@ -30,7 +30,7 @@ export function compileLoadgen(): string {
   throw new Error(`no C compiler could build bench/loadgen.c (apt-get install -y gcc): ${errors.join("; ")}`);
 }
 
-export interface LoadRun {
+interface LoadRun {
   /** Answers received whole with status 200 (and the expected body length). */
   requests: number;
   bytes: number;

@@ -8,7 +8,7 @@ import type { Target } from "./result.js";
 import { fmt } from "./svg.js";
 
 /** ns per request of a tokenizer row (case, backend, mode), if the run has it. */
-export type TokenizerTime = (c: string, backend: string, mode?: string) => number | undefined;
+type TokenizerTime = (c: string, backend: string, mode?: string) => number | undefined;
 
 interface Reason {
   /** Which targets (by name) it explains. */

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { sig } from "./stats.js";
 
-export interface Machine {
+interface Machine {
   cpu: string;
   cores: number;
   memoryGiB: number;
@@ -38,7 +38,7 @@ export interface Result {
   [extra: string]: unknown;
 }
 
-export function loadavg(): number[] {
+function loadavg(): number[] {
   return os.loadavg().map((l) => sig(l, 2));
 }
 

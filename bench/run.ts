@@ -24,7 +24,7 @@ interface Scenario {
   seconds: [number, number];
 }
 
-export const SCENARIOS: Scenario[] = [
+const SCENARIOS: Scenario[] = [
   { name: "tokenizer", what: "parsers on the corpus: full, copy+scan, kernel", script: "tokenizer.bench.ts", seconds: [85, 14] },
   { name: "sweep", what: "parsers over head sizes 40 B-16 KB and 1-99 header fields", script: "sweep.bench.ts", seconds: [75, 18] },
   { name: "dates", what: "HTTP date formatters", script: "dates.bench.ts", seconds: [10, 4] },

@@ -38,7 +38,7 @@ const CHILD = fileURLToPath(new URL("./server-child.ts", import.meta.url));
 const PYTHON_CHILD = fileURLToPath(new URL("./server_python.py", import.meta.url));
 
 /** Display names, as the report shows them. */
-export const SERVER_LABEL: Record<string, string> = {
+const SERVER_LABEL: Record<string, string> = {
   node: "node:http",
   "basehttp-wasm": "basehttp wasm",
   "basehttp-js": "basehttp js",
@@ -153,7 +153,7 @@ async function verify(s: Running): Promise<string> {
   return answers.join("\n");
 }
 
-export interface ServerRow {
+interface ServerRow {
   case: string;
   server: string;
   kind: string;

@@ -2,7 +2,7 @@
 // from min to max) and lines on log axes (the size sweep, with crossovers marked). Plain strings,
 // self-contained, readable on GitHub and in any viewer.
 
-export interface Bar {
+interface Bar {
   label: string;
   value: number;
   min?: number;
@@ -28,7 +28,7 @@ const FIXED: Record<string, string> = {
   node: PALETTE[2]!, "basehttp-wasm": PALETTE[0]!, "basehttp-js": PALETTE[1]!, python: PALETTE[5]!, net: PALETTE[7]!,
   basehttp: PALETTE[0]!, "http-server": PALETTE[4]!, "python3 -m http.server": PALETTE[5]!,
 };
-export function colourOf(label: string): string {
+function colourOf(label: string): string {
   const base = label.split(" ")[0]!;
   const fixed = FIXED[label] ?? FIXED[base];
   if (fixed) return fixed;
@@ -42,7 +42,7 @@ export function colourOf(label: string): string {
   return c;
 }
 
-export function escapeXml(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 

@@ -44,7 +44,7 @@ export function headWithFields(count: number): Buffer {
 const EXPECTED: Expected = { method: "GET", target: "/", version: "HTTP/1.1", host: "127.0.0.1:8000", contentLength: -1, connection: "" };
 
 /** The lines drawn and compared: (a, mode a) against (b, mode b). */
-export const PAIRS: [string, string, string, string][] = [
+const PAIRS: [string, string, string, string][] = [
   ["wasm-simd", "full", "js", "full"],
   ["wasm-simd", "copy+scan", "js", "kernel"],
   ["wasm-simd", "full", "llhttp", "full"],
@@ -52,7 +52,7 @@ export const PAIRS: [string, string, string, string][] = [
   ["llhttp-wasm-simd", "full", "llhttp", "full"],
 ];
 
-export interface SweepPoint {
+interface SweepPoint {
   case: "size" | "headers";
   x: number;
   bytes: number;

@@ -31,7 +31,7 @@ function checkAgreement(candidates: readonly Candidate[]): void {
   }
 }
 
-export interface TokenizerRow {
+interface TokenizerRow {
   case: string;
   bytes: number;
   requests: number;
@@ -43,7 +43,7 @@ export interface TokenizerRow {
 }
 
 /** Time ratio a/b of median ns per request on one case (below 1: a is faster). */
-export function ratio(rows: readonly TokenizerRow[], c: string, a: string, b: string, mode = "full", modeB = mode): number | null {
+function ratio(rows: readonly TokenizerRow[], c: string, a: string, b: string, mode = "full", modeB = mode): number | null {
   const ns = (backend: string, m: string): number | undefined =>
     rows.find((r) => r.case === c && r.backend === backend && r.mode === m)?.nsPerRequest.median;
   const x = ns(a, mode);

@@ -35,7 +35,7 @@ export interface Finding {
   tag?: string;
 }
 
-export interface Verdict {
+interface Verdict {
   findings: Finding[];
   /** Documented differences seen (node:http refused, basehttp served on purpose). */
   documented: string[];
@@ -69,7 +69,7 @@ const CHUNK_LINE = new RegExp(`^[0-9A-Fa-f]+(?:[ \\t]*;[ \\t]*${TOKEN}(?:[ \\t]*
 const CHUNK_LINE_LIKE = /^[0-9A-Fa-f]+[ \t;]/;
 
 /** Chunk-size-like lines of the input that break RFC 9112 §7.1.1 (chunk-ext grammar). */
-export function invalidChunkLines(input: Buffer): string[] {
+function invalidChunkLines(input: Buffer): string[] {
   return input.toString("latin1").split("\r\n").filter((l) => CHUNK_LINE_LIKE.test(l) && !CHUNK_LINE.test(l));
 }
 
@@ -81,7 +81,7 @@ function chunkExtBws(input: Buffer): boolean {
 }
 
 /** Why node:http would refuse a request basehttp served, when the README documents it. */
-export function documentedReason(rec: EchoRecord, input: Buffer): string | null {
+function documentedReason(rec: EchoRecord, input: Buffer): string | null {
   if (rec.method === "CONNECT") return "connect";
   if (!NODE_METHODS.has(rec.method)) return "method";
   if (rec.version !== "HTTP/1.1" && rec.version !== "HTTP/1.0") return "version";

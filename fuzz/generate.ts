@@ -8,7 +8,7 @@ import { SCENARIOS } from "../bench/corpus.js";
 import { loadFixtures } from "../test/tokenizer/fixtures.js";
 
 /** A small, fast, seedable PRNG (mulberry32). */
-export class Rng {
+class Rng {
   #s: number;
   constructor(seed: number) {
     this.#s = seed >>> 0;
@@ -95,7 +95,7 @@ const CHUNK_SIZE_FORMS = ["{h}", "{h}", "{h}", "{H}", "0{h}", "000000000000000{h
 const BYTES = [0x0d, 0x0a, 0x00, 0x20, 0x09, 0x3a, 0x7f, 0x80, 0xff, 0x2c, 0x3b, 0x22, 0x30, 0x0b, 0x0c];
 
 /** Pools taken from the seed corpus: request-line words and header fields of every head. */
-export interface Seeds {
+interface Seeds {
   raw: Buffer[];
   methods: string[];
   targets: string[];

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { FuzzInput } from "./generate.js";
 import type { ChildMessage, EchoRecord } from "./protocol.js";
 
-export type ServerKind = "wasm" | "js" | "node";
+type ServerKind = "wasm" | "js" | "node";
 
 export interface Exchange {
   received: Buffer;

@@ -43,7 +43,7 @@ const SAVE_PER_KIND = 20;
 /** Heap growth (after GC, from the first sample to the last) that counts as a leak. */
 const HEAP_GROWTH_LIMIT = 32 * 1024 * 1024;
 
-export interface Fixture {
+interface Fixture {
   kind: string;
   detail: string;
   seed: number;

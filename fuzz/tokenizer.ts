@@ -21,7 +21,7 @@ import { allTokenizers } from "../src/tokenizer/select.js";
 import { tableDiff } from "../test/tokenizer/cases.case.js";
 import { harnessArgs } from "../bench/args.js";
 
-export interface TokenizerFuzzResult {
+interface TokenizerFuzzResult {
   inputs: number;
   scans: number;
   outcomes: { head: number; more: number; violation: number };

@@ -76,7 +76,7 @@ export interface Config {
   mimetypes: Record<string, string>;
 }
 
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 /** The command line, as `python -m http.server`'s argparse parser declares it. */
 const OPTIONS = {

@@ -15,7 +15,7 @@ import { ChunkedDecoder } from "./chunked.js";
 
 export const BODY_NONE = 0;
 export const BODY_LENGTH = 1;
-export const BODY_CHUNKED = 2;
+const BODY_CHUNKED = 2;
 /** The raw connection: every byte until the peer ends its side. */
 export const BODY_TUNNEL = 3;
 

@@ -20,7 +20,7 @@ const SAFE_MEMO_ENTRIES = 1024;
 const SAFE_MEMO_LENGTH = 256;
 
 /** Whether `text` has CR, LF, NUL or a character beyond U+00FF. */
-export function unsafeHeadText(text: string): boolean {
+function unsafeHeadText(text: string): boolean {
   if (SAFE_HEAD_TEXT.has(text)) return false;
   if (UNSAFE_HEAD_TEXT.test(text)) return true;
   if (text.length <= SAFE_MEMO_LENGTH) {
@@ -31,7 +31,7 @@ export function unsafeHeadText(text: string): boolean {
 }
 
 /** send_header's refusal of a name or value unsafe in a head (out of line: the check stays small). */
-export function invalidHeader(keyword: string, value: string): never {
+function invalidHeader(keyword: string, value: string): never {
   throw new ValueError(`Invalid header ${pyRepr(keyword)}: ${pyRepr(value)}`);
 }
 

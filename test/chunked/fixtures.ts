@@ -6,9 +6,9 @@
 import { fileURLToPath } from "node:url";
 import { decode, decodeBlock, fixtureCases, fixtureFiles } from "../tokenizer/fixtures.js";
 
-export const FIXTURE_DIR = fileURLToPath(new URL("./fixtures/", import.meta.url));
+const FIXTURE_DIR = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
-export type Outcome =
+type Outcome =
   /** The body decodes to `data`; `rest` is left unread after it (the next request). */
   | { kind: "body"; data: Uint8Array; rest: Uint8Array }
   /** ChunkedEncodingError with this message (answered 400, connection closed). */
@@ -49,7 +49,7 @@ function parseExpect(lines: string[], where: string): Outcome {
 }
 
 /** All cases of one fixture file. */
-export function parseFixture(file: string, text: string): Case[] {
+function parseFixture(file: string, text: string): Case[] {
   return fixtureCases(file, text, "body", (body, expect) => ({
     file,
     line: body.titleLine,

@@ -10,7 +10,7 @@ import type { RequestHandlerClass } from "../../src/socketserver/base-server.js"
 export const ERROR_CASES_PATH = new URL("./fixtures/error-cases.json", import.meta.url).pathname;
 
 /** [code, message, explain] per /e/<i>, null for "not given" (Python's None). */
-export const ERROR_CASES = JSON.parse(readFileSync(ERROR_CASES_PATH, "utf8")) as [number, string | null, string | null][];
+const ERROR_CASES = JSON.parse(readFileSync(ERROR_CASES_PATH, "utf8")) as [number, string | null, string | null][];
 
 /** Answers with what parse_request understood and the body read by Content-Length. */
 class Echo extends BaseHTTPRequestHandler {

@@ -12,7 +12,7 @@ import { ERROR_CASES_PATH } from "./handlers.js";
 
 const SCRIPT = new URL("./fixtures/echo_server.py", import.meta.url).pathname;
 /** How long one connection may take before the exchange fails (never a timing assertion). */
-export const CONNECTION_TIMEOUT_MS = 5000;
+const CONNECTION_TIMEOUT_MS = 5000;
 export const PARSERS: ParserName[] = ["wasm", "js"];
 
 /** The CPython servers of one test file. */

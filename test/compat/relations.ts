@@ -35,7 +35,7 @@ export const CLAUSES = {
 } as const;
 
 /** One response of an answer: the status line (null for an HTTP/0.9 body-only answer). */
-export interface Part {
+interface Part {
   statusLine: string | null;
   head: string;
   body: string;

@@ -13,7 +13,7 @@ import {
 import type { Answer } from "./relations.js";
 import { makeTree } from "./tree.js";
 
-export interface Sides {
+interface Sides {
   python: Python;
   basehttp: Basehttp;
   stderr: StderrCapture;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 /** Every file's mtime: Thu, 02 Jan 2020 03:04:05.678 GMT (the fraction is dropped on the wire). */
-export const MTIME = Date.UTC(2020, 0, 2, 3, 4, 5, 678) / 1000;
+const MTIME = Date.UTC(2020, 0, 2, 3, 4, 5, 678) / 1000;
 export const LAST_MODIFIED = "Thu, 02 Jan 2020 03:04:05 GMT";
 
 /** Files by name relative to the root (Buffer names are raw bytes, not UTF-8). */

@@ -20,7 +20,7 @@ print("Hello World")
 `;
 
 /** CPython's cgi_file2: reads CONTENT_LENGTH bytes of form data from stdin. */
-export const CGI_FILE2 = `#!/usr/bin/env python3
+const CGI_FILE2 = `#!/usr/bin/env python3
 import os
 import sys
 import urllib.parse
@@ -37,7 +37,7 @@ print("%s, %s, %s" % (params["spam"], params["eggs"], params["bacon"]))
 `;
 
 /** CPython's cgi_file4 for one variable. */
-export const cgiFile4 = (name: string) => `#!/usr/bin/env python3
+const cgiFile4 = (name: string) => `#!/usr/bin/env python3
 import os
 
 print("Content-type: text/html")
@@ -47,7 +47,7 @@ print(os.environ["${name}"])
 `;
 
 /** CPython's cgi_file6: its own header line, then the environment. */
-export const CGI_FILE6 = `#!/usr/bin/env python3
+const CGI_FILE6 = `#!/usr/bin/env python3
 import os
 
 print("X-ambv: was here")

@@ -10,7 +10,7 @@ import os from "node:os";
 import { join } from "node:path";
 
 /** The nginx binary: $NGINX, else the first of PATH and /usr/sbin (Debian puts it there). */
-export function nginxBinary(): string {
+function nginxBinary(): string {
   const candidates = [process.env["NGINX"], "nginx", "/usr/sbin/nginx", "/usr/local/sbin/nginx"].filter((c): c is string => !!c);
   for (const c of candidates) {
     if (spawnSync(c, ["-v"], { stdio: "ignore" }).status === 0) return c;

@@ -20,7 +20,7 @@ let tarball = "";
 const children: ChildProcess[] = [];
 
 /** The README's library example: the first ```ts block that imports HTTPServer. */
-export function readmeExample(): string {
+function readmeExample(): string {
   const m = /```ts\n(import \{ HTTPServer[\s\S]*?)```/.exec(readFileSync(join(root, "README.md"), "utf8"));
   if (!m) throw new Error("README.md has no ```ts example importing HTTPServer");
   return m[1]!;

@@ -9,7 +9,7 @@ import { newTable } from "../../src/contract/table.js";
 import { JsTokenizer } from "../../src/tokenizer/js.js";
 import { loadFixtures } from "../tokenizer/fixtures.js";
 
-export interface RuntimeCase {
+interface RuntimeCase {
   id: string;
   input: string;
   headLimit: number;
@@ -21,7 +21,7 @@ export interface RuntimeCase {
 }
 
 /** The cases, with the twin's tables. */
-export function runtimeCases(): RuntimeCase[] {
+function runtimeCases(): RuntimeCase[] {
   const js = new JsTokenizer();
   return loadFixtures().map((c) => {
     const t = newTable();

@@ -17,8 +17,8 @@ import { writeRuntimeCases } from "./fixtures-module.js";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = runtimeBinary;
 /** Debian's package; .ci/run installs it when missing. */
-export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--no-first-run"];
 
 interface SuiteResult {

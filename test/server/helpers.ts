@@ -65,7 +65,7 @@ export async function serve(
 /** A server per test, for the tests of a file (or a describe block) that each start their own.
  * Call it once at the top: it registers an afterEach hook that stops the server the test
  * started (shutdown, server_close), if any. */
-export interface ServerPerTest {
+interface ServerPerTest {
   /** Start `Handler` for this test as serve() does; gives its port. */
   start(Handler: RequestHandlerClass<never>, options?: HTTPServerOptions, Server?: typeof HTTPServer): Promise<number>;
   /** The server this test started. */

@@ -62,7 +62,7 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Everything the case's expect block says, checked against a table for input[start, ...). */
-export function checkCase(c: Case, input: Uint8Array, start: number, t: Int32Array): string[] {
+function checkCase(c: Case, input: Uint8Array, start: number, t: Int32Array): string[] {
   const e = c.expected;
   const errs: string[] = [];
   const slice = (off: number, len: number) => input.subarray(start + off, start + off + len);
@@ -139,7 +139,7 @@ function checkHeaders(exp: Array<[Uint8Array, Uint8Array]>, slice: (o: number, l
 }
 
 /** One fresh-table scan of input[start, end). */
-export function scanOnce(tok: Tokenizer, input: Uint8Array, start: number, end: number, headLimit: number): Int32Array {
+function scanOnce(tok: Tokenizer, input: Uint8Array, start: number, end: number, headLimit: number): Int32Array {
   const t = newTable();
   tok.scan(input, start, end, t, headLimit);
   return t;
@@ -147,7 +147,7 @@ export function scanOnce(tok: Tokenizer, input: Uint8Array, start: number, end: 
 
 /** Split positions: all of them for short inputs, else the edges, every line boundary (±1),
  * the limits' boundaries and a fixed pseudo-random sample. */
-export function splitPoints(input: Uint8Array, headLimit: number): number[] {
+function splitPoints(input: Uint8Array, headLimit: number): number[] {
   const n = input.length;
   if (n <= EVERY_SPLIT_MAX) return Array.from({ length: n + 1 }, (_, k) => k);
   const pts = new Set<number>();

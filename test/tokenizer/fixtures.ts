@@ -7,14 +7,14 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_HEAD_LIMIT } from "../../src/contract/layout.js";
 import { VIOLATION_NAMES } from "../../src/contract/violations.js";
 
-export const FIXTURE_DIR = fileURLToPath(new URL("./fixtures/", import.meta.url));
+const FIXTURE_DIR = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
-export type Outcome =
+type Outcome =
   | { kind: "complete"; length: number }
   | { kind: "need-more" }
   | { kind: "violation"; code: number; name: string; at: number };
 
-export interface Expected {
+interface Expected {
   outcome: Outcome;
   method?: Uint8Array;
   target?: Uint8Array;
@@ -156,7 +156,7 @@ function parseExpect(lines: string[], where: string): Expected {
 
 /** One fenced block of a literate fixture file: its fence word and what follows it on the fence
  * line, its lines, and the `## heading` it stands under. */
-export interface FixtureBlock {
+interface FixtureBlock {
   fence: string;
   info: string;
   lines: string[];
@@ -211,7 +211,7 @@ export function fixtureFiles(dir: string): [name: string, text: string][] {
 }
 
 /** All cases of one fixture file. */
-export function parseFixture(file: string, text: string): Case[] {
+function parseFixture(file: string, text: string): Case[] {
   return fixtureCases(file, text, "http", (http, expect) => {
     const opts = /headLimit=(\d+)/.exec(http.info);
     return {

@@ -4,13 +4,13 @@
 // Pure functions; src/http/cgi-handler.ts gathers the request facts and spawns the script.
 
 /** What the environment needs from the request headers (HTTPMessage provides it). */
-export interface CgiHeaders {
+interface CgiHeaders {
   get(name: string): string | undefined;
   get_all(name: string): string[] | undefined;
 }
 
 /** The request facts run_cgi has worked out before it builds the environment. */
-export interface CgiRequest {
+interface CgiRequest {
   server_software: string;
   server_name: string;
   server_port: number;
@@ -30,7 +30,7 @@ export interface CgiRequest {
 const PY_WHITESPACE = /[\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 /** `s.split()`: runs of whitespace separate, leading and trailing whitespace ignored. */
-export function pySplit(s: string): string[] {
+function pySplit(s: string): string[] {
   return s.split(PY_WHITESPACE).filter((part) => part !== "");
 }
 
@@ -44,7 +44,7 @@ const PAD = 0x3d;
  * the alphabet are skipped; a pad sequence completing a quantum ends the input; a partial
  * quantum left over is an error (null here, where Python raises binascii.Error).
  */
-export function a2bBase64(data: Uint8Array): Buffer | null {
+function a2bBase64(data: Uint8Array): Buffer | null {
   const out = Buffer.alloc(Math.floor((data.length * 3) / 4) + 3);
   let n = 0;
   let quad = 0;
@@ -89,7 +89,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  * whitespace-separated words give AUTH_TYPE; for `Basic`, credentials that decode (base64, then
  * ASCII) to exactly `user:password` give REMOTE_USER. The password is never passed on.
  */
-export function authorizationVariables(authorization: string | undefined): Record<string, string> {
+function authorizationVariables(authorization: string | undefined): Record<string, string> {
   const vars: Record<string, string> = {};
   if (!authorization) return vars;
   const words = pySplit(authorization);

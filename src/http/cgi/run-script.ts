@@ -8,7 +8,7 @@ import { constants } from "node:os";
 import type { Duplex, Writable } from "node:stream";
 
 /** Bytes of request body read and written to the script's stdin per step. */
-export const STDIN_CHUNK = 64 * 1024;
+const STDIN_CHUNK = 64 * 1024;
 /** Bytes of the script's stderr kept for the log; the rest is counted and dropped. */
 const STDERR_LIMIT = 64 * 1024;
 /** Milliseconds between SIGTERM and SIGKILL when the script must stop. */
@@ -40,7 +40,7 @@ function track(child: ChildProcess): void {
   }
 }
 
-export interface ScriptSpec {
+interface ScriptSpec {
   command: string;
   args: string[];
   /** argv[0] the script sees (CPython's fork path passes the script's URL name). */
@@ -57,7 +57,7 @@ export interface ScriptSpec {
   timeout: number | null;
 }
 
-export interface ScriptResult {
+interface ScriptResult {
   /** As Python's Popen.returncode: the exit code, or minus the signal number. */
   status: number;
   /** The script's stderr (at most STDERR_LIMIT bytes of it). */

@@ -152,7 +152,7 @@ export function ifRangeHolds(value: string, etag: string, mtimeSeconds: number):
 }
 
 /** The outcome of a Range header for a representation of `size` bytes (RFC 9110 §14.2). */
-export type RangeOutcome =
+type RangeOutcome =
   | { kind: "ignore" }
   | { kind: "unsatisfiable" }
   | { kind: "range"; start: number; end: number };

@@ -16,7 +16,7 @@ import { statSync, type Stats } from "node:fs";
 /** Default bound of a server's cache (HTTPServerOptions.fileCacheSize). */
 export const DEFAULT_FILE_CACHE_SIZE = 32 * 1024 * 1024;
 /** Largest file kept whole in memory; larger files are streamed. */
-export const MAX_CACHED_FILE = 2 * 1024 * 1024;
+const MAX_CACHED_FILE = 2 * 1024 * 1024;
 
 /** Routes (URL path to cache entry) remembered per directory, at most; then forgotten at once. */
 export const MAX_ROUTES = 4096;

@@ -30,7 +30,7 @@ function giveBack(buffer: Buffer): void {
 }
 
 /** The connection's writer as FileSource.sendTo uses it (SocketWriter). */
-export interface ChunkWriter {
+interface ChunkWriter {
   write(data: Uint8Array): Promise<void> | undefined;
 }
 

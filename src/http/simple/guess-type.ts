@@ -27,7 +27,7 @@ export function splitext(p: string): [string, string] {
 }
 
 /** mimetypes.guess_type(url, strict=True) over the built-in tables: [type, encoding]. */
-export function mimeGuessType(url: string): [string | null, string | null] {
+function mimeGuessType(url: string): [string | null, string | null] {
   const scheme = /^([^/:]+):([\s\S]*)$/.exec(url);
   if (scheme !== null && scheme[1]!.toLowerCase() === "data") {
     const data = scheme[2]!;
