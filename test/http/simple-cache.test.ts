@@ -11,6 +11,7 @@ import { HTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
 import { SimpleHTTPRequestHandler } from "../../src/http/simple-handler.js";
 import { CHECKED, FileCache, MAX_ROUTES, type CachedFile } from "../../src/http/simple/file-cache.js";
 import { FileSource, STREAM_CHUNK_SIZE } from "../../src/http/simple/files.js";
+import { serve } from "../server/helpers.js";
 import { exchangeRaw, parseResponses, request } from "./simple-client.js";
 
 let root: string;
@@ -41,14 +42,11 @@ async function serving(
   body: (port: number, server: HTTPServer) => Promise<void>,
   Server = HTTPServer,
 ): Promise<void> {
-  const server = new Server(["127.0.0.1", 0], Handler, { parser: "js", ...options });
-  await server.ready;
-  void server.serve_forever(0.05);
+  const running = await serve(Handler, { parser: "js", ...options }, Server);
   try {
-    await body(server.server_address[1], server);
+    await body(running.port, running.server);
   } finally {
-    await server.shutdown();
-    server.server_close();
+    await running.stop();
   }
 }
 

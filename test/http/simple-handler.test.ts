@@ -9,14 +9,15 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { HTTPServer } from "../../src/http/server.js";
 import { SimpleHTTPRequestHandler, type ResponseSource } from "../../src/http/simple-handler.js";
+import { serve, serverPerTest, type Running } from "../server/helpers.js";
 import { exchangeRaw, parseResponses, request, type RawResponse } from "./simple-client.js";
 
 const DATA = Buffer.from("We are the knights who say Ni!");
 
 let root: string;
-let httpd: HTTPServer;
+/** The server of every test but those that start their own (own.start). */
+let httpd: Running;
 let port: number;
 /** The per-test directory under root, and its URL. */
 let tempdir: string;
@@ -29,23 +30,19 @@ class Handler extends SimpleHTTPRequestHandler {
   override log_message(): void {}
 }
 
-async function startServer(H: typeof SimpleHTTPRequestHandler): Promise<[HTTPServer, number]> {
-  const server = new HTTPServer(["127.0.0.1", 0], H, { parser: "js" });
-  await server.ready;
-  void server.serve_forever(0.05);
-  return [server, server.server_address[1]];
-}
-
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "basehttp-simple-"));
-  [httpd, port] = await startServer(Handler);
+  httpd = await serve(Handler, { parser: "js" });
+  port = httpd.port;
 });
 
 afterAll(async () => {
-  await httpd.shutdown();
-  httpd.server_close();
+  await httpd.stop();
   await rm(root, { recursive: true, force: true });
 });
+
+/** A server of a test's own, for the tests that serve another handler class. */
+const own = serverPerTest();
 
 beforeEach(async () => {
   tempdir = await mkdtemp(join(root, "t"));
@@ -111,22 +108,17 @@ describe("SimpleHTTPServerTestCase (CPython 3.11)", () => {
         return super.list_directory(path + "vanished/");
       }
     }
-    const [server, p] = await startServer(Vanishing);
-    try {
-      const r = await request(p, baseUrl + "/");
-      check(r, 404);
-      expect(r.body.toString()).toContain("No permission to list directory");
-      if (process.getuid?.() !== 0) {
-        await chmod(tempdir, 0);
-        try {
-          check(await get(baseUrl + "/"), 404);
-        } finally {
-          await chmod(tempdir, 0o755);
-        }
+    const p = await own.start(Vanishing, { parser: "js" });
+    const r = await request(p, baseUrl + "/");
+    check(r, 404);
+    expect(r.body.toString()).toContain("No permission to list directory");
+    if (process.getuid?.() !== 0) {
+      await chmod(tempdir, 0);
+      try {
+        check(await get(baseUrl + "/"), 404);
+      } finally {
+        await chmod(tempdir, 0o755);
       }
-    } finally {
-      await server.shutdown();
-      server.server_close();
     }
   });
 
@@ -260,18 +252,13 @@ describe("the listing page end to end", () => {
     class Here extends Handler {
       override directory = d;
     }
-    const [server, p] = await startServer(Here);
-    try {
-      const r = await request(p, "/");
-      check(r, 200);
-      // "A.txt" and "a.txt" sort equal; CPython keeps os.listdir's order for them, as we do.
-      const norm = (b: Buffer) => b.toString("latin1").replace(/<li><a href="a\.txt">a\.txt<\/a><\/li>\n<li><a href="A\.txt">A\.txt<\/a><\/li>/, '<li><a href="A.txt">A.txt</a></li>\n<li><a href="a.txt">a.txt</a></li>');
-      expect(norm(r.body)).toBe(norm(Buffer.from(fixture.html, "base64")));
-      expect(r.header("Content-Length")).toBe(String(r.body.length));
-    } finally {
-      await server.shutdown();
-      server.server_close();
-    }
+    const p = await own.start(Here, { parser: "js" });
+    const r = await request(p, "/");
+    check(r, 200);
+    // "A.txt" and "a.txt" sort equal; CPython keeps os.listdir's order for them, as we do.
+    const norm = (b: Buffer) => b.toString("latin1").replace(/<li><a href="a\.txt">a\.txt<\/a><\/li>\n<li><a href="A\.txt">A\.txt<\/a><\/li>/, '<li><a href="A.txt">A.txt</a></li>\n<li><a href="a.txt">a.txt</a></li>');
+    expect(norm(r.body)).toBe(norm(Buffer.from(fixture.html, "base64")));
+    expect(r.header("Content-Length")).toBe(String(r.body.length));
   });
 });
 
@@ -391,23 +378,18 @@ describe("HTTP/1.1 keep-alive", () => {
         this.prototype.protocol_version = "HTTP/1.1";
       }
     }
-    const [server, p] = await startServer(KeepAlive);
-    try {
-      const host = `Host: 127.0.0.1\r\n`;
-      const raw = await exchangeRaw(p,
-        `GET ${baseUrl}/test HTTP/1.1\r\n${host}\r\n` +
-        `HEAD ${baseUrl}/ HTTP/1.1\r\n${host}\r\n` +
-        `GET ${baseUrl}/ HTTP/1.1\r\n${host}\r\n` +
-        `GET ${baseUrl}/test HTTP/1.1\r\n${host}If-Modified-Since: ${(await lastModifHeader())[0]}\r\n\r\n` +
-        `GET ${baseUrl} HTTP/1.1\r\n${host}Connection: close\r\n\r\n`);
-      const rs = parseResponses(raw, (i) => i === 1);
-      expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 304, 301]);
-      expect(rs[0]!.body).toEqual(DATA);
-      expect(rs[1]!.header("Content-Length")).toBe(rs[2]!.header("Content-Length"));
-      expect(rs[2]!.body.toString()).toContain("Directory listing for");
-    } finally {
-      await server.shutdown();
-      server.server_close();
-    }
+    const p = await own.start(KeepAlive, { parser: "js" });
+    const host = `Host: 127.0.0.1\r\n`;
+    const raw = await exchangeRaw(p,
+      `GET ${baseUrl}/test HTTP/1.1\r\n${host}\r\n` +
+      `HEAD ${baseUrl}/ HTTP/1.1\r\n${host}\r\n` +
+      `GET ${baseUrl}/ HTTP/1.1\r\n${host}\r\n` +
+      `GET ${baseUrl}/test HTTP/1.1\r\n${host}If-Modified-Since: ${(await lastModifHeader())[0]}\r\n\r\n` +
+      `GET ${baseUrl} HTTP/1.1\r\n${host}Connection: close\r\n\r\n`);
+    const rs = parseResponses(raw, (i) => i === 1);
+    expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 304, 301]);
+    expect(rs[0]!.body).toEqual(DATA);
+    expect(rs[1]!.header("Content-Length")).toBe(rs[2]!.header("Content-Length"));
+    expect(rs[2]!.body.toString()).toContain("Directory listing for");
   });
 });
