@@ -77,22 +77,30 @@ export class HTTPServer extends TCPServer implements ConnectionLimits {
     options: HTTPServerOptions | boolean = {},
   ) {
     const opts: HTTPServerOptions = typeof options === "boolean" ? { bind_and_activate: options } : options;
-    super(server_address, RequestHandlerClass, opts.bind_and_activate ?? true);
-    this.tokenizer = tokenizerFor(opts.parser ?? "wasm");
+    // Every option checked before super(): TCPServer's constructor binds and listens (in a
+    // microtask), which a throw after it would leave running with no object to close it.
+    const tokenizer = tokenizerFor(opts.parser ?? "wasm");
     const headLimit = opts.headLimit ?? DEFAULT_HEAD_LIMIT;
     if (!Number.isInteger(headLimit) || headLimit < 1) throw new RangeError("headLimit must be a positive integer");
-    this.headLimit = headLimit;
-    this.headTimeout = seconds(opts.headTimeout, 60, "headTimeout");
-    this.keepAliveTimeout = seconds(opts.keepAliveTimeout, 5, "keepAliveTimeout");
-    if (opts.drainTimeout !== undefined) this.drainTimeout = seconds(opts.drainTimeout, 2, "drainTimeout");
-    if (opts.sendTimeout !== undefined) this.sendTimeout = seconds(opts.sendTimeout, 60, "sendTimeout");
-    if (opts.drainLimit !== undefined) {
-      if (!Number.isInteger(opts.drainLimit) || opts.drainLimit < 0) throw new RangeError("drainLimit must be an integer >= 0");
-      this.drainLimit = opts.drainLimit;
+    const headTimeout = seconds(opts.headTimeout, 60, "headTimeout");
+    const keepAliveTimeout = seconds(opts.keepAliveTimeout, 5, "keepAliveTimeout");
+    const drainTimeout = opts.drainTimeout === undefined ? undefined : seconds(opts.drainTimeout, 2, "drainTimeout");
+    const sendTimeout = opts.sendTimeout === undefined ? undefined : seconds(opts.sendTimeout, 60, "sendTimeout");
+    if (opts.drainLimit !== undefined && (!Number.isInteger(opts.drainLimit) || opts.drainLimit < 0)) {
+      throw new RangeError("drainLimit must be an integer >= 0");
     }
-    this.connections = new ConnectionRegistry(this.headTimeout, this.keepAliveTimeout);
     const cacheSize = opts.fileCacheSize ?? DEFAULT_FILE_CACHE_SIZE;
-    this.fileCache = cacheSize === 0 ? null : new FileCache(cacheSize);
+    const fileCache = cacheSize === 0 ? null : new FileCache(cacheSize);
+    super(server_address, RequestHandlerClass, opts.bind_and_activate ?? true);
+    this.tokenizer = tokenizer;
+    this.headLimit = headLimit;
+    this.headTimeout = headTimeout;
+    this.keepAliveTimeout = keepAliveTimeout;
+    if (drainTimeout !== undefined) this.drainTimeout = drainTimeout;
+    if (sendTimeout !== undefined) this.sendTimeout = sendTimeout;
+    if (opts.drainLimit !== undefined) this.drainLimit = opts.drainLimit;
+    this.connections = new ConnectionRegistry(headTimeout, keepAliveTimeout);
+    this.fileCache = fileCache;
   }
 
   /** Sockets read straight into the WASM tokenizer's input region, where heads are scanned. */

@@ -4,9 +4,9 @@
 // StreamRequestHandler's rfile/wfile, `await using`. HTTP cases run on every backend.
 
 import net from "node:net";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
-import { HTTPServer, ThreadingHTTPServer } from "../../src/http/server.js";
+import { HTTPServer, ThreadingHTTPServer, type HTTPServerOptions } from "../../src/http/server.js";
 import { BaseServer } from "../../src/socketserver/base-server.js";
 import { BaseRequestHandler, StreamRequestHandler, type Address } from "../../src/socketserver/request-handler.js";
 import { TCPServer } from "../../src/socketserver/tcp-server.js";
@@ -265,6 +265,19 @@ describe.each(PARSERS)("HTTPServer lifecycle (%s)", (parser: ParserName) => {
     expect(() => new HTTPServer(["127.0.0.1", 0], QuietHandler, { headTimeout: -1, bind_and_activate: false })).toThrow(RangeError);
     for (const bad of [{ headLimit: 1.5 }, { headTimeout: Number.NaN }, { keepAliveTimeout: -1 }, { keepAliveTimeout: Number.NaN }, { fileCacheSize: -1 }]) {
       expect(() => new HTTPServer(["127.0.0.1", 0], QuietHandler, { bind_and_activate: false, ...bad }), JSON.stringify(bad)).toThrow(RangeError);
+    }
+  });
+
+  it("binds nothing when an option is invalid (the constructor throws before TCPServer's binds and listens)", async () => {
+    const bind = vi.spyOn(HTTPServer.prototype, "server_bind");
+    try {
+      const bad: HTTPServerOptions[] = [{ parser: "nope" as ParserName }, { headLimit: 0 }, { headTimeout: -1 }, { keepAliveTimeout: Number.NaN },
+        { drainLimit: -1 }, { drainTimeout: -1 }, { sendTimeout: Number.NaN }, { fileCacheSize: 1.5 }];
+      for (const options of bad) expect(() => new HTTPServer(["127.0.0.1", 0], QuietHandler, options), JSON.stringify(options)).toThrow();
+      await new Promise((r) => setImmediate(r));
+      expect(bind).not.toHaveBeenCalled();
+    } finally {
+      bind.mockRestore();
     }
   });
 });
