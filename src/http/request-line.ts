@@ -1,7 +1,7 @@
 // The request-line words as strings, made from the token table (src/contract/layout.ts) and the
 // request's bytes: the method and the version interned (src/tokenizer/intern.ts, the decoded
-// tokenizer API's own path), the target decoded once. parse_request (handler.ts) and the benchmark's consumer step
-// (bench/candidates.ts) both read a request line through these functions.
+// tokenizer API's own path), the target decoded once. parse_request (handler.ts) and the
+// benchmark's consumer step (bench/candidates.ts) both read a request line through these functions.
 
 import {
   T_METHOD_LEN, T_METHOD_OFF, T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN,

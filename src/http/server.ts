@@ -1,6 +1,8 @@
 // HTTPServer and ThreadingHTTPServer (Lib/http/server.py): a TCPServer that knows its name and
 // port, picks the request-head tokenizer (WASM or its TypeScript twin) and carries the limits
-// every connection runs under (head size, head time, keep-alive idle time).
+// every connection runs under (head size, head time, keep-alive idle time; the drain and send
+// limits of a closing connection are TCPServer's class variables, set from the options), the
+// connection registry that sweeps them, and SimpleHTTPRequestHandler's small-file cache.
 
 import { DEFAULT_HEAD_LIMIT } from "../contract/layout.js";
 import type { ParserName, Tokenizer } from "../contract/tokenizer.js";

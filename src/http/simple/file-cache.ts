@@ -6,10 +6,11 @@
 // check(), answered at the end of the event-loop turn by one stat() per file for all the
 // requests read in that turn (a 1 KB keep-alive hit spent a fifth of its time in stat()), when
 // the last turn had several hits (`batching`); get() stats at once (send_head, and a hit when
-// requests come one a turn, where waiting would only cost a promise). Either way the stat comes after the request's bytes were
-// read, so a change made before a request was sent is always seen: no window, no watcher
-// (an inotify event can be read after the next request; a kept descriptor's fstat misses a
-// file replaced by rename). Bounded in bytes; the least recently used entries leave first.
+// requests come one a turn, where waiting would only cost a promise). Either way the stat comes
+// after the request's bytes were read, so a change made before a request was sent is always
+// seen: no window, no watcher (an inotify event can be read after the next request; a kept
+// descriptor's fstat misses a file replaced by rename). Bounded in bytes; the least recently
+// used entries leave first.
 
 import { statSync, type Stats } from "node:fs";
 
