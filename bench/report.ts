@@ -627,7 +627,10 @@ export function updateReadme(headlineTable: string, meta: RunMeta, machineLine: 
   const a = text.indexOf(start);
   const b = text.indexOf(end);
   if (a < 0 || b < a) return;
-  const block = `${start}\n${meta.date.slice(0, 10)}, ${machineLine}${meta.quick ? ", quick mode" : ""}; medians of one run of \`${meta.command}\` ([full report](bench/results/REPORT.md)):\n\n${headlineTable}\n${end}`;
+  // The run's own JSON is named: a later run of part of the benchmark (--only, bench:server, ...)
+  // renders REPORT.md again with its newer figures, so the report may no longer show these.
+  const json = meta.historyFile ? `[its JSON](${meta.historyFile}); ` : "";
+  const block = `${start}\n${meta.date.slice(0, 10)}, ${machineLine}${meta.quick ? ", quick mode" : ""}; medians of one run of \`${meta.command}\` (${json}[the report](bench/results/REPORT.md) shows the latest result of each scenario, perhaps from a later run):\n\n${headlineTable}\n${end}`;
   writeFileSync(file, text.slice(0, a) + block + text.slice(b + end.length));
 }
 

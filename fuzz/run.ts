@@ -6,7 +6,7 @@
 //
 //   npm run fuzz                          2 minutes, a random seed (printed)
 //   npm run fuzz -- --seconds 1200        a soak
-//   npm run fuzz -- --seed 7 --seconds 60 what CI runs (.ci/run): the same inputs every time
+//   npm run fuzz -- --seed 1 --seconds 60 what CI runs (.ci/run): the same inputs every time
 //   npm run fuzz -- --replay FILE|DIR     replay saved fixtures only
 // Other options: --concurrency N (inputs in flight, default 6), --out DIR, --inputs N (stop after N).
 // Exit status 1 when anything was found; the summary goes to stdout and DIR/summary.json.
