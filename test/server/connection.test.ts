@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
-import { PARSERS, QuietHandler, RawClient, exchange, serve, splitResponses, type Running } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, exchange, serve, serverPerTest, splitResponses, type Running } from "./helpers.js";
 
 /** Echoes what it read of the body: how is chosen by the path. */
 class Echo extends QuietHandler {
@@ -52,6 +52,8 @@ class Echo extends QuietHandler {
 }
 
 describe.each(PARSERS)("keep-alive and pipelining (%s)", (parser: ParserName) => {
+  /** The server of a test that serves a handler class of its own (stopped after it). */
+  const own = serverPerTest();
   let srv: Running;
   beforeAll(async () => {
     srv = await serve(Echo, { parser });
@@ -88,9 +90,8 @@ describe.each(PARSERS)("keep-alive and pipelining (%s)", (parser: ParserName) =>
         this.wfile.write("x");
       }
     }
-    const one = await serve(OneShot, { parser });
-    const raw = await exchange(one.port, "GET / HTTP/1.1\r\n\r\nGET /second HTTP/1.1\r\n\r\n");
-    await one.stop();
+    const port = await own.start(OneShot, { parser });
+    const raw = await exchange(port, "GET / HTTP/1.1\r\n\r\nGET /second HTTP/1.1\r\n\r\n");
     expect(splitResponses(raw).length).toBe(1);
     expect(raw.toString("latin1")).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
   });
@@ -120,27 +121,27 @@ describe.each(PARSERS)("keep-alive and pipelining (%s)", (parser: ParserName) =>
         this.reply(`later ${this.path}`);
       }
     }
-    const later = await serve(Later, { parser });
-    const client = await RawClient.connect(later.port);
+    const port = await own.start(Later, { parser });
+    const client = await RawClient.connect(port);
     client.send("GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n");
     client.socket.end();
     const all = await client.all();
-    await later.stop();
     expect(splitResponses(all).map((r) => r.body.toString())).toEqual(["later /1", "later /2"]);
   });
 
   it("closes an idle keep-alive connection after keepAliveTimeout, silently", async () => {
-    const idle = await serve(Echo, { parser, keepAliveTimeout: 0.2 });
-    const client = await RawClient.connect(idle.port);
+    const port = await own.start(Echo, { parser, keepAliveTimeout: 0.2 });
+    const client = await RawClient.connect(port);
     client.send("GET /a HTTP/1.1\r\n\r\n");
     const all = await client.all();
-    await idle.stop();
     expect(splitResponses(all).length).toBe(1);
     expect(all.toString("latin1")).toMatch(/got \/a$/);
   });
 });
 
 describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
+  /** The server of a test that serves a handler class of its own (stopped after it). */
+  const own = serverPerTest();
   let srv: Running;
   beforeAll(async () => {
     srv = await serve(Echo, { parser });
@@ -235,11 +236,10 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
         return true;
       }
     }
-    const refuse = await serve(Refuse, { parser });
-    const client = await RawClient.connect(refuse.port);
+    const port = await own.start(Refuse, { parser });
+    const client = await RawClient.connect(port);
     client.send("POST /ignore HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
     const all = await client.all();
-    await refuse.stop();
     expect(splitResponses(all).map((r) => r.body.toString())).toEqual(["ignored"]);
   });
 
@@ -253,9 +253,8 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
         for (let i = 0; i < 128; i++) await this.wfile.write(piece);
       }
     }
-    const big = await serve(Big, { parser });
-    const raw = await exchange(big.port, "GET / HTTP/1.1\r\n\r\n");
-    await big.stop();
+    const port = await own.start(Big, { parser });
+    const raw = await exchange(port, "GET / HTTP/1.1\r\n\r\n");
     const [res] = splitResponses(raw);
     expect(res!.body.length).toBe(8 * 1024 * 1024);
     expect(res!.body.every((b) => b === 0x61)).toBe(true);
@@ -274,8 +273,8 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
         this.wfile.write(body);
       }
     }
-    const heavy = await serve(Heavy, { parser });
-    const client = await RawClient.connect(heavy.port);
+    const port = await own.start(Heavy, { parser });
+    const client = await RawClient.connect(port);
     client.socket.pause();
     client.send("GET / HTTP/1.1\r\n\r\n".repeat(64));
     await vi.waitFor(() => expect(served).toBeGreaterThan(1));
@@ -283,7 +282,6 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
     // 64 MiB of answers cannot sit in socket buffers: the server waits for the client.
     expect(served).toBeLessThan(64);
     client.close();
-    await heavy.stop();
   });
 
   it("writes strings as UTF-8", async () => {
@@ -294,9 +292,8 @@ describe.each(PARSERS)("request bodies (%s)", (parser: ParserName) => {
         this.wfile.write("é€😀");
       }
     }
-    const u = await serve(Utf8, { parser });
-    const raw = await exchange(u.port, "GET / HTTP/1.0\r\n\r\n");
-    await u.stop();
+    const port = await own.start(Utf8, { parser });
+    const raw = await exchange(port, "GET / HTTP/1.0\r\n\r\n");
     expect(splitResponses(raw)[0]!.body.toString("utf8")).toBe("é€😀");
   });
 });

@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
-import { PARSERS, QuietHandler, RawClient, exchange, serve, type Running } from "./helpers.js";
+import { PARSERS, QuietHandler, RawClient, exchange, serve, serverPerTest, type Running } from "./helpers.js";
 
 /** Echoes what it saw: the request line (raw and decoded) and the body. */
 class Echo extends QuietHandler {
@@ -31,6 +31,8 @@ class Echo extends QuietHandler {
 const POST_WITH_CRLF = "POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello\r\n";
 
 describe.each(PARSERS)("empty lines before a request line (%s)", (parser: ParserName) => {
+  /** The server of a test that needs its own handler class or limits (stopped after it). */
+  const own = serverPerTest();
   let srv: Running;
   let idle: Running;
   beforeAll(async () => {
@@ -125,33 +127,25 @@ describe.each(PARSERS)("empty lines before a request line (%s)", (parser: Parser
   it("an empty line cut after its CR (CR and LF in separate reads) still begins no head: no 408", async () => {
     // Found by npm run fuzz: a CR read alone was taken for the start of a head, so the head
     // limit (answered 408) ran instead of the keep-alive one, depending on how TCP cut the bytes.
-    const strict = await serve(Echo, { parser, keepAliveTimeout: 0.3, headTimeout: 0.6 });
-    try {
-      const client = await RawClient.connect(strict.port);
-      client.send("POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello\r");
-      await client.until((b) => b.includes("[hello]"), "the answer");
-      await new Promise((r) => setTimeout(r, 100));
-      client.send("\n");
-      const text = (await client.all()).toString("latin1");
-      expect(text.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
-      expect(text).not.toContain("408");
-    } finally {
-      await strict.stop();
-    }
+    const port = await own.start(Echo, { parser, keepAliveTimeout: 0.3, headTimeout: 0.6 });
+    const client = await RawClient.connect(port);
+    client.send("POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello\r");
+    await client.until((b) => b.includes("[hello]"), "the answer");
+    await new Promise((r) => setTimeout(r, 100));
+    client.send("\n");
+    const text = (await client.all()).toString("latin1");
+    expect(text.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
+    expect(text).not.toContain("408");
   });
 
   it("a CR alone after a request, then silence: closed at the keep-alive limit without an answer", async () => {
-    const strict = await serve(Echo, { parser, keepAliveTimeout: 0.3, headTimeout: 0.6 });
-    try {
-      const client = await RawClient.connect(strict.port);
-      client.send("POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
-      await client.until((b) => b.includes("[hello]"), "the answer");
-      client.send("\r");
-      const text = (await client.all()).toString("latin1");
-      expect(text.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
-      expect(text).not.toContain("408");
-    } finally {
-      await strict.stop();
-    }
+    const port = await own.start(Echo, { parser, keepAliveTimeout: 0.3, headTimeout: 0.6 });
+    const client = await RawClient.connect(port);
+    client.send("POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
+    await client.until((b) => b.includes("[hello]"), "the answer");
+    client.send("\r");
+    const text = (await client.all()).toString("latin1");
+    expect(text.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
+    expect(text).not.toContain("408");
   });
 });

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
-import { FIXED_DATE, PARSERS, QuietHandler, RawClient, errorPage, exchange, serve, type Running } from "./helpers.js";
+import { FIXED_DATE, PARSERS, QuietHandler, RawClient, errorPage, exchange, serve, serverPerTest, type Running } from "./helpers.js";
 
 class Handler extends QuietHandler {
   override protocol_version = "HTTP/1.1";
@@ -99,6 +99,8 @@ const CASES: [string, string, string][] = [
 ];
 
 describe.each(PARSERS)("request parsing errors over the socket (%s)", (parser: ParserName) => {
+  /** The server of a test that needs its own handler class or limits (stopped after it). */
+  const own = serverPerTest();
   let srv: Running;
   beforeAll(async () => {
     srv = await serve(Handler, { parser, headLimit: 256 * 1024 });
@@ -140,41 +142,37 @@ describe.each(PARSERS)("request parsing errors over the socket (%s)", (parser: P
         this.wfile.write(body);
       }
     }
-    const echo = await serve(Echo, { parser });
-    const raw = await exchange(echo.port, "GET \t /p\t HTTP/1.0 \r\nX-A: \t v 1 \t\r\n\r\n");
-    await echo.stop();
+    const port = await own.start(Echo, { parser });
+    const raw = await exchange(port, "GET \t /p\t HTTP/1.0 \r\nX-A: \t v 1 \t\r\n\r\n");
     expect(raw.toString("latin1")).toMatch(/\r\n\r\n\[GET\]\[\/p\]\[HTTP\/1\.0\]\[v 1\]$/);
   });
 
   it("answers a head over the head limit with 431", async () => {
-    const small = await serve(Handler, { parser, headLimit: 1024 });
-    const raw = await exchange(small.port, `${GOOD}${"X-A: 12345678\r\n".repeat(100 - 2).slice(0, 2000)}\r\n\r\n`);
-    await small.stop();
+    const port = await own.start(Handler, { parser, headLimit: 1024 });
+    const raw = await exchange(port, `${GOOD}${"X-A: 12345678\r\n".repeat(100 - 2).slice(0, 2000)}\r\n\r\n`);
     expect(raw.toString("latin1")).toBe(
       refused(431, "Request head too large", "The request head exceeds the server's limit"),
     );
   });
 
   it("does not extend headTimeout for a head that trickles in (slowloris)", async () => {
-    const slow = await serve(Handler, { parser, headTimeout: 0.3 });
-    const client = await RawClient.connect(slow.port);
+    const port = await own.start(Handler, { parser, headTimeout: 0.3 });
+    const client = await RawClient.connect(port);
     const trickle = setInterval(() => {
       if (!client.socket.destroyed) client.send("X");
     }, 20);
     client.send("GET / HTTP/1.1\r\nX-Slow: ");
     const raw = await client.all();
     clearInterval(trickle);
-    await slow.stop();
     expect(raw.toString("latin1")).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
   });
 
   it("answers a head not complete within headTimeout with 408 and closes", async () => {
-    const slow = await serve(Handler, { parser, headTimeout: 0.2 });
-    const client = await RawClient.connect(slow.port);
+    const port = await own.start(Handler, { parser, headTimeout: 0.2 });
+    const client = await RawClient.connect(port);
     client.send("GET / HTTP/1.1\r\nHost: x\r\n");
     const raw = await client.all();
-    const served = await exchange(slow.port, "GET /after HTTP/1.1\r\nConnection: close\r\n\r\n");
-    await slow.stop();
+    const served = await exchange(port, "GET /after HTTP/1.1\r\nConnection: close\r\n\r\n");
     const page = errorPage(408, "Request Timeout", "Request timed out; try again later");
     expect(raw.toString("latin1")).toBe(
       `HTTP/1.1 408 Request Timeout\r\n${SERVER}Date: ${FIXED_DATE}\r\nConnection: close\r\n` +
