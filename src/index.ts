@@ -9,7 +9,7 @@
 export { BaseServer, TCPServer, BaseRequestHandler, StreamRequestHandler } from "./socketserver/index.js";
 export { BrokenPipeError, ConnectionResetError, TimeoutError } from "./socketserver/index.js";
 export type { RequestHandlerClass } from "./socketserver/index.js";
-export type { Address, ReadableFile, WritableFile } from "./socketserver/request-handler.js";
+export type { Address, ReadableFile, WritableFile } from "./socketserver/index.js";
 export { HTTPServer, ThreadingHTTPServer } from "./http/server.js";
 export type { HTTPServerOptions } from "./http/server.js";
 export { BaseHTTPRequestHandler } from "./http/handler.js";

@@ -6,6 +6,4 @@ export { TCPServer } from "./tcp-server.js";
 export {
   BaseRequestHandler, StreamRequestHandler, type Address, type ReadableFile, type WritableFile,
 } from "./request-handler.js";
-export { SocketReader } from "./socket-reader.js";
-export { SocketWriter } from "./socket-writer.js";
 export { BrokenPipeError, ConnectionResetError, TimeoutError } from "./errors.js";
