@@ -7,8 +7,8 @@ import { T_REQUEST_LINE_END, T_REQUEST_LINE_START, T_WORDS } from "../contract/l
 import { newTable } from "../contract/table.js";
 import type { Tokenizer } from "../contract/tokenizer.js";
 import { Deferred } from "../socketserver/deferred.js";
+import { latin1 } from "../tokenizer/latin1.js";
 import type { RequestHead } from "./connection.js";
-import { latin1 } from "./latin1.js";
 import type { HTTPMessage } from "./message.js";
 
 /** The constructor of `headers`: a view over the request bytes and the token table. */

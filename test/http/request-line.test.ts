@@ -1,11 +1,12 @@
-// src/http/request-line.ts and src/http/latin1.ts: the request-line words made from the token
-// table (known methods and versions as constant strings, anything else decoded) must be the
-// strings the bytes decode to as ISO-8859-1, for every byte value.
+// src/http/request-line.ts and the ISO-8859-1 decoder (src/tokenizer/latin1.ts): the
+// request-line words made from the token table (known methods and versions as constant strings,
+// anything else decoded) must be the strings the bytes decode to as ISO-8859-1, for every byte
+// value.
 
 import { describe, expect, it } from "vitest";
 import { DEFAULT_HEAD_LIMIT, T_WORDS } from "../../src/contract/layout.js";
 import { newTable } from "../../src/contract/table.js";
-import { latin1 } from "../../src/http/latin1.js";
+import { latin1 } from "../../src/tokenizer/latin1.js";
 import {
   handlerMethodName, isPlainRequestLine, KNOWN_METHODS, plainRequestLine, KNOWN_VERSIONS, requestMethod, requestTarget, requestVersion,
 } from "../../src/http/request-line.js";
