@@ -10,8 +10,6 @@ import {
 import { KNOWN_METHODS, internMethod, internVersion } from "../tokenizer/intern.js";
 import { latin1 } from "../tokenizer/latin1.js";
 
-export { KNOWN_METHODS, KNOWN_VERSIONS } from "../tokenizer/intern.js";
-
 /** Handler method names of the known methods, so dispatch builds no string. */
 const DO_NAMES = new Map<string, string>(KNOWN_METHODS.map((m) => [m, "do_" + m]));
 

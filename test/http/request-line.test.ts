@@ -8,8 +8,9 @@ import { DEFAULT_HEAD_LIMIT, T_WORDS } from "../../src/contract/layout.js";
 import { newTable } from "../../src/contract/table.js";
 import { latin1 } from "../../src/tokenizer/latin1.js";
 import {
-  handlerMethodName, isPlainRequestLine, KNOWN_METHODS, plainRequestLine, KNOWN_VERSIONS, requestMethod, requestTarget, requestVersion,
+  handlerMethodName, isPlainRequestLine, plainRequestLine, requestMethod, requestTarget, requestVersion,
 } from "../../src/http/request-line.js";
+import { KNOWN_METHODS, KNOWN_VERSIONS } from "../../src/tokenizer/intern.js";
 import { JsTokenizer } from "../../src/tokenizer/js.js";
 
 /** Tokenise `line` + CRLF CRLF after `prefix` and return the three words as the server makes them
