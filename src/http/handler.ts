@@ -25,8 +25,6 @@ import type { HTTPServer } from "./server.js";
 import { sleep } from "./sleeper.js";
 import { responses } from "./status.js";
 
-export type { MessageClass } from "./request-fields.js";
-
 /**
  * HTTP request handler base class. Define `do_GET()`, `do_POST()`, ... (sync or async): for a
  * request `SPAM` the server calls `do_SPAM()` after filling `command`, `path`, `request_version`,
