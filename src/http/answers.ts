@@ -10,7 +10,7 @@ import { htmlEscape, percentFormat, pyRepr } from "../py/format.js";
 export type Answer = readonly [status: number, message: string, explain?: string];
 
 /** Answers for violations found in header lines (the request line was fine). */
-export const VIOLATION_ANSWERS: Readonly<Record<number, Answer>> = {
+const VIOLATION_ANSWERS: Readonly<Record<number, Answer>> = {
   // CPython: http.client.LineTooLong("header line") and HTTPException("got more than 100 headers").
   [V.V_HEADER_LINE_TOO_LONG]: [431, "Line too long", "got more than 65536 bytes when reading header line"],
   [V.V_TOO_MANY_HEADERS]: [431, "Too many headers", "got more than 100 headers"],

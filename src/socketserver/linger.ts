@@ -18,7 +18,7 @@ const ENTRY: unique symbol = Symbol("linger entry");
 
 /** What linger() needs of a socket that reads into linear memory (LinearSocket): a read-drop
  * hook and a destroy hook, both null while unset. */
-export interface DroppingSocket extends Duplex {
+interface DroppingSocket extends Duplex {
   discard: ((this: DroppingSocket, n: number) => boolean) | null;
   whenDestroyed: ((this: DroppingSocket) => void) | null;
 }
