@@ -7,31 +7,14 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BASEHTTP_CASES, LOGGED, SIMPLE_CASES } from "./corpus.js";
-import { logLines, compare, useServers } from "./run.js";
+import { compatTests, useServers } from "./run.js";
 
 /** The repository's own reference, where every intended difference from CPython is stated. */
 const API_MD = fileURLToPath(new URL("../../docs/API.md", import.meta.url));
 
 describe("compat: BaseHTTPRequestHandler against CPython 3.11", () => {
   const sides = useServers(["echo10", "echo11", "error10", "error11", "errfmt"]);
-
-  describe("log lines on stderr (times neutralised)", () => {
-    for (const [server, request] of LOGGED.filter(([s]) => !s.startsWith("simple"))) {
-      it(`${server} ${JSON.stringify(request.length > 80 ? request.slice(0, 80) + "…" : request)}`, async () => {
-        const [cpython, wasm, js] = await logLines(sides(), server, request);
-        expect(cpython!.length).toBeGreaterThan(0);
-        expect(wasm).toEqual(cpython);
-        expect(js).toEqual(cpython);
-      });
-    }
-  });
-
-  describe("answers", () => {
-    for (const c of BASEHTTP_CASES) {
-      const tag = c.relation.kind === "same" ? "same" : "differs";
-      it(`${c.server}: ${c.name} (${tag})`, () => compare(sides(), c));
-    }
-  });
+  compatTests(sides, LOGGED.filter(([s]) => !s.startsWith("simple")), BASEHTTP_CASES);
 });
 
 describe("compat corpus", () => {

@@ -1,8 +1,9 @@
 // Drives the compat comparisons for a test file: the servers of every side started in
 // beforeAll (CPython in one child process, basehttp in-process with both tokenizer backends, all
-// on one temporary tree), one request sent to each side, and the relation of corpus.ts checked.
+// on one temporary tree), one request sent to each side, and the relation of corpus.ts checked;
+// compatTests() registers a file's tests (log lines, then answers).
 
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import type { Case, ServerName } from "./corpus.js";
 import { basehttpHandlers } from "./handlers.js";
@@ -49,7 +50,7 @@ async function answer(port: number, request: Buffer): Promise<Answer> {
 }
 
 /** Send the case to CPython and to basehttp (each backend) at once, and check its relation. */
-export async function compare(sides: Sides, c: Case): Promise<void> {
+async function compare(sides: Sides, c: Case): Promise<void> {
   const request = Buffer.from(c.request, "latin1");
   const [cpython, ...ours] = await Promise.all([
     answer(sides.python.ports[c.server]!, request),
@@ -71,7 +72,7 @@ const LOG_LINE = /^\S+ - - \[/;
 
 /** Send one request to CPython, then to each basehttp backend in turn; return the log lines
  * each wrote (times neutralised), CPython's first. */
-export async function logLines(sides: Sides, server: ServerName, request: string): Promise<string[][]> {
+async function logLines(sides: Sides, server: ServerName, request: string): Promise<string[][]> {
   const bytes = Buffer.from(request, "latin1");
   const out: string[][] = [];
   const lines: Partial<Record<ParserName, string[]>> = {};
@@ -86,4 +87,26 @@ export async function logLines(sides: Sides, server: ServerName, request: string
   out.push(neutraliseLog(text).filter((l) => LOG_LINE.test(l)));
   for (const parser of PARSERS) out.push(lines[parser]!);
   return out;
+}
+
+/** The tests of a compat file, one per entry: the log lines `logged` requests leave on stderr
+ * (times neutralised), then the answers to the `cases`, each against CPython's. */
+export function compatTests(sides: () => Sides, logged: [ServerName, string][], cases: Case[]): void {
+  describe("log lines on stderr (times neutralised)", () => {
+    for (const [server, request] of logged) {
+      it(`${server} ${JSON.stringify(request.length > 80 ? request.slice(0, 80) + "…" : request)}`, async () => {
+        const [cpython, wasm, js] = await logLines(sides(), server, request);
+        expect(cpython!.length).toBeGreaterThan(0);
+        expect(wasm).toEqual(cpython);
+        expect(js).toEqual(cpython);
+      });
+    }
+  });
+
+  describe("answers", () => {
+    for (const c of cases) {
+      const tag = c.relation.kind === "same" ? "same" : "differs";
+      it(`${c.server}: ${c.name} (${tag})`, () => compare(sides(), c));
+    }
+  });
 }
