@@ -8,12 +8,12 @@ import net from "node:net";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
+import { PARSERS } from "../server/helpers.js";
 import { ERROR_CASES_PATH } from "./handlers.js";
 
 const SCRIPT = new URL("./fixtures/echo_server.py", import.meta.url).pathname;
 /** How long one connection may take before the exchange fails (never a timing assertion). */
 const CONNECTION_TIMEOUT_MS = 5000;
-export const PARSERS: ParserName[] = ["wasm", "js"];
 
 /** The CPython servers of one test file. */
 export interface Python {

@@ -6,9 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import type { Case, ServerName } from "./corpus.js";
+import { PARSERS } from "../server/helpers.js";
 import { basehttpHandlers } from "./handlers.js";
 import {
-  PARSERS, StderrCapture, exchange, neutralise, neutraliseLog, startBasehttp, startPython, waitForLines,
+  StderrCapture, exchange, neutralise, neutraliseLog, startBasehttp, startPython, waitForLines,
   type Basehttp, type Python,
 } from "./harness.js";
 import type { Answer } from "./relations.js";

@@ -5,9 +5,9 @@
 
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParserName } from "../../src/contract/tokenizer.js";
 import { CGIHTTPRequestHandler } from "../../src/http/cgi-handler.js";
 import { IndexError, splitCgiPath, urlCollapsePath } from "../../src/http/cgi/collapse.js";
+import { PARSERS } from "../server/helpers.js";
 import { exchangeRaw } from "./simple-client.js";
 import {
   CGI_FILE1, CGI_KEYS, makeTree, parseCgiResponse, removeTree, startCgiServer, type CgiResponse, type CgiServer,
@@ -60,7 +60,6 @@ describe("_url_collapse_path and is_cgi", () => {
   });
 });
 
-const PARSERS: ParserName[] = ["wasm", "js"];
 let root: string;
 
 beforeAll(async () => {

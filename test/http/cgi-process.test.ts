@@ -10,14 +10,12 @@ import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParserName } from "../../src/contract/tokenizer.js";
-import { RawClient } from "../server/helpers.js";
+import { PARSERS, RawClient } from "../server/helpers.js";
 import { exchangeRaw } from "./simple-client.js";
 import {
   ENV_SCRIPT, makeTree, parseCgiResponse, removeTree, startCgiServer, writeScript, type CgiServer,
 } from "./cgi-setup.js";
 
-const PARSERS: ParserName[] = ["wasm", "js"];
 const ECHO_LINES = `#!/usr/bin/env python3
 import sys
 print("Content-type: text/plain")

@@ -15,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParserName } from "../../src/contract/tokenizer.js";
 import { BaseHTTPRequestHandler } from "../../src/http/handler.js";
 import { HTTPSServer, ThreadingHTTPSServer, type HTTPSServerOptions } from "../../src/http/https-server.js";
+import { PARSERS } from "../server/helpers.js";
 import { handlerFor, makeTree, parseCgiResponse, removeTree } from "./cgi-setup.js";
 
-const PARSERS: ParserName[] = ["wasm", "js"];
 let dir: string;
 let cert: string;
 let key: string;
