@@ -1,6 +1,9 @@
-// Shared test plumbing for the server tests: a server on 127.0.0.1 port 0 per test, raw net
-// clients (exact bytes in, exact bytes out), a socketless handler harness over an in-memory
-// Duplex, and an independent HTTP/1.x response splitter. Not a test file itself.
+// Shared test plumbing for the tests that run a server (test/server, and test/http and
+// test/compat for PARSERS and serve): the backends every behaviour runs against (PARSERS), a
+// server on 127.0.0.1 port 0 (serve(), or serverPerTest() for one stopped after each test),
+// waits that fail instead of hanging (guard(), until()), raw net clients (exact bytes in, exact
+// bytes out), a socketless handler harness over an in-memory Duplex, and independent oracles:
+// an HTTP/1.x response splitter and CPython's error page. Not a test file itself.
 
 import net from "node:net";
 import { Duplex } from "node:stream";
