@@ -1,23 +1,21 @@
 // The fast path of assembly/scan.ts, as fastRequestLine and fastFieldLine are the twin's
 // (src/tokenizer/js.ts): ordinary lines not searched yet are read once, without the LF search of
 // the reference steps. The request line: three words and HTTP/1.1 or HTTP/1.0. Field lines: with
-// SIMD, the head's control bytes as 64-bit masks (simdjson's habit; CR and LF are control bytes),
-// walked line after line, so that finding where a line ends is one ctz and the value needs no
-// search of its own. Anything unusual (a refused byte, a line at a limit, whitespace to trim, a
-// version other than 1.0 and 1.1, empty lines before the request line) stops the fast path with
-// nothing written for that line, and the reference steps take it: the violation, its offset and
-// the order of the checks stay theirs. The walk calls nothing on an ordinary line (V8 keeps no
-// value in a register across a call), only special() for the fields it interprets.
+// SIMD, the walk of assembly/walk.ts (the head's control bytes as 64-bit masks); without, each
+// line's name and value searched once. Anything unusual (a refused byte, a line at a limit,
+// whitespace to trim, a version other than 1.0 and 1.1, empty lines before the request line) stops
+// the fast path with nothing written for that line, and the reference steps take it: the
+// violation, its offset and the order of the checks stay theirs.
 
 import {
   MAX_HEADER_LINE, MAX_HEADER_LINES, MAX_REQUEST_LINE, T_HEADER_COUNT, T_METHOD_LEN, T_METHOD_OFF,
   T_REQUEST_LINE_END, T_TARGET_LEN, T_TARGET_OFF, T_VERSION_LEN, T_VERSION_MAJOR, T_VERSION_MINOR,
   T_VERSION_OFF, T_WORDS, OUTCOME_NEED_MORE,
 } from "./layout";
-import { endOfHead, field, maybeSpecial, putField, special } from "./fields";
-import { nameIdOf, NAME_SPECIAL } from "./names";
+import { endOfHead, field } from "./fields";
 import { findControl, findNonTchar, findWordEnd } from "./search";
 import { base, byteAt, getSlot, isWhite, setSlot } from "./state";
+import { walkFields } from "./walk";
 
 const LF: u32 = 0x0a;
 const CR: u32 = 0x0d;
@@ -84,41 +82,12 @@ export function fastRequestLine(rs: i32, limit: i32): i32 {
  * to the reference steps starts (ls itself when it takes none), or -1 when the scan ended (the
  * blank line, or a violation from `field`; the outcome is in the table).
  *
- * SIMD: the control bytes (isControl: CR and LF among them) are found 64 bytes at a time as one
- * bit mask (simdjson's habit), and line after line is walked on it: an ordinary line's first
- * control byte is the CR of its CRLF, so the next line start is one ctz away and the value needs
- * no search of its own. Without SIMD, each line's value is searched for its first control byte.
+ * SIMD: walkFields (assembly/walk.ts). Without SIMD, each line's value is searched for its first
+ * control byte, which must be the CR of its CRLF.
  */
 export function fastFields(ls: i32, limit: i32): i32 {
   if (ASC_FEATURE_SIMD) {
-    // The input base and the field count in locals (V8 reloads a global at every use); each
-    // line taken adds one field, whichever function takes it.
-    const b = base;
-    let count = getSlot(T_HEADER_COUNT);
-    let wpos = ls;
-    let word = hitWord(b, ls, limit);
-    while (true) {
-      while (word == 0) {
-        wpos += 64;
-        if (wpos >= limit) return ls;
-        word = hitWord(b, wpos, limit);
-      }
-      const cr = wpos + <i32>ctz(word);
-      // The first hit must be the CR of a CRLF below `limit`, within the line limit.
-      if (cr + 1 >= limit || load<u16>(b + <usize>cr) != 0x0a0d || cr + 2 - ls > MAX_HEADER_LINE) return ls;
-      const rc = blockFieldLine(b, ls, cr, count);
-      if (rc < 0) return -1;
-      if (rc == 0) return ls;
-      count++;
-      ls = cr + 2;
-      const k = ls - wpos;
-      if (k < 64) {
-        word &= <u64>-1 << <u64>k;
-      } else {
-        wpos = ls;
-        word = ls < limit ? hitWord(b, ls, limit) : 0;
-      }
-    }
+    return walkFields(ls, limit);
   } else {
     while (ls < limit) {
       const end = limit - ls < MAX_HEADER_LINE ? limit : ls + MAX_HEADER_LINE;
@@ -138,9 +107,10 @@ export function fastFields(ls: i32, limit: i32): i32 {
  * The line [ls, cr), which holds no control byte and ends in CRLF: the blank line (the head ends),
  * or an ordinary field line `name: value` (one SP at most after the colon, none before the CR).
  * 1 when taken, 0 to leave it to the reference steps (nothing written), -1 when the scan ended.
+ * Also the SIMD walk's step for names it does not look up itself (assembly/walk.ts).
  */
 // @ts-ignore: decorator
-@inline function fieldLine(ls: i32, cr: i32): i32 {
+@inline export function fieldLine(ls: i32, cr: i32): i32 {
   // CPython reads at most 100 lines after the request line, the blank line included.
   if (getSlot(T_HEADER_COUNT) + 1 > MAX_HEADER_LINES) return 0;
   if (cr == ls) {
@@ -157,78 +127,20 @@ export function fastFields(ls: i32, limit: i32): i32 {
   return field(ls, colon - ls, vs, cr - vs) == OUTCOME_NEED_MORE ? 1 : -1;
 }
 
-/** The hits of input [pos, pos + 64) below `limit` (pos < limit), one bit each: the control
- * bytes (isControl: CR and LF among them), and HTAB and the bytes above 0x7f, which an ordinary
- * line has not (a line with one is left to fieldLine's steps or the reference steps). Reads
- * 16-byte blocks that start below `limit` (the input's padding covers the rest). */
-// @ts-ignore: decorator
-@inline function hitWord(b: usize, pos: i32, limit: i32): u64 {
-  const p = b + <usize>pos;
-  const rest = limit - pos;
-  let m = <u64>hits16(p);
-  if (rest > 16) m |= <u64>hits16(p + 16) << 16;
-  if (rest > 32) m |= <u64>hits16(p + 32) << 32;
-  if (rest > 48) m |= <u64>hits16(p + 48) << 48;
-  if (rest < 64) m &= (<u64>1 << <u64>rest) - 1;
-  return m;
-}
-
-/** The hits of the 16 bytes at p: b + 1 (wrapping) below 0x21 as a signed byte, which is b below
- * 0x20, DEL (0x80) and b above 0x7f (0x81 to 0xff, and 0x00 for 0xff). */
-// @ts-ignore: decorator
-@inline function hits16(p: usize): u32 {
-  return i8x16.bitmask(i8x16.lt_s(i8x16.add(v128.load(p), i8x16.splat(1)), i8x16.splat(0x21)));
-}
-
-/**
- * SIMD: the line [ls, cr), which holds no hit (hitWord) and ends in CRLF, as fieldLine takes it,
- * `count` fields before it, b the input base. The name's colon is found by one compare of the 16
- * bytes at ls, its name id with the same vector (nameIdOf); a common name is tchars only
- * (src/tokenizer/names.ts checks), so only another name is searched for a non-tchar, and whether
- * special() must see the line is known from the id (NAME_SPECIAL) unless there is none. A name
- * of 16 bytes or more goes to fieldLine.
- */
-// @ts-ignore: decorator
-@inline function blockFieldLine(b: usize, ls: i32, cr: i32, count: i32): i32 {
-  // CPython reads at most 100 lines after the request line, the blank line included.
-  if (count + 1 > MAX_HEADER_LINES) return 0;
-  if (cr == ls) {
-    endOfHead(cr + 2);
-    return -1;
-  }
-  const at = b + <usize>ls;
-  const name = v128.load(at);
-  const colons = i8x16.bitmask(i8x16.eq(name, i8x16.splat(<i8>COLON)));
-  if (colons == 0) return fieldLine(ls, cr);
-  const colon = ls + <i32>ctz(colons);
-  if (colon == ls || colon > cr) return 0;
-  const nl = colon - ls;
-  const entry = nameIdOf(name, at, nl);
-  if (entry == 0 && findNonTchar(ls, colon) != colon) return 0;
-  let vs = colon + 1;
-  let c = <u32>load<u8>(b + <usize>vs);
-  if (c == 0x20) c = <u32>load<u8>(b + <usize>++vs);
-  if (vs < cr && c == 0x20) return 0;
-  if (cr > vs && load<u8>(b + <usize>cr - 1) == 0x20) return 0;
-  if ((entry & NAME_SPECIAL) != 0 || (entry == 0 && maybeSpecial(ls, nl))) {
-    if (special(ls, nl, vs, cr - vs) != OUTCOME_NEED_MORE) return -1;
-  }
-  putField(count, ls, nl, vs, cr - vs, entry & (NAME_SPECIAL - 1));
-  return 1;
-}
-
 /** SIMD: the request line at rs when it is `method SP target SP HTTP/1.x CRLF`, one SP between
  * the words and no byte at or below SP, nor above 0x7f, in method or target (below `end`): its
  * slots written as the loop of fastRequestLine writes them; returns where the next line starts,
  * or 0 (nothing written) for that loop. Each word's end is one block search for a byte <= SP. */
 function blockRequestLine(rs: i32, end: i32): i32 {
-  const sp1 = nextLow(rs, end);
-  if (sp1 == rs || sp1 >= end || byteAt(sp1) != 0x20) return 0;
-  const sp2 = nextLow(sp1 + 1, end);
+  // The input base in a local: V8 reloads a global at every use.
+  const b = base;
+  const sp1 = nextLow(b, rs, end);
+  if (sp1 == rs || sp1 >= end || load<u8>(b + <usize>sp1) != 0x20) return 0;
+  const sp2 = nextLow(b, sp1 + 1, end);
   // sp2 + 9 is the CR, sp2 + 10 its LF, which must lie below `end`.
-  if (sp2 == sp1 + 1 || sp2 + 10 >= end || byteAt(sp2) != 0x20) return 0;
-  const v = load<u64>(base + <usize>sp2, 1);
-  if ((v != HTTP_1_1 && v != HTTP_1_0) || load<u16>(base + <usize>sp2, 9) != 0x0a0d) return 0;
+  if (sp2 == sp1 + 1 || sp2 + 10 >= end || load<u8>(b + <usize>sp2) != 0x20) return 0;
+  const v = load<u64>(b + <usize>sp2, 1);
+  if ((v != HTTP_1_1 && v != HTTP_1_0) || load<u16>(b + <usize>sp2, 9) != 0x0a0d) return 0;
   setSlot(T_METHOD_OFF, rs);
   setSlot(T_METHOD_LEN, sp1 - rs);
   setSlot(T_TARGET_OFF, sp1 + 1);
@@ -245,10 +157,10 @@ function blockRequestLine(rs: i32, end: i32): i32 {
 /** Offset of the first byte in [pos, end) that is SP, a control byte or above 0x7f (signed below
  * 0x21), or `end`. Reads 16-byte blocks that start below `end` (the padding covers the rest). */
 // @ts-ignore: decorator
-@inline function nextLow(pos: i32, end: i32): i32 {
+@inline function nextLow(b: usize, pos: i32, end: i32): i32 {
   const bound = i8x16.splat(0x21);
   for (; pos < end; pos += 16) {
-    const m = i8x16.bitmask(i8x16.lt_s(v128.load(base + <usize>pos), bound));
+    const m = i8x16.bitmask(i8x16.lt_s(v128.load(b + <usize>pos), bound));
     if (m != 0) return min(pos + ctz(m), end);
   }
   return end;

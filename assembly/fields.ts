@@ -181,8 +181,9 @@ export function headerLine(ls: i32, ce: i32): i32 {
 }
 
 /** Field line `count` (the table holds `count` before it): name [no, +nl), value [vo, +vl),
- * name id `id`; the count becomes count + 1. The one place a field's slots are written
- * (plainField here, the WASM walk's blockFieldLine in fast.ts, which keeps the count in a local). */
+ * name id `id`; the count becomes count + 1. plainField and the SIMD walk's steps write a field
+ * here; the walk's loop (assembly/walk.ts walkLines) writes the same five slots through a
+ * pointer, and the count when it stops. */
 // @ts-ignore: decorator
 @inline export function putField(count: i32, no: i32, nl: i32, vo: i32, vl: i32, id: i32): i32 {
   const h = T_HEADERS + count * HEADER_SLOTS;

@@ -3,7 +3,7 @@
 // writes that module's NAME_TABLE into NAMES). The id goes into the header's HEADER_NAME_ID slot.
 
 import {
-  MAX_NAME_ID_LEN, NAME_BLOCK_AT, NAME_BLOCK_SPECIAL, NAME_BLOCK_IDS_AT, NAME_BLOCK_MULTIPLIER, NAME_BLOCK_SHIFT, NAME_ENTRIES_AT, NAME_ENTRY_BYTES,
+  MAX_NAME_ID_LEN, NAME_BLOCK_SPECIAL, NAME_BLOCK_MULTIPLIER, NAME_BLOCK_SHIFT, NAME_ENTRIES_AT, NAME_ENTRY_BYTES,
   NAME_HASH_SHIFT, NAME_HASH_SLOTS,
 } from "./layout";
 import { base } from "./state";
@@ -49,18 +49,15 @@ import { NAMES } from "./tables";
 /** Set in a NAME_BLOCK entry's id when special() interprets the name (layout.ts). */
 export const NAME_SPECIAL: i32 = NAME_BLOCK_SPECIAL;
 
-/** SIMD: nameId of the name at `at` of nl bytes (1 to 15), whose first 16 bytes are `v` (its
- * colon at lane nl), from the NAME_BLOCK table: one slot, one compare, no probing. An entry holds
- * the name and its colon, so lanes 0 to nl all equal only for that very name: a shorter entry has
- * its colon where the name has a tchar, a longer one a tchar where the name has its colon. */
+/** SIMD: the NAME_BLOCK slot of a name of 4 to 15 bytes at `at` (src/tokenizer/names.ts
+ * nameBlockSlot computes the same for the table): its first and last four bytes as u32, the
+ * second rotated by 16, xor the length shifted left by 27, times NAME_BLOCK_MULTIPLIER. The walk
+ * (assembly/walk.ts) compares the entry there with the name's 16 bytes: an entry holds the name
+ * and its colon, so lanes 0 to nl all equal only for that very name (a shorter entry has its colon
+ * where the name has a tchar, a longer one a tchar where the name has its colon). No probing, no
+ * dependent length load. Shorter names (whose key would need masks) go to nameId. */
 // @ts-ignore: decorator
-@inline export function nameIdOf(v: v128, at: usize, nl: i32): i32 {
-  const mask: u32 = nl >= 4 ? <u32>-1 : (<u32>1 << (<u32>nl << 3)) - 1;
-  const k1 = load<u32>(at) & mask;
-  const k2 = load<u32>(at + <usize>max(nl - 4, 0)) & mask;
-  const key = k1 ^ rotl<u32>(k2, 16) ^ (<u32>nl << 27);
-  const slot = <usize>((key * <u32>NAME_BLOCK_MULTIPLIER) >> <u32>NAME_BLOCK_SHIFT);
-  const m = <u32>i8x16.bitmask(i8x16.eq(v, v128.load(NAMES + <usize>NAME_BLOCK_AT + (slot << 4))));
-  const want: u32 = (<u32>2 << <u32>nl) - 1;
-  return (m & want) == want ? <i32>load<u16>(NAMES + <usize>NAME_BLOCK_IDS_AT + (slot << 1)) : 0;
+@inline export function nameBlockSlot(at: usize, nl: i32): usize {
+  const key = load<u32>(at) ^ rotl<u32>(load<u32>(at + <usize>nl - 4), 16) ^ (<u32>nl << 27);
+  return <usize>((key * <u32>NAME_BLOCK_MULTIPLIER) >> <u32>NAME_BLOCK_SHIFT);
 }

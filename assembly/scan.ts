@@ -97,12 +97,22 @@ export function scanHead(address: usize, first: i32, n: i32, headLimit: i32, fre
   return requestLine ? V_REQUEST_LINE_TOO_LONG : V_HEADER_LINE_TOO_LONG;
 }
 
-/** Zero the state slots, as resetTable (src/contract/table.ts) does to the caller's table. */
-function resetState(): void {
-  const end = TABLE + (<usize>T_HEADERS << 2);
-  let p = TABLE;
-  for (; p + 8 <= end; p += 8) store<u64>(p, 0);
-  if (p < end) store<u32>(p, 0);
+/** Zero the state slots, as resetTable (src/contract/table.ts) does to the caller's table:
+ * T_HEADERS slots, 84 bytes, in straight-line stores (a loop cost ~60 instructions a head). */
+// @ts-ignore: decorator
+@inline function resetState(): void {
+  if (T_HEADERS != 21) ERROR("scan.ts resetState: T_HEADERS is not 21 slots any more");
+  if (ASC_FEATURE_SIMD) {
+    const zero = i64x2.splat(0);
+    v128.store(TABLE, zero, 0);
+    v128.store(TABLE, zero, 16);
+    v128.store(TABLE, zero, 32);
+    v128.store(TABLE, zero, 48);
+    v128.store(TABLE, zero, 64);
+  } else {
+    for (let k: usize = 0; k < 80; k += 8) store<u64>(TABLE + k, 0);
+  }
+  store<u32>(TABLE, 0, 80);
 }
 
 /** Only the first line of a call can start below `staged`, so nothing has been written yet. */

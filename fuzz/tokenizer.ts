@@ -1,5 +1,5 @@
 // `npm run fuzz:tokenizer`: the tokenizer backends against the js twin, in process (no sockets),
-// on heads biased to the SIMD kernel's edges (assembly/fast.ts): words, names, colons, CR and LF
+// on heads biased to the SIMD kernel's edges (assembly/fast.ts, walk.ts): words, names, colons, CR and LF
 // on every lane of a 16-byte block and a 64-byte mask (lengths around 16/32/48/64), heads padded
 // to end at a block edge or one off, common names one byte off (case-fold neighbours, '@', '[').
 // Each input goes to every backend whole, at a start > 0 with bytes after `end`, after a scan that

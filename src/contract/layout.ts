@@ -107,8 +107,8 @@ export const MAX_NAME_ID_LEN = 31;
 /** Largest name id. */
 export const MAX_NAME_ID = 255;
 export const NAME_ENTRIES_AT = 2 * NAME_HASH_SLOTS;
-/** Then, from NAME_BLOCK_AT, the table the WASM walk (assembly/fast.ts) looks names of 1 to 15
- * bytes up in with no probing: NAME_BLOCK_SLOTS entries of 16 bytes (the name, then ':', then
+/** Then, from NAME_BLOCK_AT, the table the WASM walk (assembly/walk.ts) looks names of 4 to 15
+ * bytes up in with no probing (it holds those of 1 to 3 bytes too, which the walk hands to nameId): NAME_BLOCK_SLOTS entries of 16 bytes (the name, then ':', then
  * zeros), then from NAME_BLOCK_IDS_AT one little-endian u16 per slot: the id, plus NAME_BLOCK_SPECIAL
  * for the names the scan interprets (Content-Length, Connection, Expect; Transfer-Encoding, at 17
  * bytes, is not in this table and is found as before). The slot is a perfect hash (no two

@@ -24,8 +24,8 @@ export function nameSlot(len: number, first: number, mid: number, last: number):
   return Math.imul(len ^ (first << 8) ^ (mid << 16) ^ (last << 24), 0x9e3779b1) >>> SHIFT;
 }
 
-/** The NAME_BLOCK slot of a name of 1 to 15 bytes (assembly/names.ts nameIdOf computes the same
- * from the input): its first and last four bytes as little-endian u32 (for fewer than four bytes,
+/** The NAME_BLOCK slot of a name of 1 to 15 bytes (assembly/names.ts nameBlockSlot computes the
+ * same from the input for names of 4 to 15 bytes, the ones the WASM walk looks up there): its first and last four bytes as little-endian u32 (for fewer than four bytes,
  * the name's bytes both times), the second rotated by 16, xor the length shifted left by 27. */
 export function nameBlockSlot(name: string): number {
   const len = name.length;
@@ -55,7 +55,7 @@ COMMON_HEADER_NAMES.forEach((name, index) => {
   const id = index + 1;
   const len = name.length;
   if (len < 1 || len > LONGEST) throw new Error(`names.ts: ${JSON.stringify(name)} does not fit an entry`);
-  // The WASM walk (assembly/fast.ts blockFieldLine) takes a name with an id as valid without
+  // The WASM walk (assembly/walk.ts walkLines) takes a name with an id as valid without
   // reading its bytes as tchars (RFC 9110 §5.6.2): every common name must be tchars only.
   for (let i = 0; i < len; i++) {
     if (TCHAR[name.charCodeAt(i)] !== 1) throw new Error(`names.ts: ${JSON.stringify(name)} is not a token`);

@@ -188,7 +188,7 @@ describe(`differential: ${backends.map((t) => t.name).join(", ")}`, () => {
   });
 
   test("field lines ending at every offset of a 64-byte control mask, a refused byte in a value, a limit at the line end", () => {
-    // The SIMD walk (assembly/fast.ts) reads the control bytes 64 at a time: a pad field moves
+    // The SIMD walk (assembly/walk.ts) reads the control bytes 64 at a time: a pad field moves
     // the next lines' CR and LF over every offset of a mask, and values of 0 to 200 bytes make
     // the walk cross one or several masks inside a line.
     const none = new Uint8Array(0);
@@ -243,10 +243,12 @@ describe(`differential: ${backends.map((t) => t.name).join(", ")}`, () => {
   });
 
   test("field names of 1 to 20 bytes with their colon on every lane, common or not, and values the block walk leaves to the line steps", () => {
-    // assembly/fast.ts blockFieldLine: the colon is found in the 16 bytes at the line start and
-    // the name id from the same vector; a common name is not searched for non-tchars, any other
-    // name is; a name of 16 bytes or more goes to fieldLine. The walk's hits (controls, HTAB,
-    // bytes above 0x7f) stop it before a value with HTAB or obs-text, which the line steps take.
+    // assembly/walk.ts walkLines: the colon is found in the 16 bytes at the line start and the
+    // name id from the same vector; a common name is not checked for non-tchars, any other name
+    // is, on the same vector; names of 1 to 3 and of 16 or more bytes step out to fieldLine. The
+    // walk's hits (controls, HTAB, bytes above 0x7f) stop it before a value with HTAB or
+    // obs-text, and an SP before the CR (`name: ` too) before a value to trim: the line steps
+    // take those.
     const none = new Uint8Array(0);
     const names: string[] = [];
     for (let len = 1; len <= 20; len++) {
@@ -254,7 +256,7 @@ describe(`differential: ${backends.map((t) => t.name).join(", ")}`, () => {
       names.push("x".repeat(len), `${"y".repeat(len - 1)} `, `${"z".repeat(len >> 1)}/${"z".repeat(len - 1 - (len >> 1))}`);
     }
     names.push("Hos", "Hostt", "Host ", " Host", "Ho\x80t", "Ho\tst", "Content-Lengt", "");
-    const values = ["", "v", " v", "  v", "v ", "v\t", "\tv", "a\tb", "caf\xe9", "\x80", "a\x01b", "close", "5"];
+    const values = ["", " ", "v", " v", "  v", "v ", "v\t", "\tv", "a\tb", "caf\xe9", "\x80", "a\x01b", "close", "5"];
     let k = 0;
     for (const name of names) {
       for (const value of values) {
@@ -278,8 +280,8 @@ describe(`differential: ${backends.map((t) => t.name).join(", ")}`, () => {
   });
 
   test("common names with one byte replaced at every position: no id, and no tchar search skipped", () => {
-    // assembly/names.ts nameIdOf compares the name's lanes with the entry and takes a name with
-    // an id as tchars only (blockFieldLine searches only names without one): a name one byte
+    // assembly/walk.ts compares the name's lanes with its NAME_BLOCK entry and takes a name
+    // with an id as tchars only (it checks only names without one): a name one byte
     // off at a position the hash key does not read lands on the entry's slot, and must neither
     // get its id nor be taken when the byte is not a tchar (RFC 9110 §5.6.2). The bytes are the
     // entry's byte with bit 0x20 flipped (a case-fold neighbour: '@' for '`', '[' for '{'), its
