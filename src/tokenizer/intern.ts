@@ -32,7 +32,7 @@ export const COMMON_HEADER_NAMES: readonly string[] = (() => {
 })();
 
 /** Strings interned by length: the candidates for a word of that many bytes. */
-export type InternTable = (string[] | undefined)[];
+type InternTable = (string[] | undefined)[];
 
 function byLength(words: readonly string[]): InternTable {
   const out: InternTable = [];
@@ -86,7 +86,7 @@ function find(list: string[] | undefined, source: Uint8Array, at: number, len: n
 }
 
 /** source[at, at + len) as a string: a known word from `table` when the bytes are one, else decoded. */
-export function internWord(table: InternTable, source: Uint8Array, at: number, len: number): string {
+function internWord(table: InternTable, source: Uint8Array, at: number, len: number): string {
   return (len > 0 ? find(table[len], source, at, len) : "") ?? latin1(source, at, at + len);
 }
 

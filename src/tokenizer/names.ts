@@ -20,7 +20,7 @@ const LONGEST: number = MAX_NAME_ID_LEN;
 
 /** The slot a name of `len` bytes with these first, middle (at len >> 1) and last bytes hashes to.
  * assembly/names.ts computes the same (u32 multiplication wraps as Math.imul). */
-export function nameSlot(len: number, first: number, mid: number, last: number): number {
+function nameSlot(len: number, first: number, mid: number, last: number): number {
   return Math.imul(len ^ (first << 8) ^ (mid << 16) ^ (last << 24), 0x9e3779b1) >>> SHIFT;
 }
 

@@ -8,7 +8,7 @@ import { JsTokenizer } from "./js.js";
 import { DEFAULT_WASM_VARIANT, SIMD_SUPPORTED, WasmTokenizer, type WasmVariant } from "./wasm.js";
 
 /** The WASM variant the server runs: BASEHTTP_WASM=simd|scalar when set, else SIMD where it validates. */
-export function serverWasmVariant(): WasmVariant {
+function serverWasmVariant(): WasmVariant {
   const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
   const forced = env?.["BASEHTTP_WASM"];
   return forced === "simd" || forced === "scalar" ? forced : DEFAULT_WASM_VARIANT;

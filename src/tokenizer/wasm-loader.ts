@@ -24,7 +24,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   compile(bytes: Uint8Array): Promise<WasmModule>;
 }
-export const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Base64 to bytes with what the runtime has: Uint8Array.fromBase64, Buffer, or atob. */
 function fromBase64(text: string): Uint8Array {
