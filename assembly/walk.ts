@@ -12,7 +12,7 @@
 
 import {
   HEADER_NAME_ID, HEADER_SLOTS, MAX_HEADER_LINE, MAX_HEADER_LINES, MAX_NAME_ID, NAME_BLOCK_AT, NAME_BLOCK_IDS_AT,
-  NAME_BLOCK_MULTIPLIER, NAME_BLOCK_SHIFT, OUTCOME_NEED_MORE, T_HEADER_COUNT, T_HEADERS,
+  OUTCOME_NEED_MORE, T_HEADER_COUNT, T_HEADERS,
 } from "./layout";
 import { endOfHead, maybeSpecial, putField, special } from "./fields";
 import { fieldLine } from "./fast";
@@ -46,24 +46,16 @@ export function walkFields(ls: i32, limit: i32): i32 {
     if (next != STEP) return next;
     ls = exitLs;
     const cr = exitCr;
-    let entry = exitEntry;
-    if (entry == NO_COLON) {
-      // A name of 16 bytes or more (no colon in the first 16): fieldLine's steps search for it.
+    const entry = exitEntry;
+    if (entry == NO_COLON || entry == NO_ID_SHORT) {
+      // A name of 16 bytes or more (no colon in the first 16), or of 1 to 3 (the loop looks up
+      // no id for these: the key would need masks): fieldLine's steps.
       const rc = fieldLine(ls, cr);
       if (rc < 0) return -1;
       if (rc == 0) return ls;
     } else {
       const colon = exitColon;
       const nl = colon - ls;
-      if (entry == NO_ID_SHORT) {
-        // The loop looks up no id for these (the key would need masks): fieldLine's steps.
-        const rc = fieldLine(ls, cr);
-        if (rc < 0) return -1;
-        if (rc == 0) return ls;
-        ls = cr + 2;
-        if (ls >= limit) return ls;
-        continue;
-      }
       const vs = exitVs;
       // A name with an id, or with none that the loop found to be tchars only (RFC 9110
       // §5.6.2), and special() may interpret.
