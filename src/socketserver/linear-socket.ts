@@ -7,8 +7,9 @@
 // Where the runtime cannot (no `_handle.useUserBuffer`: Deno, Bun; TLS sockets), the accepted
 // socket is used as it is, and its `data` events come from the runtime.
 // A new connection waits for the check phase (newcomers.ts): the accept, and the first bytes it
-// sends, so that the poll phase serves connections already under way first; while its first
-// bytes wait, it reads no more (what follows waits in the kernel, not copied out read by read).
+// sends, so that the poll phase serves connections already under way first; once a second read
+// comes while its first bytes wait, it reads no more (what follows waits in the kernel, not
+// copied out read by read).
 // A lingering connection whose answer is sent is closed on its peer's end there too.
 
 import diagnostics from "node:diagnostics_channel";
@@ -187,10 +188,14 @@ export class LinearSocket extends net.Socket {
       }
       nextLanding = this.bulk = Buffer.from(slab!, at, Math.min(BULK_READ, SLAB - at));
     }
-    // A held read stops reading until #deliver has handed it on: what the peer sends meanwhile
-    // (a garbage flooder writes on) waits in the kernel and is read in one go then, not read
-    // and copied out read by read, each a job of its own, while the connection waits its turn.
-    return !held && !this.paused;
+    // A second read while one is held (or a held read that filled its landing: more is waiting)
+    // stops reading until #deliver has handed them on: what the peer sends meanwhile (a garbage
+    // flooder writes on) waits in the kernel and is read in one go then, not read and copied out
+    // read by read, each a job of its own, while the connection waits its turn. The first held
+    // read does not: it is usually handed on in the check phase of the same turn, before any more
+    // comes, and a stop there costs libuv's watcher a restart, two epoll_ctl calls (a failing
+    // EPOLL_CTL_ADD then a MOD, as the fd stays in the epoll set) per new connection.
+    return (!held || (state < HELD_ONE && !full)) && !this.paused;
   }
 
   /** A held read (`chunk`) or end (null) of `socket`, in the check phase: handed on now, and

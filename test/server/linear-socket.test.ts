@@ -11,9 +11,10 @@ import { newTable } from "../../src/contract/table.js";
 import { HTTPServer } from "../../src/http/server.js";
 import type { RequestHandlerClass } from "../../src/socketserver/base-server.js";
 import { acceptInto, LinearSocket, type ReadRegion } from "../../src/socketserver/linear-socket.js";
+import { later, NEWCOMERS_PER_TURN } from "../../src/socketserver/newcomers.js";
 import { SocketReader } from "../../src/socketserver/socket-reader.js";
 import { WasmTokenizer } from "../../src/tokenizer/wasm.js";
-import { QuietHandler, RawClient, serverPerTest, splitResponses } from "./helpers.js";
+import { QuietHandler, RawClient, serverPerTest, splitResponses, until } from "./helpers.js";
 
 /** Sockets read through `data` events even with the WASM tokenizer. */
 class DataEventServer extends HTTPServer {
@@ -400,6 +401,57 @@ describe("a new connection's first bytes, held for the check phase", () => {
       // The first read (4 bytes, the region's size) was held: no other read until it was handed on.
       expect(atFirst).toEqual([{ bytesRead: 4, reading: false }]);
       expect(chunks[0]).toBe("1234");
+    });
+  });
+
+  it("a first read that does not fill the region leaves the socket reading (no watcher restart)", async () => {
+    await withAccepted(64, async ({ socket, client }) => {
+      const atFirst = new Promise<{ bytesRead: number; reading: boolean }>((resolve) =>
+        socket.once("data", () => {
+          const handle = (socket as unknown as { _handle: { reading: boolean } })._handle;
+          resolve({ bytesRead: socket.bytesRead, reading: handle.reading });
+        }),
+      );
+      socket.resume();
+      client.write("12");
+      expect(await atFirst).toEqual({ bytesRead: 2, reading: true });
+    });
+  });
+
+  it("a second read while the first is held stops the reads; both come in order, then reading goes on", async () => {
+    await withAccepted(64, async ({ socket, client }) => {
+      const chunks: string[] = [];
+      const atFirst: { bytesRead: number; reading: boolean }[] = [];
+      const all = new Promise<void>((resolve) => {
+        socket.on("data", (chunk: Buffer) => {
+          if (chunks.length === 0) {
+            const handle = (socket as unknown as { _handle: { reading: boolean } })._handle;
+            atFirst.push({ bytesRead: socket.bytesRead, reading: handle.reading });
+          }
+          chunks.push(chunk.toString());
+          if (chunks.join("") === "123456") resolve();
+        });
+      });
+      // NEWCOMERS_PER_TURN jobs that queue themselves again until "12" has been read: when it
+      // is, they are the batch ahead of its delivery, and the first of them sends "34", which
+      // is read (and held) in the next poll phase, before "12" is handed on.
+      let sent = false;
+      const blocker = (): void => {
+        if (socket.bytesRead === 0) later(blocker, null, null);
+        else if (!sent) {
+          sent = true;
+          client.write("34");
+        }
+      };
+      for (let i = 0; i < NEWCOMERS_PER_TURN; i++) later(blocker, null, null);
+      socket.resume();
+      client.write("12");
+      await until(() => chunks.length === 2);
+      expect(atFirst).toEqual([{ bytesRead: 4, reading: false }]);
+      expect(chunks).toEqual(["12", "34"]);
+      // Handed on: reading again.
+      client.write("56");
+      await all;
     });
   });
 
