@@ -51,13 +51,15 @@ export const NAME_SPECIAL: i32 = NAME_BLOCK_SPECIAL;
 
 /** SIMD: the NAME_BLOCK slot of a name of 4 to 15 bytes at `at` (src/tokenizer/names.ts
  * nameBlockSlot computes the same for the table): its first and last four bytes as u32, the
- * second rotated by 16, xor the length shifted left by 27, times NAME_BLOCK_MULTIPLIER. The walk
+ * second rotated by 16, xored, times NAME_BLOCK_MULTIPLIER (not the length, three instructions a
+ * line: no two common names share those eight bytes, and an entry's colon lane tells a name of
+ * another length from it). The walk
  * (assembly/walk.ts) compares the entry there with the name's 16 bytes: an entry holds the name
  * and its colon, so lanes 0 to nl all equal only for that very name (a shorter entry has its colon
  * where the name has a tchar, a longer one a tchar where the name has its colon). No probing, no
  * dependent length load. Shorter names (whose key would need masks) go to nameId. */
 // @ts-ignore: decorator
 @inline export function nameBlockSlot(at: usize, nl: i32): usize {
-  const key = load<u32>(at) ^ rotl<u32>(load<u32>(at + <usize>nl - 4), 16) ^ (<u32>nl << 27);
+  const key = load<u32>(at) ^ rotl<u32>(load<u32>(at + <usize>nl - 4), 16);
   return <usize>((key * <u32>NAME_BLOCK_MULTIPLIER) >> <u32>NAME_BLOCK_SHIFT);
 }

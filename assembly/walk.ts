@@ -21,6 +21,9 @@ import { base, getSlot, setSlot } from "./state";
 import { NAMES, TABLE } from "./tables";
 
 const SP: u32 = 0x20;
+/** The colon, read from memory so that walkLines builds its splat once a call: V8 builds a
+ * constant splat again at every use, three instructions a line. */
+const COLON = memory.data<u8>([0x3a]);
 
 /** walkLines' result when it stepped out at a line (the exit* globals say which and why). */
 const STEP: i32 = -2;
@@ -82,6 +85,11 @@ function walkLines(ls: i32, limit: i32): i32 {
   // Hits are taken below `last`: a CR at limit - 1 has no LF below `limit` and is left to the
   // reference steps either way, so a CR found here always has its next byte in the input.
   const last = limit - 1;
+  const colon16 = i8x16.splat(load<u8>(COLON));
+  // The field limit (CPython reads at most 100 lines after the request line, the blank line
+  // included) is checked once a window: no more than 10 lines end in one (an ordinary line has
+  // at least 7 bytes), and past field MAX_HEADER_LINES - 16 the reference steps take them.
+  if (slots > SLOTS_LAST_WINDOW) return stop(slots, ls);
   let wpos = ls;
   let word = ls < last ? hitWord(b, ls, last) : 0;
   while (true) {
@@ -89,7 +97,7 @@ function walkLines(ls: i32, limit: i32): i32 {
       do {
         wpos += 64;
         // The line limit: a CR in this window ends a line of at most MAX_HEADER_LINE bytes.
-        if (wpos >= last || wpos - ls > MAX_HEADER_LINE - 66) return stop(slots, ls);
+        if (wpos >= last || wpos - ls > MAX_HEADER_LINE - 66 || slots > SLOTS_LAST_WINDOW) return stop(slots, ls);
         word = hitWord(b, wpos, last);
         // The LF of a CR at the end of the last window is at wpos: not this line's end (taken
         // for it, its CRLF test would stop the walk at a line the reference steps then take).
@@ -97,9 +105,8 @@ function walkLines(ls: i32, limit: i32): i32 {
       } while (word == 0);
     }
     const cr = wpos + <i32>ctz(word);
-    // The first hit must be the CR of a CRLF; and CPython reads at most 100 lines after the
-    // request line, the blank line included.
-    if (load<u16>(b + <usize>cr) != 0x0a0d || slots >= SLOTS_END) return stop(slots, ls);
+    // The first hit must be the CR of a CRLF.
+    if (load<u16>(b + <usize>cr) != 0x0a0d) return stop(slots, ls);
     if (cr == ls) {
       stop(slots, ls);
       endOfHead(cr + 2);
@@ -108,7 +115,7 @@ function walkLines(ls: i32, limit: i32): i32 {
     // The name's colon in the 16 bytes at ls (ctz of an empty mask is 32: nl 32).
     const at = b + <usize>ls;
     const name = v128.load(at);
-    const colons = i8x16.bitmask(i8x16.eq(name, i8x16.splat(0x3a)));
+    const colons = i8x16.bitmask(i8x16.eq(name, colon16));
     const nl = <i32>ctz(colons);
     // Names of 1 to 3 bytes and of 16 or more step out; a colon at ls or past the CR stops.
     if (<u32>(nl - 4) > 11) {
@@ -158,8 +165,9 @@ function walkLines(ls: i32, limit: i32): i32 {
   }
 }
 
-/** Where the slots of field MAX_HEADER_LINES would be: the walk takes no more lines there. */
-const SLOTS_END: usize = TABLE + (<usize>(T_HEADERS + MAX_HEADER_LINES * HEADER_SLOTS) << 2);
+/** Where the slots of field MAX_HEADER_LINES - 16 are: with the next field's slots beyond them,
+ * the walk takes no more windows (the reference steps take the lines from there). */
+const SLOTS_LAST_WINDOW: usize = TABLE + (<usize>(T_HEADERS + (MAX_HEADER_LINES - 16) * HEADER_SLOTS) << 2);
 
 /** The lanes of v that hold no tchar, one bit each: findNonTchar's nibble tables
  * (assembly/search.ts), on a vector already loaded. */

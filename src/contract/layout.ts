@@ -112,13 +112,13 @@ export const NAME_ENTRIES_AT = 2 * NAME_HASH_SLOTS;
  * zeros), then from NAME_BLOCK_IDS_AT one little-endian u16 per slot: the id, plus NAME_BLOCK_SPECIAL
  * for the names the scan interprets (Content-Length, Connection, Expect; Transfer-Encoding, at 17
  * bytes, is not in this table and is found as before). The slot is a perfect hash (no two
- * common names of 1 to 15 bytes share one: src/tokenizer/names.ts throws otherwise) of the length
- * and the first and last four bytes (nameBlockSlot), the top bits of a product with
- * NAME_BLOCK_MULTIPLIER shifted right by NAME_BLOCK_SHIFT. */
+ * common names of 1 to 15 bytes share one: src/tokenizer/names.ts throws otherwise) of the first
+ * and last four bytes (nameBlockSlot; not the length, which the entry's colon checks), the top
+ * bits of a product with NAME_BLOCK_MULTIPLIER shifted right by NAME_BLOCK_SHIFT. */
 export const NAME_BLOCK_AT = NAME_ENTRIES_AT + NAME_ENTRY_BYTES * (MAX_NAME_ID + 1);
 export const NAME_BLOCK_SLOTS = 512;
 export const NAME_BLOCK_SHIFT = 23;
-export const NAME_BLOCK_MULTIPLIER = 0x6f024b4b;
+export const NAME_BLOCK_MULTIPLIER = 0x59286205;
 export const NAME_BLOCK_IDS_AT = NAME_BLOCK_AT + 16 * NAME_BLOCK_SLOTS;
 export const NAME_BLOCK_SPECIAL = 0x100;
 export const NAME_TABLE_BYTES = NAME_BLOCK_IDS_AT + 2 * NAME_BLOCK_SLOTS;

@@ -26,7 +26,7 @@ function nameSlot(len: number, first: number, mid: number, last: number): number
 
 /** The NAME_BLOCK slot of a name of 1 to 15 bytes (assembly/names.ts nameBlockSlot computes the
  * same from the input for names of 4 to 15 bytes, the ones the WASM walk looks up there): its first and last four bytes as little-endian u32 (for fewer than four bytes,
- * the name's bytes both times), the second rotated by 16, xor the length shifted left by 27. */
+ * the name's bytes both times), the second rotated by 16, xored. */
 export function nameBlockSlot(name: string): number {
   const len = name.length;
   const word = (at: number, n: number): number => {
@@ -36,7 +36,7 @@ export function nameBlockSlot(name: string): number {
   };
   const k1 = word(0, len < 4 ? len : 4);
   const k2 = word(len < 4 ? 0 : len - 4, len < 4 ? len : 4);
-  const key = (k1 ^ ((k2 << 16) | (k2 >>> 16)) ^ (len << 27)) >>> 0;
+  const key = (k1 ^ ((k2 << 16) | (k2 >>> 16))) >>> 0;
   return Math.imul(key, NAME_BLOCK_MULTIPLIER) >>> NAME_BLOCK_SHIFT;
 }
 
