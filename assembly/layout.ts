@@ -65,6 +65,7 @@ export const NAME_BLOCK_SHIFT: i32 = 23;
 export const NAME_BLOCK_MULTIPLIER: i32 = 0x59286205;
 export const NAME_BLOCK_IDS_AT: i32 = NAME_BLOCK_AT + 16 * NAME_BLOCK_SLOTS;
 export const NAME_BLOCK_SPECIAL: i32 = 0x100;
+export const NAME_BLOCK_CONNECTION: i32 = 0x200;
 export const NAME_TABLE_BYTES: i32 = NAME_BLOCK_IDS_AT + 2 * NAME_BLOCK_SLOTS;
 
 export const V_NONE: i32 = 0;

@@ -3,22 +3,23 @@
 // line after line, so that an ordinary line's end is one ctz away and its value needs no search of
 // its own. Everything an ordinary line `name: value` needs is in one loop (walkLines) that calls
 // nothing and keeps few values: the colon and the name id from one 16-byte vector, the OWS from
-// two loads, the slots through one pointer. A line that needs a call (a field special()
-// interprets, a name of 1 to 3 or of 16 or more bytes) steps out of it to walkFields, and the
-// loop starts again after it; anything unusual stops the walk with nothing written for that line,
-// and the reference steps (assembly/scan.ts) take it, so violations, their offsets and the order
-// of the checks stay theirs. (A call in the loop made V8 spill the loop's values on every line;
+// two loads, the slots through one pointer, Connection's flags inline. A line that needs a call
+// (another field special() interprets, a name of 1 to 3 or of 16 or more bytes) steps out of it
+// to walkFields, and the loop starts again after it; anything unusual stops the walk with nothing
+// written for that line, and the reference steps (assembly/scan.ts) take it, so violations, their
+// offsets and the order of the checks stay theirs. (A call in the loop made V8 spill the loop's values on every line;
 // bench/NOTES.md, session 10, has the measurements.)
 
 import {
   HEADER_NAME_ID, HEADER_SLOTS, MAX_HEADER_LINE, MAX_HEADER_LINES, MAX_NAME_ID, NAME_BLOCK_AT, NAME_BLOCK_IDS_AT,
-  OUTCOME_NEED_MORE, T_HEADER_COUNT, T_HEADERS,
+  F_CONNECTION_CLOSE, F_CONNECTION_KEEP_ALIVE, F_SEEN_CONNECTION, NAME_BLOCK_CONNECTION, OUTCOME_NEED_MORE, T_FLAGS,
+  T_HEADER_COUNT, T_HEADERS,
 } from "./layout";
 import { endOfHead, maybeSpecial, putField, special } from "./fields";
 import { fieldLine } from "./fast";
 import { nameBlockSlot, NAME_SPECIAL } from "./names";
 import { base, getSlot, setSlot } from "./state";
-import { NAMES, TABLE } from "./tables";
+import { CLOSE, KEEP_ALIVE, NAMES, TABLE } from "./tables";
 
 const SP: u32 = 0x20;
 /** The colon, read from memory so that walkLines builds its splat once a call: V8 builds a
@@ -74,9 +75,9 @@ export function walkFields(ls: i32, limit: i32): i32 {
 
 /**
  * The loop of walkFields: the ordinary lines from ls on whose name has 4 to 15 bytes and is not
- * one special() interprets, taken here; returns as walkFields does, or STEP at a line it leaves
- * to walkFields (the exit* globals). The field count is kept as the next field's slot address
- * and written back on every way out (stop).
+ * one special() interprets (Connection aside), taken here; returns as walkFields does, or STEP at
+ * a line it leaves to walkFields (the exit* globals). The field count is kept as the next field's
+ * slot address and written back on every way out (stop).
  */
 function walkLines(ls: i32, limit: i32): i32 {
   const b = base;
@@ -143,7 +144,25 @@ function walkLines(ls: i32, limit: i32): i32 {
     let entry = 0;
     if ((m & want) == want) {
       entry = <i32>load<u16>(NAMES + <usize>NAME_BLOCK_IDS_AT + (slot << 1));
-      if (entry > MAX_NAME_ID) return step(slots, ls, cr, colon, vs, entry);
+      if (entry > MAX_NAME_ID) {
+        if ((entry & NAME_BLOCK_CONNECTION) == 0) return step(slots, ls, cr, colon, vs, entry);
+        // Connection: special()'s branch for it (assembly/fields.ts), here without a call.
+        // CPython looks at the first Connection field only, its value compared whole, in any
+        // case (equalsLower's SIMD test: (b | 0x20) == w on the value's lanes).
+        let flags = getSlot(T_FLAGS);
+        if ((flags & F_SEEN_CONNECTION) == 0) {
+          flags |= F_SEEN_CONNECTION;
+          const vl = cr - vs;
+          const v = v128.or(v128.load(b + <usize>vs), i8x16.splat(0x20));
+          if (vl == 5 && (i8x16.bitmask(i8x16.eq(v, v128.load(CLOSE))) & 0x1f) == 0x1f) {
+            flags |= F_CONNECTION_CLOSE;
+          } else if (vl == 10 && (i8x16.bitmask(i8x16.eq(v, v128.load(KEEP_ALIVE))) & 0x3ff) == 0x3ff) {
+            flags |= F_CONNECTION_KEEP_ALIVE;
+          }
+          setSlot(T_FLAGS, flags);
+        }
+        entry &= MAX_NAME_ID;
+      }
     } else {
       // No id: the name must be tchars (RFC 9110 §5.6.2), lanes 0 to nl - 1 of the vector (a
       // common name is, src/tokenizer/names.ts checks), or the reference steps refuse it; one

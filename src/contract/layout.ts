@@ -111,9 +111,9 @@ export const NAME_ENTRIES_AT = 2 * NAME_HASH_SLOTS;
  * bytes up in with no probing (it holds those of 1 to 3 bytes too, which the walk hands to nameId): NAME_BLOCK_SLOTS entries of 16 bytes (the name, then ':', then
  * zeros), then from NAME_BLOCK_IDS_AT one little-endian u16 per slot: the id, plus NAME_BLOCK_SPECIAL
  * for the names the scan interprets (Content-Length, Connection, Expect; Transfer-Encoding, at 17
- * bytes, is not in this table and is found as before). The slot is a perfect hash (no two
+ * bytes, is not in this table and is found as before), and NAME_BLOCK_CONNECTION for Connection. The slot is a perfect hash (no two
  * common names of 1 to 15 bytes share one: src/tokenizer/names.ts throws otherwise) of the first
- * and last four bytes (nameBlockSlot; not the length, which the entry's colon checks), the top
+ * and last four bytes (nameBlockSlot; not the length: an entry's colon lane tells a name of another length from it), the top
  * bits of a product with NAME_BLOCK_MULTIPLIER shifted right by NAME_BLOCK_SHIFT. */
 export const NAME_BLOCK_AT = NAME_ENTRIES_AT + NAME_ENTRY_BYTES * (MAX_NAME_ID + 1);
 export const NAME_BLOCK_SLOTS = 512;
@@ -121,4 +121,6 @@ export const NAME_BLOCK_SHIFT = 23;
 export const NAME_BLOCK_MULTIPLIER = 0x59286205;
 export const NAME_BLOCK_IDS_AT = NAME_BLOCK_AT + 16 * NAME_BLOCK_SLOTS;
 export const NAME_BLOCK_SPECIAL = 0x100;
+/** Also set, with NAME_BLOCK_SPECIAL, for Connection (either spelling): the walk takes it itself. */
+export const NAME_BLOCK_CONNECTION = 0x200;
 export const NAME_TABLE_BYTES = NAME_BLOCK_IDS_AT + 2 * NAME_BLOCK_SLOTS;

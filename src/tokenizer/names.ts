@@ -6,7 +6,7 @@
 // and the server then take the interned string by index, comparing no bytes. No node: import.
 
 import {
-  MAX_NAME_ID, MAX_NAME_ID_LEN, NAME_BLOCK_AT, NAME_BLOCK_IDS_AT, NAME_BLOCK_SPECIAL, NAME_BLOCK_MULTIPLIER, NAME_BLOCK_SHIFT,
+  MAX_NAME_ID, MAX_NAME_ID_LEN, NAME_BLOCK_AT, NAME_BLOCK_IDS_AT, NAME_BLOCK_SPECIAL, NAME_BLOCK_CONNECTION, NAME_BLOCK_MULTIPLIER, NAME_BLOCK_SHIFT,
   NAME_ENTRIES_AT, NAME_ENTRY_BYTES, NAME_HASH_SHIFT, NAME_HASH_SLOTS, NAME_TABLE_BYTES,
 } from "../contract/layout.js";
 import { TCHAR } from "../contract/charclass.js";
@@ -41,7 +41,8 @@ export function nameBlockSlot(name: string): number {
 }
 
 /** The names the scan interprets (special() in assembly/fields.ts, js-fields.ts), compared in
- * any letter case: a common name spelled so is flagged NAME_BLOCK_SPECIAL. */
+ * any letter case: a common name spelled so is flagged NAME_BLOCK_SPECIAL (and Connection also
+ * NAME_BLOCK_CONNECTION, which the WASM walk interprets without special()). */
 const SPECIAL_NAMES = ["content-length", "transfer-encoding", "connection", "expect"];
 
 /** The table as WASM memory holds it (NAME_TABLE_BYTES). */
@@ -76,7 +77,8 @@ COMMON_HEADER_NAMES.forEach((name, index) => {
     if (NAME_TABLE[ids] !== 0) throw new Error(`names.ts: ${JSON.stringify(name)} collides in the NAME_BLOCK table`);
     for (let i = 0; i < len; i++) NAME_TABLE[NAME_BLOCK_AT + 16 * b + i] = name.charCodeAt(i);
     NAME_TABLE[NAME_BLOCK_AT + 16 * b + len] = 0x3a;
-    const flagged = id | (SPECIAL_NAMES.includes(name.toLowerCase()) ? NAME_BLOCK_SPECIAL : 0);
+    const lower = name.toLowerCase();
+    const flagged = id | (SPECIAL_NAMES.includes(lower) ? NAME_BLOCK_SPECIAL : 0) | (lower === "connection" ? NAME_BLOCK_CONNECTION : 0);
     NAME_TABLE[ids] = flagged & 0xff;
     NAME_TABLE[ids + 1] = flagged >> 8;
   }

@@ -4,8 +4,8 @@
 
 import { describe, expect, test } from "vitest";
 import {
-  HEADER_NAME_ID, HEADER_SLOTS, MAX_NAME_ID, NAME_BLOCK_AT, NAME_BLOCK_IDS_AT, NAME_BLOCK_SLOTS, NAME_BLOCK_SPECIAL,
-  NAME_TABLE_BYTES, T_HEADER_COUNT, T_HEADERS,
+  HEADER_NAME_ID, HEADER_SLOTS, MAX_NAME_ID, NAME_BLOCK_AT, NAME_BLOCK_CONNECTION, NAME_BLOCK_IDS_AT, NAME_BLOCK_SLOTS,
+  NAME_BLOCK_SPECIAL, NAME_TABLE_BYTES, T_HEADER_COUNT, T_HEADERS,
 } from "../../src/contract/layout.js";
 import { newTable } from "../../src/contract/table.js";
 import { COMMON_HEADER_NAMES } from "../../src/tokenizer/intern.js";
@@ -85,19 +85,23 @@ test("parseRequestHead gives every common name as its interned string in both en
   }
 });
 
-test("the WASM walk's NAME_BLOCK table: each common name of 1 to 15 bytes and its colon alone in its slot, special() names flagged", () => {
+test("the WASM walk's NAME_BLOCK table: each common name of 1 to 15 bytes and its colon alone in its slot, special() names and Connection flagged", () => {
   const short = COMMON_HEADER_NAMES.filter((n) => n.length <= 15);
   const slots = short.map(nameBlockSlot);
   expect(new Set(slots).size).toBe(short.length);
   const flagged: string[] = [];
+  const connection: string[] = [];
   for (const [k, n] of short.entries()) {
     const e = NAME_BLOCK_AT + 16 * slots[k]!;
     expect(String.fromCharCode(...NAME_TABLE.subarray(e, e + 16))).toBe(`${n}:`.padEnd(16, "\0"));
     const id = NAME_TABLE[NAME_BLOCK_IDS_AT + 2 * slots[k]!]! | (NAME_TABLE[NAME_BLOCK_IDS_AT + 2 * slots[k]! + 1]! << 8);
     expect(id & (NAME_BLOCK_SPECIAL - 1)).toBe(COMMON_HEADER_NAMES.indexOf(n) + 1);
     if (id & NAME_BLOCK_SPECIAL) flagged.push(n);
+    if (id & NAME_BLOCK_CONNECTION) connection.push(n);
   }
   expect(flagged.sort()).toEqual(["Connection", "Content-Length", "Expect", "connection", "content-length", "expect"]);
+  // The walk takes these itself (special()'s Connection branch inline); both are flagged special too.
+  expect(connection.sort()).toEqual(["Connection", "connection"]);
   // Every other slot is empty: a name can only match its own entry.
   let used = 0;
   for (let s = 0; s < NAME_BLOCK_SLOTS; s++) if (NAME_TABLE[NAME_BLOCK_IDS_AT + 2 * s] !== 0) used++;
