@@ -380,21 +380,35 @@ describe("reads handed to the reader", () => {
   });
 });
 
+/** What a socket has read so far, and whether its handle is still reading. */
+interface ReadState {
+  bytesRead: number;
+  reading: boolean;
+}
+
+function readState(socket: net.Socket): ReadState {
+  const handle = (socket as unknown as { _handle: { reading: boolean } })._handle;
+  return { bytesRead: socket.bytesRead, reading: handle.reading };
+}
+
+/** The chunks `socket` delivers, its read state at the first one, and a promise of all of `expected`. */
+function recordReads(socket: net.Socket, expected: string): { chunks: string[]; atFirst: ReadState[]; all: Promise<void> } {
+  const chunks: string[] = [];
+  const atFirst: ReadState[] = [];
+  const all = new Promise<void>((resolve) => {
+    socket.on("data", (chunk: Buffer) => {
+      if (chunks.length === 0) atFirst.push(readState(socket));
+      chunks.push(chunk.toString());
+      if (chunks.join("") === expected) resolve();
+    });
+  });
+  return { chunks, atFirst, all };
+}
+
 describe("a new connection's first bytes, held for the check phase", () => {
   it("stop its reads until they are handed on: what follows waits in the kernel, then comes in order", async () => {
     await withAccepted(4, async ({ socket, client }) => {
-      const chunks: string[] = [];
-      const atFirst: { bytesRead: number; reading: boolean }[] = [];
-      const all = new Promise<void>((resolve) => {
-        socket.on("data", (chunk: Buffer) => {
-          if (chunks.length === 0) {
-            const handle = (socket as unknown as { _handle: { reading: boolean } })._handle;
-            atFirst.push({ bytesRead: socket.bytesRead, reading: handle.reading });
-          }
-          chunks.push(chunk.toString());
-          if (chunks.join("") === "12345678") resolve();
-        });
-      });
+      const { chunks, atFirst, all } = recordReads(socket, "12345678");
       socket.resume();
       client.write("12345678");
       await all;
@@ -406,12 +420,7 @@ describe("a new connection's first bytes, held for the check phase", () => {
 
   it("a first read that does not fill the region leaves the socket reading (no watcher restart)", async () => {
     await withAccepted(64, async ({ socket, client }) => {
-      const atFirst = new Promise<{ bytesRead: number; reading: boolean }>((resolve) =>
-        socket.once("data", () => {
-          const handle = (socket as unknown as { _handle: { reading: boolean } })._handle;
-          resolve({ bytesRead: socket.bytesRead, reading: handle.reading });
-        }),
-      );
+      const atFirst = new Promise<ReadState>((resolve) => socket.once("data", () => resolve(readState(socket))));
       socket.resume();
       client.write("12");
       expect(await atFirst).toEqual({ bytesRead: 2, reading: true });
@@ -420,18 +429,7 @@ describe("a new connection's first bytes, held for the check phase", () => {
 
   it("a second read while the first is held stops the reads; both come in order, then reading goes on", async () => {
     await withAccepted(64, async ({ socket, client }) => {
-      const chunks: string[] = [];
-      const atFirst: { bytesRead: number; reading: boolean }[] = [];
-      const all = new Promise<void>((resolve) => {
-        socket.on("data", (chunk: Buffer) => {
-          if (chunks.length === 0) {
-            const handle = (socket as unknown as { _handle: { reading: boolean } })._handle;
-            atFirst.push({ bytesRead: socket.bytesRead, reading: handle.reading });
-          }
-          chunks.push(chunk.toString());
-          if (chunks.join("") === "123456") resolve();
-        });
-      });
+      const { chunks, atFirst, all } = recordReads(socket, "123456");
       // NEWCOMERS_PER_TURN jobs that queue themselves again until "12" has been read: when it
       // is, they are the batch ahead of its delivery, and the first of them sends "34", which
       // is read (and held) in the next poll phase, before "12" is handed on.
