@@ -1,5 +1,6 @@
 // The command line of the harnesses (npm run bench, stress, bench:static, bench:server, fuzz,
-// fuzz:tokenizer, bench:tokenizer, bench:sweep, bench:dates, bench:fullpath, bench:flood-cost): `--help` or `-h`
+// fuzz:tokenizer, bench:tokenizer, bench:sweep, bench:dates, bench:fullpath, bench:flood-cost,
+// bench:flood-trace): `--help` or `-h`
 // prints the harness's header comment, which lists its options, and exits 0; an option the
 // harness does not know exits 2 with a sentence. Both before anything runs, so that
 // `npm run stress -- --help` or a misspelt option never starts a run of several minutes under

@@ -10,7 +10,8 @@ import { badArgument, headerComment } from "../../bench/args.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const HARNESSES = ["bench/run.ts", "bench/stress.ts", "bench/static.bench.ts", "bench/server.bench.ts", "fuzz/run.ts", "fuzz/tokenizer.ts",
-  "bench/tokenizer.bench.ts", "bench/sweep.bench.ts", "bench/dates.bench.ts", "bench/fullpath.ts", "bench/flood-cost.ts"];
+  "bench/tokenizer.bench.ts", "bench/sweep.bench.ts", "bench/dates.bench.ts", "bench/fullpath.ts", "bench/flood-cost.ts",
+  "bench/flood-trace.ts"];
 
 /** The option names a harness passes to harnessArgs, read from its source. */
 function accepted(file: string): string[] {
