@@ -6,7 +6,9 @@
 // kind basehttp-wasm@DIR serves the basehttp of another checkout DIR: before/after in one run),
 // --only wrk,idle,flood,upload,shutdown, --flood-rounds N, --flood-duration S, --flood-nice N
 // (the server and the measured client), --flooder-nice N (the flooders), --flood-rate N, --uploads length,chunked, --cpu-prof DIR (profile each server process),
-// --pin (wrk scenarios: the server on the last core, wrk on the one before, every server alike).
+// --pin (wrk scenarios: the server on the last core, wrk on the one before, every server alike),
+// --client-fifo (flood rounds: the measured client's timing thread at SCHED_FIFO, so that its own
+// wait for a CPU after an answer is written stays out of the p99; root only; not the default).
 // The wrk scenarios (connection per request, keep-alive, pipelined x16), their servers, warm-up,
 // round order, CPU reading and paired ratios are bench/wrk-scenarios.ts and hello-servers.ts,
 // shared with npm run bench:server: the same row in both is the same measurement.
@@ -19,7 +21,7 @@ import { median, roundSpread, sig, spread, table } from "./stats.js";
 import { defaultPinning, medianRun, pairedRatio, pinProcess, timeScenarios, unpinProcess, WRK_SCENARIOS, type Runs, type WrkRun } from "./wrk-scenarios.js";
 import { harnessArgs } from "./args.js";
 
-const argv = harnessArgs(import.meta.url, ["--quick", "--pin"], ["--rounds", "--duration", "--idle", "--flood-rounds",
+const argv = harnessArgs(import.meta.url, ["--quick", "--pin", "--client-fifo"], ["--rounds", "--duration", "--idle", "--flood-rounds",
   "--flood-duration", "--flood-rate", "--flood-nice", "--flooder-nice", "--cpu-prof", "--uploads", "--servers", "--only"]);
 const QUICK = argv.includes("--quick");
 function option(name: string, fallback: string): string {
@@ -40,6 +42,9 @@ const FLOOD_RATE = Number(option("--flood-rate", "20000"));
 const FLOOD_NICE = Number(option("--flood-nice", "-10"));
 /** Niceness of the flooders' process. */
 const FLOODER_NICE = Number(option("--flooder-nice", "0"));
+/** The measured client's timing thread at SCHED_FIFO (chrt; needs root): its wake-up does not wait
+ * for a CPU behind the server or the flooders, so the figure is the server's delay alone. */
+const CLIENT_FIFO = argv.includes("--client-fifo");
 /** Directory for a CPU profile of each server process (node --cpu-prof), written when it stops. */
 const CPU_PROF = option("--cpu-prof", "");
 const UPLOAD_CL = QUICK ? 128 << 20 : 1 << 30;
@@ -187,7 +192,7 @@ async function floodRun(s: Running, seconds: number): Promise<FloodRound> {
   await new Promise((r) => setTimeout(r, 500));
   const cpu0 = (await ask<{ cpu: number }>(s, "cpu")).cpu;
   const t0 = performance.now();
-  const mc = client(["measure", s.port, seconds]);
+  const mc = client(["measure", s.port, seconds, CLIENT_FIFO ? "fifo" : "other"]);
   renice(mc, FLOOD_NICE);
   const m = await message<{ p50: number; p99: number; p999: number; ok: number; failures: number }>(mc, "measured", (seconds + 30) * 1000);
   const cpu1 = (await ask<{ cpu: number }>(s, "cpu")).cpu;
