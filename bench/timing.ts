@@ -39,3 +39,27 @@ export function batched(fn: () => void, bytesPerRun: number, bytesPerCall = 32 *
     },
   };
 }
+
+/**
+ * Time ratios a/b measured side by side: `alternations` times, every task of `tasks` runs `reps`
+ * calls in turn (the order rotated), and each pair's ratio is taken from calls made within a
+ * millisecond or so of each other. On a shared machine the speed of the whole process changes by
+ * up to 1.6x for seconds at a time (bench/NOTES.md, session 12); tinybench rounds time each task
+ * for its own stretch, so a ratio of their medians can compare a fast stretch with a slow one.
+ * Returns, per [a, b] pair (by index in `tasks`), the ratios of every alternation.
+ */
+export function pairedRatios(tasks: readonly Timed[], pairs: readonly [number, number][], alternations: number, reps: number): number[][] {
+  const ns = new Float64Array(tasks.length);
+  const out = pairs.map(() => [] as number[]);
+  for (let a = 0; a < alternations; a++) {
+    for (let j = 0; j < tasks.length; j++) {
+      const k = (j + a) % tasks.length;
+      const t = tasks[k]!;
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < reps; i++) t.run();
+      ns[k] = Number(process.hrtime.bigint() - t0) / (reps * t.perCall);
+    }
+    for (const [p, [x, y]] of pairs.entries()) out[p]!.push(ns[x]! / ns[y]!);
+  }
+  return out;
+}

@@ -17,6 +17,7 @@ import { barChart, lineChart } from "../../bench/svg.js";
 import { createParseRequestHead as wasmParse } from "../../src/tokenizer/index.js";
 import { createParseRequestHead as jsParse } from "../../src/tokenizer/js-index.js";
 import { COUNTS, crossovers, headOfSize, headWithFields, SIZES } from "../../bench/sweep.bench.js";
+import { pairedRatios, type Timed } from "../../bench/timing.js";
 
 describe("sweep heads", () => {
   it("has exactly the sizes it names", () => {
@@ -269,5 +270,18 @@ describe("why a target is missed", () => {
     const headings = new Set(readFileSync(new URL("../../bench/NOTES.md", import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("#")).map((l) => slug(l.replace(/^#+ /, ""))));
     for (const r of REASONS) if (r.notes) expect(headings, r.notes).toContain(slug(r.notes));
     expect(slug("2026-12-01, session 5: uploads (issue 6 item 4), where the gap to node:http is, body")).toBe("2026-12-01-session-5-uploads-issue-6-item-4-where-the-gap-to-nodehttp-is-body");
+  });
+});
+
+describe("paired ratios (the tokenizer targets)", () => {
+  it("times every task in turn, order rotated, and gives one ratio per alternation and pair", () => {
+    const calls: string[] = [];
+    const task = (backend: string, perCall: number): Timed => ({ backend, mode: "full", perCall, samples: [], run: () => void calls.push(backend) });
+    const tasks = [task("a", 1), task("b", 2), task("c", 4)];
+    const ratios = pairedRatios(tasks, [[0, 2], [1, 0]], 3, 2);
+    expect(ratios.map((r) => r.length)).toEqual([3, 3]);
+    for (const r of ratios.flat()) expect(Number.isFinite(r) && r > 0).toBe(true);
+    // reps (2) calls each, the first task of an alternation moving on by one each time.
+    expect(calls.join("")).toBe("aabbcc" + "bbccaa" + "ccaabb");
   });
 });
