@@ -69,8 +69,8 @@ export const REASONS: Reason[] = [
   {
     match: /garbage flood.*p99/,
     why: () =>
-      "The measured client's p99 is 1-4 ms for every server and moves several-fold from round to round on this shared 2-core machine (the client's and the server's wake-ups), so the per-round ratios spread from under 0.4 to over 1.5 and their median lands near 0.5-0.6; basehttp meanwhile answers more of the measured requests and more garbage connections per second than node:http. What basehttp allocates per garbage connection is now what node:http allocates (~6.3 KB, most of it node's own socket, stream and tick objects), and its scavenges, twice as frequent, are about six times shorter than node:http's: garbage collection is not where it loses.",
-    notes: "2026-12-02, session 9: garbage flood, flood3",
+      "The measured client's p99 is 1-4 ms for every server and moves several-fold from round to round on this shared 2-core machine, so the per-round ratios spread from under 0.4 to over 1.5 and two builds of the same code differ by ~0.3 of the ratio from run to run. A trace of every measured request (npm run bench:flood-trace) shows where the slowest 1 % wait, for node:http and basehttp alike: in the kernel's run queues, the client's after the answer is written (~2.3-3 ms) as much as the server's before it reads (~2-3 ms); basehttp's own flood work (newcomer batches, poll callbacks, GC) is a few tenths of a ms of it, and its CPU and allocation per garbage connection equal node:http's.",
+    notes: "2026-12-02, session 12: garbage flood, flood6",
   },
   {
     match: /keep-alive.*CPU.*per request/,
