@@ -15,6 +15,7 @@ import { openSync, readSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { measuredGet, type MeasuredConnection } from "./measured-get.js";
 
 /** Kinds of event in a server's record (kind, start, end, extra). */
 export const EV = { accept: 1, read: 2, measuredRead: 3, batch: 4, micro: 5, gc: 6, handler: 7, written: 8 } as const;
@@ -210,46 +211,22 @@ async function client(port: number, seconds: number, file: string): Promise<void
   // Per request: id, send, receipt, run-queue wait in it, the CPU it was received on.
   const out: number[] = [];
   let failures = 0;
-  let sock: net.Socket | null = null;
+  const conn: MeasuredConnection = { sock: null };
   const end = performance.now() + seconds * 1000;
   for (let i = 0; performance.now() < end; i++) {
     const request = Buffer.from(`GET /m/${i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     let t0 = 0;
     let waited = 0;
-    const ok = await new Promise<boolean>((resolve) => {
-      if (sock === null || sock.destroyed) {
-        sock = net.connect(port, "127.0.0.1");
-        sock.setNoDelay(true);
-      }
-      const s: net.Socket = sock;
-      let got = "";
-      const done = (v: boolean): void => {
-        clearTimeout(timer);
-        s.off("data", onData);
-        s.off("close", onClose);
-        s.off("error", onClose);
-        if (!v) s.destroy();
-        resolve(v);
-      };
-      const onData = (d: Buffer): void => {
-        got += d.toString("latin1");
-        if (got.endsWith("Hello, world!")) done(got.startsWith("HTTP/1.1 200"));
-      };
-      const onClose = (): void => done(false);
-      const timer = setTimeout(() => done(false), 2000);
-      s.on("data", onData);
-      s.on("close", onClose);
-      s.on("error", onClose);
+    const ok = await measuredGet(conn, port, request, () => {
       waited = runQueueMs();
       t0 = performance.now();
-      s.write(request);
     });
     const t1 = performance.now();
     waited = runQueueMs() - waited;
     if (ok) out.push(i, t0 + OFFSET, t1 + OFFSET, waited, cpu());
     else failures++;
   }
-  (sock as net.Socket | null)?.destroy();
+  conn.sock?.destroy();
   await new Promise((r) => setTimeout(r, 30));
   writeFileSync(file, new Float64Array(out));
   writeFileSync(`${file}.gc`, new Float64Array(gcs));

@@ -6,6 +6,7 @@
 
 import { execFileSync } from "node:child_process";
 import net from "node:net";
+import { measuredGet, type MeasuredConnection } from "./measured-get.js";
 
 const [mode, portText, ...rest] = process.argv.slice(2);
 const PORT = Number(portText);
@@ -133,39 +134,14 @@ async function measure(seconds: number, fifo: boolean): Promise<void> {
   const times: number[] = [];
   let failures = 0;
   const end = performance.now() + seconds * 1000;
-  let sock: net.Socket | null = null;
+  const conn: MeasuredConnection = { sock: null };
   while (performance.now() < end) {
     const t0 = performance.now();
-    const ok = await new Promise<boolean>((resolve) => {
-      if (sock === null || sock.destroyed) {
-        sock = net.connect(PORT, HOST);
-        sock.setNoDelay(true);
-      }
-      const s = sock;
-      let got = "";
-      const done = (v: boolean): void => {
-        clearTimeout(timer);
-        s.off("data", onData);
-        s.off("close", onClose);
-        s.off("error", onClose);
-        if (!v) s.destroy();
-        resolve(v);
-      };
-      const onData = (d: Buffer): void => {
-        got += d.toString("latin1");
-        if (got.endsWith("Hello, world!")) done(got.startsWith("HTTP/1.1 200"));
-      };
-      const onClose = (): void => done(false);
-      const timer = setTimeout(() => done(false), 2000);
-      s.on("data", onData);
-      s.on("close", onClose);
-      s.on("error", onClose);
-      s.write(GET);
-    });
+    const ok = await measuredGet(conn, PORT, GET);
     if (ok) times.push(performance.now() - t0);
     else failures++;
   }
-  (sock as net.Socket | null)?.destroy();
+  conn.sock?.destroy();
   times.sort((a, b) => a - b);
   const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(times.length * p))] ?? NaN;
   send({ cmd: "measured", p50: q(0.5), p99: q(0.99), p999: q(0.999), ok: times.length, failures });
