@@ -73,6 +73,15 @@ class Figures {
     const r = this.rows("tokenizer").find((x) => x.case === c && x.backend === backend && x.mode === mode);
     return r ? (r.nsPerRequest as Sp) : undefined;
   }
+  /**
+   * The time ratio a/b of two full paths timed side by side (tokenizer.json `paired`), if the run has
+   * it. The medians of separate rounds can compare a fast stretch of the machine with a slow one
+   * (bench/timing.ts pairedRatios), so a ratio in words prefers this.
+   */
+  paired(c: string, a: string, b: string): number | undefined {
+    const p = (this.by.get("tokenizer") as { paired?: { ratios?: { c: string; a: string; b: string; median: number }[] } } | undefined)?.paired;
+    return p?.ratios?.find((x) => x.c === c && x.a === a && x.b === b)?.median;
+  }
   server(scenario: string, c: string, kind: string): Row | undefined {
     return this.rows(scenario).find((x) => x.case === c && x.kind === kind);
   }
@@ -123,7 +132,10 @@ function headline(f: Figures): string {
 
 /** "a is N times as fast as b" from two times (or rates, `higher`), in words. */
 function asFast(a: number, b: number, higher = false): string {
-  const r = higher ? a / b : b / a;
+  return speedup(higher ? a / b : b / a);
+}
+/** "N times as fast as" from a speed ratio (b's time over a's). */
+function speedup(r: number): string {
   if (r >= 0.95 && r <= 1.05) return "about as fast as";
   return r > 1 ? `${sig(r, 2)} times as fast as` : `${sig(1 / r, 2)} times slower than`;
 }
@@ -161,9 +173,17 @@ function inShort(f: Figures, targets: Target[], machine: Result["machine"] | und
   const ll = f.tok(ff, "llhttp")?.median;
   const e2e = endToEnd(f);
   if (w !== undefined && j !== undefined) {
-    const parser = w < j ? "For the parser alone, yes" : "For the parser alone, no";
-    let s = `**Does WebAssembly pay for parsing?** ${parser}: basehttp's WebAssembly parser reads a typical browser request (Firefox's, 703 bytes, into the strings a server needs) in ${fmt(w)} ns, ` +
-      `${asFast(w, j)} the same parser written in TypeScript (${fmt(j)} ns)` + (ll !== undefined ? ` and ${asFast(w, ll)} Node's own parser, llhttp (${fmt(ll)} ns)` : "") + ".";
+    const pj = f.paired(ff, "wasm-simd", "js");
+    const pl = f.paired(ff, "wasm-simd", "llhttp");
+    const rj = pj ?? w / j;
+    const parser = rj < 1 ? "For the parser alone, yes" : "For the parser alone, no";
+    let s = `**Does WebAssembly pay for parsing?** ${parser}: basehttp's WebAssembly parser reads a typical browser request (Firefox's, 703 bytes, into the strings a server needs) in ${fmt(w)} ns, `;
+    if (pj !== undefined && (ll === undefined || pl !== undefined)) {
+      s += `${speedup(1 / pj)} the same parser written in TypeScript` + (pl !== undefined ? ` and ${speedup(1 / pl)} Node's own parser, llhttp` : "") +
+        ` (the ratios from the parsers timed side by side; the medians of separate rounds, which a machine whose speed drifts can skew, were ${fmt(j)} ns` + (ll !== undefined ? ` and ${fmt(ll)} ns` : "") + ").";
+    } else {
+      s += `${asFast(w, j)} the same parser written in TypeScript (${fmt(j)} ns)` + (ll !== undefined ? ` and ${asFast(w, ll)} Node's own parser, llhttp (${fmt(ll)} ns)` : "") + ".";
+    }
     if (e2e.length) {
       s += " In a whole server the difference is smaller, because parsing is a small part of what a request costs";
       const small = e2e.filter((x) => x.heads === "hello" && x.share !== undefined).map((x) => x.share!);
@@ -233,15 +253,18 @@ function doesWasmPay(f: Figures): string {
     const lw = f.tok(ff, "llhttp-wasm-simd");
     const wk = f.tok(ff, "wasm-simd", "kernel");
     const jk = f.tok(ff, "js", "kernel");
+    const pj = f.paired(ff, "wasm-simd", "js");
+    const pl = f.paired(ff, "wasm-simd", "llhttp");
+    const side = pj !== undefined ? " (timed side by side)" : "";
     out.push(
-      `**The parser alone, yes.** On the 703-byte Firefox request, with the strings a server needs, basehttp's WASM (SIMD) takes ${fmt(w.median)} ns and its TypeScript twin ${fmt(j.median)} ns: ` +
-        `WASM needs ${times(w.median / j.median)} the twin's time` +
-        (ll ? `, ${times(w.median / ll.median)} the time of Node's native llhttp binding (${fmt(ll.median)} ns)` : "") +
+      `**The parser alone, ${(pj ?? w.median / j.median) < 1 ? "yes" : "no"}.** On the 703-byte Firefox request, with the strings a server needs, basehttp's WASM (SIMD) takes ${fmt(w.median)} ns and its TypeScript twin ${fmt(j.median)} ns (medians of this run's rounds): ` +
+        `WASM needs ${times(pj ?? w.median / j.median)} the twin's time${side}` +
+        (ll ? `, ${times(pl ?? w.median / ll.median)} the time of Node's native llhttp binding (${fmt(ll.median)} ns${pl !== undefined ? "; timed side by side" : ""})` : "") +
         (lw ? ` and ${times(w.median / lw.median)} that of llhttp compiled to WASM as undici ships it (${fmt(lw.median)} ns)` : "") +
         "." +
         (wk && jk ? ` The scanning kernels alone: ${fmt(wk.median)} ns against ${fmt(jk.median)} (${times(wk.median / jk.median)}).` : ""),
     );
-    verdicts.push(w.median < j.median ? "the parser alone: yes" : "the parser alone: no");
+    verdicts.push((pj ?? w.median / j.median) < 1 ? "the parser alone: yes" : "the parser alone: no");
   }
   const small = f.tok("minimal", "wasm-simd");
   const smallJ = f.tok("minimal", "js");

@@ -204,6 +204,19 @@ describe("the report", () => {
   it("gives each missed target a reason under the table", () => {
     expect(report).toContain("### Why the missed targets are missed\n\n- **keep-alive vs node** (1.43, wanted >= 1.5x): No reason recorded yet; see bench/NOTES.md.");
   });
+  it("words the parser's ratios from the side-by-side timing when the run has it, not from medians of separate rounds", () => {
+    // Rounds' medians say 5x and 2x; the same parsers timed side by side say 0.3 and 0.4 of the time.
+    const paired = { alternations: 10, callsPerTurn: 2, ratios: [
+      { c: "firefox-703B", a: "wasm-simd", b: "js", median: 0.3, q1: 0.3, q3: 0.3 },
+      { c: "firefox-703B", a: "wasm-simd", b: "llhttp", median: 0.4, q1: 0.4, q3: 0.4 },
+    ] };
+    const tokenizer = result("tokenizer", [tok("firefox-703B", "wasm-simd", "full", 500), tok("firefox-703B", "js", "full", 2500), tok("firefox-703B", "llhttp", "full", 1000)], { paired });
+    const out = mkdtempSync(path.join(os.tmpdir(), "bench-report-paired-"));
+    const { report: r } = writeReport([{ name: "tokenizer", status: "ok", result: tokenizer }], { date: "2026-12-01T12:00:00.000Z", command: "npm run bench", quick: false, durationSeconds: 1 }, [], pathToFileURL(out + "/"));
+    expect(r).toContain("in 500 ns, 3.3 times as fast as the same parser written in TypeScript and 2.5 times as fast as Node's own parser, llhttp (the ratios from the parsers timed side by side; the medians of separate rounds, which a machine whose speed drifts can skew, were 2500 ns and 1000 ns).");
+    expect(r).toContain("WASM needs 0.3x the twin's time (timed side by side), 0.4x the time of Node's native llhttp binding (1000 ns; timed side by side)");
+    expect(r).not.toContain("in 500 ns, 5 times as fast");
+  });
 });
 
 describe("the report's run time column", () => {
