@@ -127,7 +127,12 @@ function headline(f: Figures): string {
   srvRow("2 KB heads, keep-alive (req/s)", "server-large", "keep-alive");
   srvRow("2 KB heads, pipelined x16 (req/s)", "server-large", "pipelined x16");
   if (!rows.length) return "_No figures: the tokenizer and server scenarios did not run._";
-  return mdTable(["", ...cols], rows);
+  const pj = f.paired("firefox-703B", "wasm-simd", "js");
+  const pl = f.paired("firefox-703B", "wasm-simd", "llhttp");
+  const side = pj !== undefined && pl !== undefined
+    ? `\n\nThe parse times above are medians of rounds timed one parser after another, which a machine whose speed drifts can skew; timed side by side in the same run, WASM takes ${times(pj)} the twin's time and ${times(pl)} llhttp's on the Firefox request.`
+    : "";
+  return mdTable(["", ...cols], rows) + side;
 }
 
 /** "a is N times as fast as b" from two times (or rates, `higher`), in words. */
