@@ -23,6 +23,7 @@ export const DIFFERENCES: Record<string, string> = {
   connect: "CONNECT is served by do_CONNECT (a tunnel, API.md); node:http emits 'connect' and closes without a listener",
   "chunk-ext-bws": "BWS around ';' and '=' in chunk extensions, as RFC 9112 §7.1.1 allows; llhttp refuses it",
   "te-htab": "HTAB after a Transfer-Encoding value is OWS (RFC 9110 §5.6.3), trimmed; llhttp refuses it",
+  "cl-htab": "HTAB after a Content-Length value is OWS (RFC 9110 §5.6.3), trimmed; llhttp refuses it",
   connection: "only the first Connection field counts, compared whole (CPython, API.md); llhttp closes on a close token in any Connection field",
   "proxy-connection": "Proxy-Connection is an ordinary field (CPython); llhttp reads 'Proxy-Connection: close' as Connection: close and refuses what follows",
   trailer: "trailer fields are read and dropped whatever their name (framing fields there change nothing); llhttp refuses Transfer-Encoding or Content-Length in a trailer",
@@ -92,6 +93,7 @@ function documentedReason(rec: EchoRecord, input: Buffer): string | null {
   const named = (n: string) => rec.headers.filter(([name]) => name.toLowerCase() === n);
   if (rec.version === "HTTP/1.1" && named("host").length === 0) return "host";
   if (named("expect").some(([, v]) => v.toLowerCase() !== "100-continue")) return "expect";
+  if (named("content-length").length && /\ncontent-length:[^\r\n]*\t\r\n/i.test(input.toString("latin1"))) return "cl-htab";
   if (named("transfer-encoding").length) {
     const text = input.toString("latin1");
     if (chunkExtBws(input)) return "chunk-ext-bws";
