@@ -84,7 +84,7 @@ const NAMES = ["Host", "User-Agent", "Accept", "X-A", "Cookie", "Content-Type", 
 const VALUES = ["a", "h.example", "text/plain", "*/*", "x y", " spaced ", "\t", "", "\x80\xff", "a\x00b", "a\x01b", "a\x7fb",
   "a\rb", "a\nb", "a\r\n b", "a\r\n\tb", "\"quoted\"", "a,b", "close", "keep-alive", "100-continue", "Close, TE", "x".repeat(200)];
 const CL_VALUES = ["{n}", "{n}", "{n}", " {n}", "{n} ", "+{n}", "-{n}", "0{n}", "00", "{n}, {n}", "{n},{n}", "{n} {n}", "0x{n}",
-  "{n}\x00", "", " ", "99999999999999999999", "100000000000000", "4294967296", "18446744073709551617", "1e1", "{m}", "{m}"];
+  "{n}\x00", "{n}\t", "\t{n}", "{n}\t{n}", "", " ", "99999999999999999999", "100000000000000", "4294967296", "18446744073709551617", "1e1", "{m}", "{m}"];
 const TE_VALUES = ["chunked", "chunked", "chunked", "Chunked", "CHUNKED", " chunked", "chunked ", "chunked, chunked",
   "gzip, chunked", "chunked, gzip", "identity", "identity, chunked", "chunked;q=1", "\"chunked\"", "chunkedx", "x-chunked",
   "chunked\x00", "chunked\x0b", "chunked\t", ",chunked", "chunked,", "gzip", "", "\xe7hunked", "chunked\r\n chunked"];
