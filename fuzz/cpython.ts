@@ -9,6 +9,9 @@
 //
 //   npm run fuzz:cpython                         1,000 inputs of seed 1
 //   npm run fuzz:cpython -- --seed 5 --inputs 3000 --out /tmp/cpython.json
+//   npm run fuzz:cpython -- --check              also a verdict: every "plain" input (fuzz/plain.ts:
+//                                                one complete request no API.md difference touches)
+//                                                must be answered as CPython answers it; exit 1 if not
 // Needs python3.11 (or python3 at 3.11, or BASEHTTP_PYTHON), as test/compat does.
 
 import { writeFileSync } from "node:fs";
@@ -17,8 +20,10 @@ import { basehttpHandlers } from "../test/compat/handlers.js";
 import { StderrCapture, exchange, neutralise, startBasehttp, startPython } from "../test/compat/harness.js";
 import { makeTree } from "../test/compat/tree.js";
 import { generate, loadSeeds } from "./generate.js";
+import { plainReason } from "./plain.js";
 
-const argv = harnessArgs(import.meta.url, [], ["--seed", "--inputs", "--concurrency", "--out"]);
+const argv = harnessArgs(import.meta.url, ["--check"], ["--seed", "--inputs", "--concurrency", "--out"]);
+const CHECK = argv.includes("--check");
 const option = (name: string): string | undefined => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
@@ -57,6 +62,8 @@ async function main(): Promise<void> {
   const buckets = new Map<string, { count: number; example: Example }>();
   let same = 0;
   let next = 0;
+  let plain = 0;
+  const findings: Example[] = [];
   const ask = (port: number, input: Buffer): Promise<string> => exchange(port, input).then(neutralise, (e: Error) => `(error: ${e.message.slice(0, 60)})`);
   const worker = async (): Promise<void> => {
     while (next < INPUTS) {
@@ -64,10 +71,13 @@ async function main(): Promise<void> {
       const server = SERVERS[index % SERVERS.length]!;
       const input = generate(SEED, index, seeds).bytes;
       const [cpython, ours] = await Promise.all([ask(python.ports[server]!, input), ask(basehttp.ports.wasm[server]!, input)]);
+      const isPlain = plainReason(input) === null;
+      if (isPlain) plain++;
       if (cpython === ours) {
         same++;
         continue;
       }
+      if (isPlain) findings.push({ index, input: input.toString("latin1"), cpython, basehttp: ours });
       const key = `${server}: CPython ${JSON.stringify(shape(cpython))}, basehttp ${JSON.stringify(shape(ours))}`;
       const b = buckets.get(key) ?? { count: 0, example: { index, input: input.toString("latin1").slice(0, 4000), cpython: cpython.slice(0, 8000), basehttp: ours.slice(0, 8000) } };
       b.count++;
@@ -85,7 +95,12 @@ async function main(): Promise<void> {
   const sorted = [...buckets.entries()].sort((a, b) => b[1].count - a[1].count);
   console.log(`fuzz:cpython seed ${SEED}: ${INPUTS} inputs, ${same} answered alike, ${INPUTS - same} differently in ${sorted.length} buckets (status lines):`);
   for (const [key, { count, example }] of sorted) console.log(`  ${count} ${key}; e.g. input ${example.index}: ${JSON.stringify(example.input.slice(0, 100))}`);
-  if (OUT) writeFileSync(OUT, JSON.stringify({ seed: SEED, inputs: INPUTS, same, buckets: sorted.map(([key, b]) => ({ key, ...b })) }, null, 1) + "\n");
+  if (OUT) writeFileSync(OUT, JSON.stringify({ seed: SEED, inputs: INPUTS, same, plain, findings, buckets: sorted.map(([key, b]) => ({ key, ...b })) }, null, 1) + "\n");
+  if (CHECK) {
+    console.log(`check: ${plain} plain inputs (fuzz/plain.ts: no difference docs/API.md names applies), ${findings.length} answered otherwise than by CPython`);
+    for (const f of findings.slice(0, 10)) console.log(`  input ${f.index}: ${JSON.stringify(f.input.slice(0, 300))}\n    CPython ${JSON.stringify(f.cpython.slice(0, 300))}\n    basehttp ${JSON.stringify(f.basehttp.slice(0, 300))}`);
+    if (findings.length > 0) process.exitCode = 1;
+  }
 }
 
 await main();

@@ -1,6 +1,7 @@
 // npm run fuzz:cpython (fuzz/cpython.ts): the fuzzer's inputs sent whole to CPython 3.11's
 // http.server and to basehttp, both with test/compat's echo handlers, and the answers that differ
-// put in buckets. A reading tool, so the test checks its accounting, not what the buckets hold.
+// put in buckets; with --check, every "plain" input (fuzz/plain.ts: one complete request that no
+// difference docs/API.md names touches) must be answered byte for byte as CPython answers it.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -8,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
+import { plainReason } from "../../fuzz/plain.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -27,3 +29,34 @@ test("sends the fuzzer's inputs to CPython 3.11 and to basehttp, and counts ever
   expect(report.same).toBeGreaterThan(0);
   expect(report.buckets.some((b) => /basehttp "HTTP\/1\.[01] 400 /.test(b.key))).toBe(true);
 }, 70_000);
+
+test("--check: every plain input of seed 1 is answered byte for byte as CPython 3.11 answers it", () => {
+  const run = spawnSync(process.execPath, ["--no-warnings", "--import", "tsx", "fuzz/cpython.ts", "--check", "--seed", "1", "--inputs", "1500"], {
+    cwd: ROOT, encoding: "utf8", timeout: 60_000,
+  });
+  const m = /check: (\d+) plain inputs \(.*\), (\d+) answered otherwise than by CPython/.exec(run.stdout);
+  expect(m, run.stdout + run.stderr).not.toBeNull();
+  expect(Number(m![1])).toBeGreaterThan(100);
+  expect(Number(m![2]), run.stdout).toBe(0);
+  expect(run.status).toBe(0);
+}, 70_000);
+
+test("plainReason keeps out exactly the inputs a documented difference from CPython touches", () => {
+  const reason = (s: string): string | null => plainReason(Buffer.from(s, "latin1"));
+  expect(reason("GET /a HTTP/1.1\r\nHost: x\r\nX: caf\xe9\r\n\r\n")).toBeNull();
+  expect(reason("POST / HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc")).toBeNull();
+  expect(reason("SPAM / HTTP/1.0\r\n\r\n")).toBeNull();
+  expect(reason("\r\nGET / HTTP/1.1\r\n\r\n")).toBe("leading empty line");
+  expect(reason("GET / HTTP/1.1\r\nX : y\r\n\r\n")).toMatch(/^violation /);
+  expect(reason("GET / HTTP/1.1\r\nHost: x\r\n")).toBe("head not complete");
+  expect(reason("GET /\r\n\r\n")).toBe("version");
+  expect(reason("GET  / HTTP/1.1\r\n\r\n")).toBe("request-line whitespace");
+  expect(reason("GET /\xa0x HTTP/1.1\r\n\r\n")).toBe("request-line whitespace");
+  expect(reason("GET / HTTP/1.1\r\nX: y \r\n\r\n")).toBe("trailing whitespace in a field");
+  expect(reason("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")).toBe("Transfer-Encoding");
+  expect(reason("GET / HTTP/1.1\r\nExpect: nothing\r\n\r\n")).toBe("Expect");
+  expect(reason("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n")).toBe("bytes after a head without Content-Length");
+  expect(reason("CONNECT h:1 HTTP/1.1\r\nContent-Length: 1\r\n\r\nx")).toBe("CONNECT with content");
+  expect(reason("POST / HTTP/1.1\r\nContent-Length: 99999999999999\r\n\r\n")).toBe("Content-Length form");
+  expect(reason("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab")).toBe("body length differs from Content-Length");
+});
