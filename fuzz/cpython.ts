@@ -9,6 +9,9 @@
 //
 //   npm run fuzz:cpython                         1,000 inputs of seed 1
 //   npm run fuzz:cpython -- --seed 5 --inputs 3000 --out /tmp/cpython.json
+//   npm run fuzz:cpython -- --static --check     paths for SimpleHTTPRequestHandler (fuzz/static-paths.ts)
+//                                                against test/compat's tree, basehttp's ETag and
+//                                                Accept-Ranges left out of the comparison
 //   npm run fuzz:cpython -- --check              also a verdict: every "plain" input (fuzz/plain.ts:
 //                                                one complete request no API.md difference touches)
 //                                                must be answered as CPython answers it; exit 1 if not
@@ -21,9 +24,12 @@ import { StderrCapture, exchange, neutralise, startBasehttp, startPython } from 
 import { makeTree } from "../test/compat/tree.js";
 import { generate, loadSeeds } from "./generate.js";
 import { plainReason } from "./plain.js";
+import { staticDifference, staticRequest } from "./static-paths.js";
 
-const argv = harnessArgs(import.meta.url, ["--check"], ["--seed", "--inputs", "--concurrency", "--out"]);
+const argv = harnessArgs(import.meta.url, ["--check", "--static"], ["--seed", "--inputs", "--concurrency", "--out"]);
 const CHECK = argv.includes("--check");
+/** Paths for SimpleHTTPRequestHandler (fuzz/static-paths.ts) instead of the fuzzer's requests. */
+const STATIC = argv.includes("--static");
 const option = (name: string): string | undefined => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
@@ -32,7 +38,9 @@ const SEED = Number(option("--seed") ?? 1);
 const INPUTS = Number(option("--inputs") ?? 1000);
 const CONCURRENCY = Number(option("--concurrency") ?? 12);
 const OUT = option("--out");
-const SERVERS = ["echo10", "echo11"] as const;
+const SERVERS = STATIC ? (["simple10", "simple11"] as const) : (["echo10", "echo11"] as const);
+/** The validators basehttp adds to a file's answer (API.md): not a difference. */
+const VALIDATORS = /^(?:ETag: "[0-9a-f]+-[0-9a-f]+"|Accept-Ranges: bytes)\r\n/gm;
 
 interface Example {
   index: number;
@@ -69,9 +77,11 @@ async function main(): Promise<void> {
     while (next < INPUTS) {
       const index = next++;
       const server = SERVERS[index % SERVERS.length]!;
-      const input = generate(SEED, index, seeds).bytes;
-      const [cpython, ours] = await Promise.all([ask(python.ports[server]!, input), ask(basehttp.ports.wasm[server]!, input)]);
-      const isPlain = plainReason(input, server === "echo11") === null;
+      const request = STATIC ? staticRequest(SEED, index) : null;
+      const input = request?.bytes ?? generate(SEED, index, seeds).bytes;
+      const [cpython, answer] = await Promise.all([ask(python.ports[server]!, input), ask(basehttp.ports.wasm[server]!, input)]);
+      const ours = STATIC ? answer.replace(VALIDATORS, "") : answer;
+      const isPlain = request ? staticDifference(request.target) === null : plainReason(input, server === "echo11") === null;
       if (isPlain) plain++;
       if (cpython === ours) {
         same++;
@@ -97,7 +107,7 @@ async function main(): Promise<void> {
   for (const [key, { count, example }] of sorted) console.log(`  ${count} ${key}; e.g. input ${example.index}: ${JSON.stringify(example.input.slice(0, 100))}`);
   if (OUT) writeFileSync(OUT, JSON.stringify({ seed: SEED, inputs: INPUTS, same, plain, findings, buckets: sorted.map(([key, b]) => ({ key, ...b })) }, null, 1) + "\n");
   if (CHECK) {
-    console.log(`check: ${plain} plain inputs (fuzz/plain.ts: no difference docs/API.md names applies), ${findings.length} answered otherwise than by CPython`);
+    console.log(`check: ${plain} plain inputs (${STATIC ? "fuzz/static-paths.ts" : "fuzz/plain.ts"}: no difference docs/API.md names applies), ${findings.length} answered otherwise than by CPython`);
     for (const f of findings.slice(0, 10)) console.log(`  input ${f.index}: ${JSON.stringify(f.input.slice(0, 300))}\n    CPython ${JSON.stringify(f.cpython.slice(0, 300))}\n    basehttp ${JSON.stringify(f.basehttp.slice(0, 300))}`);
     if (findings.length > 0) process.exitCode = 1;
   }

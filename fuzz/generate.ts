@@ -8,7 +8,7 @@ import { SCENARIOS } from "../bench/corpus.js";
 import { loadFixtures } from "../test/tokenizer/fixtures.js";
 
 /** A small, fast, seedable PRNG (mulberry32). */
-class Rng {
+export class Rng {
   #s: number;
   constructor(seed: number) {
     this.#s = seed >>> 0;

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 import { plainReason } from "../../fuzz/plain.js";
+import { staticDifference, staticRequest } from "../../fuzz/static-paths.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -66,4 +67,26 @@ test("plainReason keeps out exactly the inputs a documented difference from CPyt
   expect(reason("CONNECT h:1 HTTP/1.1\r\nContent-Length: 1\r\n\r\nx")).toBe("CONNECT with content");
   expect(reason("POST / HTTP/1.1\r\nContent-Length: 99999999999999\r\n\r\n")).toBe("Content-Length form");
   expect(reason("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab")).toBe("body not complete");
+});
+
+test("--static --check: paths through test/compat's tree get CPython's answers, but for ETag, Accept-Ranges and the documented 404s", () => {
+  const run = spawnSync(process.execPath, ["--no-warnings", "--import", "tsx", "fuzz/cpython.ts", "--static", "--check", "--seed", "1", "--inputs", "1500"], {
+    cwd: ROOT, encoding: "utf8", timeout: 60_000,
+  });
+  const m = /check: (\d+) plain inputs \(fuzz\/static-paths\.ts.*\), (\d+) answered otherwise than by CPython/.exec(run.stdout);
+  expect(m, run.stdout + run.stderr).not.toBeNull();
+  expect(Number(m![1])).toBeGreaterThan(1000);
+  expect(Number(m![2]), run.stdout).toBe(0);
+  expect(run.status).toBe(0);
+  // The escapes API.md answers 404 (a symlink out of the directory, a NUL) come up and are told apart.
+  expect(run.stdout).toMatch(/CPython "\(nothing\)", basehttp "HTTP\/1\.[01] 404 File not found"/);
+}, 70_000);
+
+test("static requests are one line of HTTP/1.0, the same for the same seed and index", () => {
+  const a = staticRequest(4, 17);
+  expect(staticRequest(4, 17)).toEqual(a);
+  expect(a.bytes.toString("latin1")).toBe(`${a.bytes.toString("latin1").startsWith("HEAD") ? "HEAD" : "GET"} ${a.target} HTTP/1.0\r\n\r\n`);
+  expect(staticDifference("/sub/../link-out.txt")).not.toBeNull();
+  expect(staticDifference("/a%00.txt")).not.toBeNull();
+  expect(staticDifference("/sub/%2e%2e/a.txt")).toBeNull();
 });
