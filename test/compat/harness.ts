@@ -26,7 +26,7 @@ export interface Python {
 /** The CPython the answers are compared with: 3.11, the reference (3.12 and 3.13 answer a few of
  * these requests otherwise: a `.js` type, a request line over 65,536 bytes). BASEHTTP_PYTHON
  * names one; else `python3.11`, else `python3`, which must then be 3.11. */
-function referencePython(): string {
+export function referencePython(): string {
   const version = (python: string): string | null => {
     const r = spawnSync(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8" });
     return r.status === 0 ? r.stdout.trim() : null;
