@@ -12,6 +12,7 @@ const PIECES = [
   "%2f", "%2F", "%5c", "\\", "%25", "pct%2541.txt", "pct%41.txt", "hash%23.txt", "q%3F.txt", "%ZZ", "%", "%C3", "%c3%a9",
   "UPPER.TXT", "upper.txt", "a.txt%20", "%20", ";x", "a.txt;x", "%3Cb%3E", "space%20name.txt", "a%26b%3Cc%3E.txt",
   "quote%27%22s.txt", "page.html", "img.png", "data.json", "noext", "empty.txt", "archive.tar.gz", "%00", "a%00.txt",
+  "outside.txt", "%2e%2e%2foutside.txt", "..%2foutside.txt", "..%5coutside.txt",
 ];
 const PREFIXES = ["/", "/", "/", "/", "//", "///", "", "http://h/", "/./", "/../"];
 const SUFFIXES = ["", "", "", "", "/", "?x", "?a=%3Cb%3E&c", "#f", "?x#y", "/.", "/..", "?", "#"];
