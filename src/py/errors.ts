@@ -16,3 +16,9 @@ export class KeyError extends Error {
 export class OverflowError extends Error {
   override name = "OverflowError";
 }
+
+/** Python's MemoryError: a result larger than the runtime can hold (a `%*s` width past what a
+ * JavaScript string can be). */
+export class MemoryError extends Error {
+  override name = "MemoryError";
+}

@@ -3,7 +3,8 @@
 // escaping of log lines. A leaf beside errors.ts and codec.ts: both layers (src/socketserver and
 // src/http) may import it; it imports only errors.ts.
 
-import { KeyError, OverflowError, ValueError } from "./errors.js";
+import { KeyError, MemoryError, OverflowError, ValueError } from "./errors.js";
+import { exponentDigits, fixedDigits } from "./float-format.js";
 
 /** Code points Python's str.isprintable() refuses (categories Cc Cf Cs Co Cn Zl Zp Zs, except U+0020). */
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
@@ -91,8 +92,30 @@ function pyStr(v: unknown): string {
   if (typeof v === "number") {
     if (Number.isNaN(v)) return "nan";
     if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+    // An integral number is Python's int, written out whole (String(1e21) is "1e+21").
+    return Number.isInteger(v) ? BigInt(v).toString() : floatRepr(v);
   }
   return String(v);
+}
+
+/** repr() of a non-integral float: the shortest digits that round-trip (as JavaScript finds
+ * them), in fixed notation for decimal exponents -4 to 15 and as `d.ddde-XX` outside it. */
+function floatRepr(x: number): string {
+  const [mantissa, exp] = Math.abs(x).toExponential().split("e") as [string, string];
+  const digits = mantissa.replace(".", "");
+  const e = Number(exp);
+  let out: string;
+  if (e < -4 || e >= 16) out = `${digits[0]}${digits.length > 1 ? "." + digits.slice(1) : ""}e${e < 0 ? "-" : "+"}${Math.abs(e) < 10 ? "0" : ""}${Math.abs(e)}`;
+  else if (e < 0) out = "0." + "0".repeat(-e - 1) + digits;
+  else out = digits.slice(0, e + 1).padEnd(e + 1, "0") + "." + (digits.slice(e + 1) || "0");
+  return x < 0 ? "-" + out : out;
+}
+
+/** `s` padded with spaces to `width` code points (Python counts code points, not UTF-16 units). */
+function pad(s: string, width: number, left: boolean): string {
+  let n = 0;
+  for (const _ of s) if (++n >= width) return s;
+  return left ? s + " ".repeat(width - n) : " ".repeat(width - n) + s;
 }
 
 function toNumber(v: unknown, spec: string): number | bigint {
@@ -122,37 +145,35 @@ interface Spec {
   type: string;
 }
 
-/** Exponent with at least two digits, as C's printf. */
-function fixExponent(s: string): string {
-  return s.replace(/e([+-])(\d)$/, "e$10$2");
+/** `%e` text from exponentDigits: `d.ddde+XX` (two exponent digits at least, as C's printf). */
+function exponentText([digits, exponent]: [string, number], alt: boolean): string {
+  const point = digits.length > 1 ? "." + digits.slice(1) : alt ? "." : "";
+  const e = Math.abs(exponent);
+  return `${digits[0]}${point}e${exponent < 0 ? "-" : "+"}${e < 10 ? "0" : ""}${e}`;
 }
 
+/** |x| formatted by `%f`, `%e` or `%g` (float-format.ts: exact, rounded half to even); the
+ * caller adds the sign. */
 function formatFloat(x: number, spec: Spec): string {
   const t = spec.type.toLowerCase();
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : "inf";
   const alt = spec.flags.includes("#");
-  let p = spec.precision < 0 ? 6 : spec.precision;
-  let out: string;
-  if (t === "f") {
-    out = Math.abs(x).toFixed(p);
-    if (alt && p === 0) out += ".";
-  } else if (t === "e") {
-    out = fixExponent(Math.abs(x).toExponential(p));
-    if (alt && p === 0) out = out.replace("e", ".e");
-  } else {
-    if (p === 0) p = 1;
-    const exp = x === 0 ? 0 : Number(Math.abs(x).toExponential(p - 1).split("e")[1]);
-    if (exp >= -4 && exp < p) out = Math.abs(x).toFixed(p - 1 - exp);
-    else out = fixExponent(Math.abs(x).toExponential(p - 1));
-    if (!alt) {
-      const e = out.indexOf("e");
-      let mant = e < 0 ? out : out.slice(0, e);
-      if (mant.includes(".")) mant = mant.replace(/0+$/, "").replace(/\.$/, "");
-      out = mant + (e < 0 ? "" : out.slice(e));
-    } else if (!out.includes(".")) {
-      const e = out.indexOf("e");
-      out = e < 0 ? out + "." : out.slice(0, e) + "." + out.slice(e);
-    }
+  const p = spec.precision < 0 ? 6 : spec.precision;
+  if (t === "f") return fixedDigits(x, p) + (alt && p === 0 ? "." : "");
+  if (t === "e") return exponentText(exponentDigits(x, p), alt);
+  // %g: precision P significant digits; fixed notation when the exponent X of the value rounded
+  // to P digits is in -4 <= X < P, else exponent notation; trailing zeros dropped unless '#'.
+  const sig = p === 0 ? 1 : p;
+  const rounded = exponentDigits(x, sig - 1);
+  let out = rounded[1] >= -4 && rounded[1] < sig ? fixedDigits(x, sig - 1 - rounded[1]) : exponentText(rounded, alt);
+  if (!alt) {
+    const e = out.indexOf("e");
+    let mant = e < 0 ? out : out.slice(0, e);
+    if (mant.includes(".")) mant = mant.replace(/0+$/, "").replace(/\.$/, "");
+    out = mant + (e < 0 ? "" : out.slice(e));
+  } else if (!out.includes(".")) {
+    const e = out.indexOf("e");
+    out = e < 0 ? out + "." : out.slice(0, e) + "." + out.slice(e);
   }
   return out;
 }
@@ -175,8 +196,8 @@ function convert(v: unknown, spec: Spec): string {
         const c = ch.codePointAt(0)!;
         return c <= 0xff ? "\\x" + hex(c, 2) : c <= 0xffff ? "\\u" + hex(c, 4) : "\\U" + hex(c, 8);
       });
-      if (spec.precision >= 0) s = s.slice(0, spec.precision);
-      return spec.flags.includes("-") ? s.padEnd(spec.width, " ") : s.padStart(spec.width, " ");
+      if (spec.precision >= 0) s = [...s].slice(0, spec.precision).join("");
+      return pad(s, spec.width, spec.flags.includes("-"));
     }
     case "d":
     case "i":
@@ -204,20 +225,20 @@ function convert(v: unknown, spec: Spec): string {
       let body = formatFloat(n, spec);
       if (spec.type === "F" || spec.type === "E" || spec.type === "G") body = body.toUpperCase();
       const neg = n < 0 || Object.is(n, -0);
-      // inf and nan are padded with spaces, never zeros.
-      const padded = Number.isFinite(n) ? spec : { ...spec, flags: spec.flags.replace("0", "") };
-      return applySignAndWidth(body, neg && !Number.isNaN(n), padded);
+      // The '0' flag pads inf and nan with zeros too ('%05f' % inf is '00inf'), as CPython 3.11.
+      return applySignAndWidth(body, neg && !Number.isNaN(n), spec);
     }
     case "c": {
       let s: string;
       if (typeof v === "string") {
         if ([...v].length !== 1) throw new TypeError("%c requires int or char");
         s = v;
-      } else if (typeof v === "number" && Number.isInteger(v)) {
-        if (v < 0 || v > 0x10ffff) throw new OverflowError("%c arg not in range(0x110000)");
-        s = String.fromCodePoint(v);
+      } else if (isPyInt(v)) {
+        const c = typeof v === "bigint" ? v : BigInt(Number(v));
+        if (c < 0n || c > 0x10ffffn) throw new OverflowError("%c arg not in range(0x110000)");
+        s = String.fromCodePoint(Number(c));
       } else throw new TypeError("%c requires int or char");
-      return spec.flags.includes("-") ? s.padEnd(spec.width, " ") : s.padStart(spec.width, " ");
+      return pad(s, spec.width, spec.flags.includes("-"));
     }
     default:
       throw new Error("unreachable");
@@ -225,6 +246,13 @@ function convert(v: unknown, spec: Spec): string {
 }
 
 const TYPES = "sradiuxXofFeEgGc";
+
+/** A `*` width or precision: an int that fits CPython's C type (OverflowError past it). */
+function starArgument(v: unknown, limit: bigint, cType: string): bigint {
+  const n = toInteger(v, "*");
+  if (n >= limit || n < -limit) throw new OverflowError(`Python int too large to convert to C ${cType}`);
+  return n;
+}
 
 /**
  * `format % args`, Python's printf-style formatting: `%s %r %a %d %i %u %x %X %o %f %F %e %E
@@ -276,7 +304,8 @@ export function percentFormat(format: string, args: unknown[] | Record<string, u
     while (i < n && "-+ #0".includes(format[i]!)) flags += format[i++];
     let width = 0;
     if (format[i] === "*") {
-      width = Number(toInteger(next(), "*"));
+      // CPython reads a * width as a C ssize_t and a * precision as a C int.
+      width = Number(starArgument(next(), 2n ** 63n, "ssize_t"));
       if (width < 0) {
         flags += "-";
         width = -width;
@@ -288,16 +317,22 @@ export function percentFormat(format: string, args: unknown[] | Record<string, u
       i++;
       precision = 0;
       if (format[i] === "*") {
-        precision = Math.max(0, Number(toInteger(next(), "*")));
+        precision = Math.max(0, Number(starArgument(next(), 2n ** 31n, "int")));
         i++;
       } else while (i < n && format[i]! >= "0" && format[i]! <= "9") precision = precision * 10 + Number(format[i++]);
     }
     while (i < n && "hlL".includes(format[i]!)) i++;
     if (i >= n) throw new ValueError("incomplete format");
     const type = format[i++]!;
-    if (type === "%") {
+    // Only a bare "%%" is a percent sign; after a key, flag, width or precision CPython takes an
+    // argument for it (TypeError or KeyError if there is none) and then refuses the character.
+    if (type === "%" && i === pct + 2) {
       out += "%";
       continue;
+    }
+    if (type === "%") {
+      if (key === undefined) next();
+      else if (!Object.prototype.hasOwnProperty.call(args, key)) throw new KeyError(pyRepr(key));
     }
     if (!TYPES.includes(type)) {
       const c = type.codePointAt(0)!;
@@ -310,6 +345,12 @@ export function percentFormat(format: string, args: unknown[] | Record<string, u
       value = map[key];
       usedSingle = true; // as CPython: after a keyed specifier the mapping is no positional argument
     } else value = next();
+    // CPython builds the padded result in memory; a JavaScript string stops at 2**29 - 24 units.
+    // The value is converted first, so a wrong type is still the TypeError CPython raises.
+    if (width > 2 ** 29 - 24) {
+      convert(value, { flags, width: 0, precision, type });
+      throw new MemoryError();
+    }
     out += convert(value, { flags, width, precision, type });
   }
   if (tuple && argIndex < args.length) throw new TypeError("not all arguments converted during string formatting");
