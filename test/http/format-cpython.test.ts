@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { expect, test } from "vitest";
-import { percentFormat, pyRepr } from "../../src/py/format.js";
+import { escapeControl, htmlEscape, percentFormat, pyRepr } from "../../src/py/format.js";
 import { referencePython } from "../compat/harness.js";
 
 /** FORMAT_SEED=N draws another sample (the test's own is 14). */
@@ -103,5 +103,16 @@ test("pyRepr is CPython 3.11's repr() on every string of ISO-8859-1 characters (
   expect(run.status, run.stderr).toBe(0);
   const want = JSON.parse(run.stdout) as string[];
   const differ = strings.map((s, i) => ({ s, want: want[i], got: pyRepr(s) })).filter((x) => x.want !== x.got);
+  expect(differ.slice(0, 5)).toEqual([]);
+});
+
+test("escapeControl and htmlEscape are CPython 3.11's log-line escaping and html.escape on every ISO-8859-1 string drawn", () => {
+  const all = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
+  const strings = [...all, ...fc.sample(fc.string({ unit: fc.constantFrom(...all, "日", "😀"), maxLength: 12 }), { numRuns: 2000, seed: 14 })];
+  const script = "import json, sys, html, http.server as s; json.dump([[x.translate(s.BaseHTTPRequestHandler._control_char_table), html.escape(x), html.escape(x, False)] for x in json.load(sys.stdin)], sys.stdout)";
+  const run = spawnSync(referencePython(), ["-c", script], { input: JSON.stringify(strings), encoding: "utf8" });
+  expect(run.status, run.stderr).toBe(0);
+  const want = JSON.parse(run.stdout) as string[][];
+  const differ = strings.map((s, i) => ({ s, want: want[i], got: [escapeControl(s), htmlEscape(s), htmlEscape(s, false)] })).filter((x) => JSON.stringify(x.want) !== JSON.stringify(x.got));
   expect(differ.slice(0, 5)).toEqual([]);
 });
