@@ -265,16 +265,15 @@ function starArgument(v: unknown, limit: bigint, cType: string): bigint {
 export function percentFormat(format: string, args: unknown[] | Record<string, unknown>): string {
   const tuple = Array.isArray(args);
   const mapping = !tuple && typeof args === "object" && args !== null;
-  let argIndex = 0;
-  let usedSingle = false;
+  // CPython's getnextarg: a tuple's items in turn; anything else (the mapping itself, or the
+  // value a %(key) just looked up, which `*` and the conversion then share) is one argument.
+  let current: unknown = args;
+  let argLength = tuple ? args.length : -1;
+  let argIndex = tuple ? 0 : -2;
   const next = (): unknown => {
-    if (tuple) {
-      if (argIndex >= args.length) throw new TypeError("not enough arguments for format string");
-      return args[argIndex++];
-    }
-    if (usedSingle) throw new TypeError("not enough arguments for format string");
-    usedSingle = true;
-    return args;
+    if (argIndex >= argLength) throw new TypeError("not enough arguments for format string");
+    argIndex++;
+    return argLength < 0 ? current : (current as unknown[])[argIndex - 1];
   };
   let out = "";
   let i = 0;
@@ -299,6 +298,11 @@ export function percentFormat(format: string, args: unknown[] | Record<string, u
       }
       if (depth > 0) throw new ValueError("incomplete format key");
       key = format.slice(start, i - 1);
+      // Looked up at once, before any flag or `*`, as CPython does.
+      if (!Object.prototype.hasOwnProperty.call(args, key)) throw new KeyError(pyRepr(key));
+      current = (args as Record<string, unknown>)[key];
+      argLength = -1;
+      argIndex = -2;
     }
     let flags = "";
     while (i < n && "-+ #0".includes(format[i]!)) flags += format[i++];
@@ -330,21 +334,12 @@ export function percentFormat(format: string, args: unknown[] | Record<string, u
       out += "%";
       continue;
     }
-    if (type === "%") {
-      if (key === undefined) next();
-      else if (!Object.prototype.hasOwnProperty.call(args, key)) throw new KeyError(pyRepr(key));
-    }
+    if (type === "%") next();
     if (!TYPES.includes(type)) {
       const c = type.codePointAt(0)!;
       throw new ValueError(`unsupported format character ${pyRepr(type)} (0x${hex(c, 1)}) at index ${i - 1}`);
     }
-    let value: unknown;
-    if (key !== undefined) {
-      const map = args as Record<string, unknown>;
-      if (!Object.prototype.hasOwnProperty.call(map, key)) throw new KeyError(pyRepr(key));
-      value = map[key];
-      usedSingle = true; // as CPython: after a keyed specifier the mapping is no positional argument
-    } else value = next();
+    const value = next();
     // CPython builds the padded result in memory; a JavaScript string stops at 2**29 - 24 units.
     // The value is converted first, so a wrong type is still the TypeError CPython raises.
     if (width > 2 ** 29 - 24) {
@@ -353,6 +348,6 @@ export function percentFormat(format: string, args: unknown[] | Record<string, u
     }
     out += convert(value, { flags, width, precision, type });
   }
-  if (tuple && argIndex < args.length) throw new TypeError("not all arguments converted during string formatting");
+  if (tuple && argIndex < argLength) throw new TypeError("not all arguments converted during string formatting");
   return out;
 }

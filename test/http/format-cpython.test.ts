@@ -16,7 +16,7 @@ const SEED = Number(process.env["FORMAT_SEED"] ?? 14);
 type Tagged = { int: string } | { float: number | "nan" | "inf" | "-inf" } | { str: string };
 
 /** Ask CPython for `fmt % tuple(args)` of each case: the text, or "!" and the exception's name. */
-function cpython(cases: [string, Tagged[]][]): string[] {
+function cpython(cases: [string, Tagged[] | Record<string, Tagged>][]): string[] {
   const script = `
 import json, sys
 def value(t):
@@ -26,7 +26,7 @@ def value(t):
 out = []
 for fmt, args in json.load(sys.stdin):
     try:
-        out.append(fmt % tuple(value(a) for a in args))
+        out.append(fmt % ({k: value(a) for k, a in args.items()} if isinstance(args, dict) else tuple(value(a) for a in args)))
     except Exception as e:
         out.append("!" + type(e).__name__)
 json.dump(out, sys.stdout)
@@ -42,9 +42,9 @@ function js(t: Tagged): unknown {
   return t.float === "nan" ? NaN : t.float === "inf" ? Infinity : t.float === "-inf" ? -Infinity : t.float;
 }
 
-function ours(fmt: string, args: Tagged[]): string {
+function ours(fmt: string, args: Tagged[] | Record<string, Tagged>): string {
   try {
-    return percentFormat(fmt, args.map(js));
+    return percentFormat(fmt, Array.isArray(args) ? args.map(js) : Object.fromEntries(Object.entries(args).map(([k, v]) => [k, js(v)])));
   } catch (e) {
     return "!" + (e as Error).name;
   }
@@ -116,3 +116,14 @@ test("escapeControl and htmlEscape are CPython 3.11's log-line escaping and html
   const differ = strings.map((s, i) => ({ s, want: want[i], got: [escapeControl(s), htmlEscape(s), htmlEscape(s, false)] })).filter((x) => JSON.stringify(x.want) !== JSON.stringify(x.got));
   expect(differ.slice(0, 5)).toEqual([]);
 });
+
+test("percentFormat with a mapping (error_message_format's %(code)d, %(message)s) gives CPython 3.11's result on 2,000 random formats", () => {
+  const keyed = fc.tuple(fc.constantFrom("code", "code", "message", "message", "explain", "explain", "x"), conversion).map(([k, [text]]) => (text === "%%" ? text : "%(" + k + ")" + text.slice(1)));
+  const gen = fc.tuple(fc.array(fc.tuple(fc.constantFrom("", "<p>", " - "), keyed), { minLength: 1, maxLength: 4 }), fc.record({ code: value, message: value, explain: value }, { requiredKeys: ["code", "message"] }))
+    .map(([parts, map]): [string, Record<string, Tagged>] => [parts.map(([t, c]) => t + c).join(""), map as Record<string, Tagged>]);
+  const cases = fc.sample(gen, { numRuns: 2000, seed: SEED });
+  const want = cpython(cases);
+  const differ = cases.map(([f, a], i) => ({ f, a, want: want[i], got: ours(f, a) })).filter((x) => x.want !== x.got);
+  expect(differ.slice(0, 5)).toEqual([]);
+  expect(want.filter((w) => !w.startsWith("!")).length).toBeGreaterThan(150);
+}, 60_000);
