@@ -1,7 +1,7 @@
 // Python's string formatting as both layers need it: repr() of a str, the %-operator used by
 // log_message and error_message_format, html.escape, and CPython 3.11's control-character
 // escaping of log lines. A leaf beside errors.ts and codec.ts: both layers (src/socketserver and
-// src/http) may import it; it imports only errors.ts.
+// src/http) may import it; it imports only errors.ts and float-format.ts (%e, %f, %g).
 
 import { KeyError, MemoryError, OverflowError, ValueError } from "./errors.js";
 import { exponentDigits, fixedDigits } from "./float-format.js";
@@ -93,7 +93,7 @@ function pyStr(v: unknown): string {
     if (Number.isNaN(v)) return "nan";
     if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
     // An integral number is Python's int, written out whole (String(1e21) is "1e+21").
-    return Number.isInteger(v) ? BigInt(v).toString() : floatRepr(v);
+    return Number.isInteger(v) ? (Math.abs(v) < 1e21 ? String(v) : BigInt(v).toString()) : floatRepr(v);
   }
   return String(v);
 }
