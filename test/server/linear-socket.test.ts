@@ -239,7 +239,8 @@ describe("bulk reads (a large body): outside the region, without a copy", () => 
       for (const c of bulk) expect(c.length === 256 * 1024 || c.byteOffset + c.length === 1 << 20).toBe(true);
       for (let i = 1; i < chunks.length; i++) {
         const [a, b] = [chunks[i - 1]!, chunks[i]!];
-        if (a.buffer === b.buffer) expect(b.byteOffset).toBe(a.byteOffset + a.length);
+        // Slab views follow one another; copies out are Node's pooled Buffers (8-byte aligned).
+        if (a.buffer === b.buffer && b.buffer.byteLength === 1 << 20) expect(b.byteOffset).toBe(a.byteOffset + a.length);
         // A slab view follows only a full read: of the region, or of the slab.
         if (b.buffer.byteLength === 1 << 20 && a.buffer !== b.buffer) expect(a.length === landed.length || a.buffer.byteLength === 1 << 20).toBe(true);
       }
