@@ -261,15 +261,16 @@ function doesWasmPay(f: Figures): string {
     const pj = f.paired(ff, "wasm-simd", "js");
     const pl = f.paired(ff, "wasm-simd", "llhttp");
     const side = pj !== undefined ? " (timed side by side)" : "";
+    const rj = pj ?? w.median / j.median;
     out.push(
-      `**The parser alone, ${(pj ?? w.median / j.median) < 1 ? "yes" : "no"}.** On the 703-byte Firefox request, with the strings a server needs, basehttp's WASM (SIMD) takes ${fmt(w.median)} ns and its TypeScript twin ${fmt(j.median)} ns (medians of this run's rounds): ` +
-        `WASM needs ${times(pj ?? w.median / j.median)} the twin's time${side}` +
+      `**The parser alone, ${rj < 1 ? "yes" : "no"}.** On the 703-byte Firefox request, with the strings a server needs, basehttp's WASM (SIMD) takes ${fmt(w.median)} ns and its TypeScript twin ${fmt(j.median)} ns (medians of this run's rounds): ` +
+        `WASM needs ${times(rj)} the twin's time${side}` +
         (ll ? `, ${times(pl ?? w.median / ll.median)} the time of Node's native llhttp binding (${fmt(ll.median)} ns${pl !== undefined ? "; timed side by side" : ""})` : "") +
         (lw ? ` and ${times(w.median / lw.median)} that of llhttp compiled to WASM as undici ships it (${fmt(lw.median)} ns)` : "") +
         "." +
         (wk && jk ? ` The scanning kernels alone: ${fmt(wk.median)} ns against ${fmt(jk.median)} (${times(wk.median / jk.median)}).` : ""),
     );
-    verdicts.push((pj ?? w.median / j.median) < 1 ? "the parser alone: yes" : "the parser alone: no");
+    verdicts.push(rj < 1 ? "the parser alone: yes" : "the parser alone: no");
   }
   const small = f.tok("minimal", "wasm-simd");
   const smallJ = f.tok("minimal", "js");

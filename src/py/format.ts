@@ -113,6 +113,7 @@ function floatRepr(x: number): string {
 
 /** `s` padded with spaces to `width` code points (Python counts code points, not UTF-16 units). */
 function pad(s: string, width: number, left: boolean): string {
+  if (width === 0) return s; // log_request's "%s": no width, no count
   let n = 0;
   for (const _ of s) if (++n >= width) return s;
   return left ? s + " ".repeat(width - n) : " ".repeat(width - n) + s;

@@ -26,7 +26,7 @@ export interface Python {
 /** The CPython the answers are compared with: 3.11, the reference (3.12 and 3.13 answer a few of
  * these requests otherwise: a `.js` type, a request line over 65,536 bytes). BASEHTTP_PYTHON
  * names one; else `python3.11`, else `python3`, which must then be 3.11. */
-export function referencePython(): string {
+function referencePython(): string {
   const version = (python: string): string | null => {
     const r = spawnSync(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8" });
     return r.status === 0 ? r.stdout.trim() : null;
@@ -40,6 +40,14 @@ export function referencePython(): string {
 }
 
 let python: string | undefined;
+
+/** Run `script` under the reference CPython (referencePython) with `input` as JSON on its stdin,
+ * and parse what it prints as JSON: how the *-cpython tests ask CPython's own functions. */
+export function askPython<T>(script: string, input: unknown): T {
+  const run = spawnSync(referencePython(), ["-c", script], { input: JSON.stringify(input), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`python: ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
 
 /** Start `python3.11 echo_server.py` with the servers `names`; resolves once it printed its ports. */
 export function startPython(directory: string, names: string[]): Promise<Python> {

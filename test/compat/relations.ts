@@ -154,7 +154,8 @@ export function failedHandler(clause: readonly string[], cpython: (answer: Answe
 
 // ---- relations for SimpleHTTPRequestHandler ----------------------------------------------
 
-const EXTRAS = /^(?:ETag: "[0-9a-f]+-[0-9a-f]+"|Accept-Ranges: bytes)\r\n/gm;
+/** The header lines basehttp adds to a file's answer (API.md): its ETag and Accept-Ranges. */
+export const EXTRAS = /^(?:ETag: "[0-9a-f]+-[0-9a-f]+"|Accept-Ranges: bytes)\r\n/gm;
 
 /** The same answer except for the validators basehttp adds: an ETag on every 200/304 for a
  * file, and `Accept-Ranges: bytes` on every 200. */

@@ -5,11 +5,10 @@
 // fixed paths; this draws 3,000 more from the pieces those bugs were made of, and asks CPython
 // about all of them in one process.
 
-import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { IndexError, splitCgiPath, urlCollapsePath } from "../../src/http/cgi/collapse.js";
-import { referencePython } from "../compat/harness.js";
+import { askPython } from "../compat/harness.js";
 
 const PIECES = [
   "/", "/", "/", "..", ".", "%2e", "%2E", "%2e%2e", ".%2e", "%2f", "%2F", "%5c", "\\", "cgi-bin", "htbin", "CGI-BIN",
@@ -37,9 +36,7 @@ for p in json.load(sys.stdin):
     out.append([c, i])
 json.dump(out, sys.stdout)
 `;
-  const run = spawnSync(referencePython(), ["-c", script], { input: JSON.stringify(paths), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout) as [string, string | false][];
+  return askPython<[string, string | false][]>(script, paths);
 }
 
 function ours(path: string): [string, string | false] {

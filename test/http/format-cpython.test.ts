@@ -4,11 +4,10 @@
 // Every conversion, flag, width and precision (`*` included), ints past 2**53 (bigint), floats
 // with a fraction, nan and inf, strings with quotes and latin-1; errors compared by exception name.
 
-import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { escapeControl, htmlEscape, percentFormat, pyRepr } from "../../src/py/format.js";
-import { referencePython } from "../compat/harness.js";
+import { askPython } from "../compat/harness.js";
 
 /** FORMAT_SEED=N draws another sample (the test's own is 14). */
 const SEED = Number(process.env["FORMAT_SEED"] ?? 14);
@@ -31,9 +30,7 @@ for fmt, args in json.load(sys.stdin):
         out.append("!" + type(e).__name__)
 json.dump(out, sys.stdout)
 `;
-  const run = spawnSync(referencePython(), ["-c", script], { input: JSON.stringify(cases), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout) as string[];
+  return askPython<string[]>(script, cases);
 }
 
 function js(t: Tagged): unknown {
@@ -104,9 +101,7 @@ test("percentFormat gives CPython 3.11's `%` result, or its exception, on 4,000 
 test("pyRepr is CPython 3.11's repr() on every string of ISO-8859-1 characters (what request data decodes to)", () => {
   const all = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
   const strings = [...all, ...fc.sample(fc.string({ unit: fc.constantFrom(...all), maxLength: 12 }), { numRuns: 2000, seed: 14 })];
-  const run = spawnSync(referencePython(), ["-c", "import json,sys; json.dump([repr(s) for s in json.load(sys.stdin)], sys.stdout)"], { input: JSON.stringify(strings), encoding: "utf8" });
-  expect(run.status, run.stderr).toBe(0);
-  const want = JSON.parse(run.stdout) as string[];
+  const want = askPython<string[]>("import json,sys; json.dump([repr(s) for s in json.load(sys.stdin)], sys.stdout)", strings);
   const differ = strings.map((s, i) => ({ s, want: want[i], got: pyRepr(s) })).filter((x) => x.want !== x.got);
   expect(differ.slice(0, 5)).toEqual([]);
 });
@@ -115,9 +110,7 @@ test("escapeControl and htmlEscape are CPython 3.11's log-line escaping and html
   const all = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
   const strings = [...all, ...fc.sample(fc.string({ unit: fc.constantFrom(...all, "日", "😀"), maxLength: 12 }), { numRuns: 2000, seed: 14 })];
   const script = "import json, sys, html, http.server as s; json.dump([[x.translate(s.BaseHTTPRequestHandler._control_char_table), html.escape(x), html.escape(x, False)] for x in json.load(sys.stdin)], sys.stdout)";
-  const run = spawnSync(referencePython(), ["-c", script], { input: JSON.stringify(strings), encoding: "utf8" });
-  expect(run.status, run.stderr).toBe(0);
-  const want = JSON.parse(run.stdout) as string[][];
+  const want = askPython<string[][]>(script, strings);
   const differ = strings.map((s, i) => ({ s, want: want[i], got: [escapeControl(s), htmlEscape(s), htmlEscape(s, false)] })).filter((x) => JSON.stringify(x.want) !== JSON.stringify(x.got));
   expect(differ.slice(0, 5)).toEqual([]);
 });

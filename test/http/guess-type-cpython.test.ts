@@ -5,11 +5,10 @@
 // a type, basehttp must give the same; where they give none (application/octet-stream), basehttp
 // may name a type from mime-db, as CPython does from /etc/mime.types (docs/API.md).
 
-import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { guessType } from "../../src/http/simple/guess-type.js";
-import { referencePython } from "../compat/harness.js";
+import { askPython } from "../compat/harness.js";
 
 const EXTS = [
   ".txt", ".TXT", ".Txt", ".html", ".htm", ".HTML", ".js", ".mjs", ".css", ".json", ".png", ".PNG", ".jpg", ".jpeg", ".gif", ".svg",
@@ -32,9 +31,7 @@ mimetypes._db = mimetypes.MimeTypes()
 h = server.SimpleHTTPRequestHandler.__new__(server.SimpleHTTPRequestHandler)
 json.dump([h.guess_type(n) for n in json.load(sys.stdin)], sys.stdout)
 `;
-  const run = spawnSync(referencePython(), ["-c", script], { input: JSON.stringify(names), encoding: "utf8" });
-  expect(run.status, run.stderr).toBe(0);
-  const want = JSON.parse(run.stdout) as string[];
+  const want = askPython<string[]>(script, names);
   const differ = names.map((n, i) => ({ n, want: want[i], got: guessType(n) }))
     .filter((x) => x.want !== x.got && x.want !== "application/octet-stream");
   expect(differ.slice(0, 5)).toEqual([]);

@@ -4,11 +4,10 @@
 // comparison sees only whether a file was found. So each path's translation itself must be
 // CPython's, under a fixed directory, for 3,000 paths asked of CPython in one process.
 
-import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { translatePath } from "../../src/http/simple/url-path.js";
-import { referencePython } from "../compat/harness.js";
+import { askPython } from "../compat/harness.js";
 
 const ROOT = "/srv/www";
 const PIECES = [
@@ -24,9 +23,7 @@ h = server.SimpleHTTPRequestHandler.__new__(server.SimpleHTTPRequestHandler)
 h.directory = ${JSON.stringify(ROOT)}
 json.dump([h.translate_path(p) for p in json.load(sys.stdin)], sys.stdout)
 `;
-  const run = spawnSync(referencePython(), ["-c", script], { input: JSON.stringify(paths), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout) as string[];
+  return askPython<string[]>(script, paths);
 }
 
 test("translatePath gives CPython 3.11's file name for 3,000 random paths, none outside the directory", () => {
